@@ -1,0 +1,5 @@
+import Testing
+
+struct CLIPlaceholderTests {
+    @Test func packageBuilds() { #expect(Bool(true)) }
+}
