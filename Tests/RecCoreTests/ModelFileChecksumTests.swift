@@ -1,7 +1,8 @@
 import Testing
 import RecCore
 
-/// XXH64 against the reference implementation's published vectors.
+/// XXH64 against the reference implementation's published vectors, and the model file's
+/// checksum coverage.
 struct ModelFileChecksumTests {
     /// The buffer xxHash's own sanity check hashes: byte `i` is the top byte of
     /// `2654435761 × 11400714785074694797^i`.
@@ -51,5 +52,20 @@ struct ModelFileChecksumTests {
             }
             #expect(hasher.finalize() == whole)
         }
+    }
+
+    @Test func modelFileChecksumTreatsOnlyTheChecksumFieldAsZero() throws {
+        var file = try ModelFileWriter.encode(ModelFileFixtures.artifact(seed: 1))
+        let field = ModelFileLayout.HeaderField.checksum
+        let stored = file.load(UInt64.self, at: field)
+        var zeroed = file
+        zeroed.store(UInt64(0), at: field)
+        #expect(stored == XXHash64.hash(zeroed, seed: ModelFileLayout.checksumSeed))
+        #expect(file.withUnsafeBytes { ModelFileChecksum.compute(file: $0) } == stored)
+
+        file.store(UInt64(0x1234), at: field)
+        #expect(file.withUnsafeBytes { ModelFileChecksum.compute(file: $0) } == stored)
+        file[field - 1] ^= 1
+        #expect(file.withUnsafeBytes { ModelFileChecksum.compute(file: $0) } != stored)
     }
 }
