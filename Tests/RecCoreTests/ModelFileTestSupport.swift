@@ -94,9 +94,8 @@ enum ModelFileFixtures {
 final class TemporaryDirectory: Sendable {
     let path: String
 
-    init(_ label: String = #function) {
-        let name = "recserve-modelfile-\(label.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString)"
-        path = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("recserve-modelfile-\(UUID().uuidString)").path
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

@@ -27,7 +27,7 @@ extension LoadedModel {
         var rows: [Float] = []
         rows.reserveCapacity(rowCount * factorCount)
         for row in 0..<rowCount {
-            rows.append(contentsOf: matrix[(row * factorStride)..<(row * factorStride + factorCount)])
+            rows.append(contentsOf: Self.row(row, of: matrix, stride: factorStride, count: factorCount))
         }
         return rows
     }

@@ -171,7 +171,8 @@ public final class LoadedModel: @unchecked Sendable {
         return (UnsafeBufferPointer(rebasing: neighbourItems[slots]), UnsafeBufferPointer(rebasing: neighbourSimilarities[slots]))
     }
 
-    private static func row(_ index: Int, of matrix: UnsafeBufferPointer<Float>, stride: Int, count: Int) -> UnsafeBufferPointer<Float> {
+    /// Row `index` of a padded factor matrix, without its padding.
+    static func row(_ index: Int, of matrix: UnsafeBufferPointer<Float>, stride: Int, count: Int) -> UnsafeBufferPointer<Float> {
         UnsafeBufferPointer(rebasing: matrix[(index * stride)..<(index * stride + count)])
     }
 

@@ -104,7 +104,8 @@ extension ModelStore {
     }
 
     private func pruneHoldingLock(keeping count: Int) throws(ModelFileError) -> [Int] {
-        let all = try generations()
+        let names = try fileNames()
+        let all = Self.generations(in: names)
         var kept = Set(all.suffix(max(count, 1))).union(protectedGenerations())
         if let current = try currentGeneration() { kept.insert(current) }
         var removed: [Int] = []
@@ -113,7 +114,6 @@ extension ModelStore {
             removed.append(generation)
         }
         // Every writer holds the lock while its temporary file exists, so any left now is stale.
-        let names = (try? SystemCalls.listDirectory(directory)) ?? []
         for name in names where name == Self.currentPointerName + ".tmp" || (name.hasPrefix("model-") && name.hasSuffix(".tmp")) {
             try removeIfPresent(directory + "/" + name)
         }

@@ -69,8 +69,18 @@ public struct ModelStore: Sendable {
 
     /// The generations that have a model file, ascending.
     public func generations() throws(ModelFileError) -> [Int] {
+        Self.generations(in: try fileNames())
+    }
+
+    /// The generations among the file names `names`, ascending.
+    static func generations(in names: [String]) -> [Int] {
+        names.compactMap(generation(inFileName:)).sorted()
+    }
+
+    /// The names in the folder; none if it does not exist yet.
+    func fileNames() throws(ModelFileError) -> [String] {
         do throws(SystemCallError) {
-            return try SystemCalls.listDirectory(directory).compactMap(Self.generation(inFileName:)).sorted()
+            return try SystemCalls.listDirectory(directory)
         } catch where error.errorNumber == ENOENT {
             return []
         } catch {
