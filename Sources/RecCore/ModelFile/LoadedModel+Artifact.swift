@@ -1,0 +1,34 @@
+extension LoadedModel {
+    /// Copies the model back into owned arrays, without the factor row padding: the inverse
+    /// of `ModelFileWriter.encode`, so a written and reopened model compares equal to the
+    /// artifact it came from, and a tool can rewrite an old file in a new layout.
+    public func artifact() throws(ModelFileError) -> ModelArtifact {
+        ModelArtifact(
+            metadata: try metadata(),
+            globalMean: globalMean,
+            factorCount: factorCount,
+            foldIn: foldIn,
+            movieIDs: Array(movieIDs),
+            titles: (0..<titles.count).map { titles[$0] },
+            itemRatingCounts: Array(itemRatingCounts),
+            itemBiases: Array(itemBiases),
+            itemFactors: unpaddedRows(itemFactors, rowCount: itemCount),
+            itemImplicitFactors: itemImplicitFactors.map { unpaddedRows($0, rowCount: itemCount) },
+            titleIndex: TitleIndexTables(keyBytes: Array(titleIndex.keyBytes), entries: Array(titleIndex.entries)),
+            neighbours: NeighbourTable(neighboursPerItem: neighboursPerItem, items: Array(neighbourItems),
+                                       similarities: Array(neighbourSimilarities)),
+            userIDs: Array(userIDs),
+            userBiases: Array(userBiases),
+            userFactors: unpaddedRows(userFactors, rowCount: userCount))
+    }
+
+    /// The first `factorCount` floats of each of `rowCount` rows of `matrix`, concatenated.
+    private func unpaddedRows(_ matrix: UnsafeBufferPointer<Float>, rowCount: Int) -> [Float] {
+        var rows: [Float] = []
+        rows.reserveCapacity(rowCount * factorCount)
+        for row in 0..<rowCount {
+            rows.append(contentsOf: Self.row(row, of: matrix, stride: factorStride, count: factorCount))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,60 @@
+/// The rules the contents of a model file follow, beyond sizes: ids ascending, offsets and
+/// indices in range.
+///
+/// The writer checks an artifact against them before writing and the reader checks a mapped
+/// file against them on open, with the same code, so everything the writer accepts opens and
+/// nothing the reader accepts can make a lookup read outside the map. Each check is one pass
+/// over an item- or user-sized array, cheap enough for the open-time budget.
+enum ModelFileInvariants {
+    /// A broken rule, as a sentence; the caller adds the file and the error code.
+    struct Violation: Error {
+        /// What was wrong, for example `movie ids are not strictly ascending at index 3 (7 then 7)`.
+        var reason: String
+    }
+
+    /// Checks that `ids` strictly ascend, which binary-search lookups rely on.
+    static func checkStrictlyAscending(_ ids: UnsafeBufferPointer<Int32>, name: String) throws(Violation) {
+        guard ids.count > 1 else { return }
+        for index in 1..<ids.count where ids[index - 1] >= ids[index] {
+            throw Violation(reason: "\(name) are not strictly ascending at index \(index) (\(ids[index - 1]) then \(ids[index]))")
+        }
+    }
+
+    /// Checks that no count in `counts` is negative.
+    static func checkNonNegative(_ counts: UnsafeBufferPointer<Int32>, name: String) throws(Violation) {
+        if let index = counts.firstIndex(where: { $0 < 0 }) {
+            throw Violation(reason: "\(name) has a negative value at index \(index) (\(counts[index]))")
+        }
+    }
+
+    /// Checks that `offsets` start at 0, ascend, and end at `byteCount`, so every string of a
+    /// string table lies inside its bytes.
+    static func checkStringOffsets(_ offsets: UnsafeBufferPointer<UInt32>, byteCount: Int, name: String) throws(Violation) {
+        guard offsets.first == 0, offsets.last.map(Int.init) == byteCount else {
+            throw Violation(reason: "\(name) offsets must run from 0 to the \(byteCount) bytes of the strings")
+        }
+        for index in 1..<offsets.count where offsets[index - 1] > offsets[index] {
+            throw Violation(reason: "\(name) offsets descend at index \(index) (\(offsets[index - 1]) then \(offsets[index]))")
+        }
+    }
+
+    /// Checks that every title-match entry's key lies inside `keyByteCount` bytes and points at
+    /// one of `itemCount` items.
+    static func checkTitleKeys(_ entries: UnsafeBufferPointer<TitleKeyEntry>, keyByteCount: Int, itemCount: Int) throws(Violation) {
+        for (index, entry) in entries.enumerated() {
+            guard UInt64(entry.keyOffset) + UInt64(entry.keyLength) <= UInt64(keyByteCount) else {
+                throw Violation(reason: "title key \(index) spans bytes \(entry.keyOffset) to \(UInt64(entry.keyOffset) + UInt64(entry.keyLength)) of only \(keyByteCount) key bytes")
+            }
+            guard entry.item >= 0, Int(entry.item) < itemCount else {
+                throw Violation(reason: "title key \(index) points at item \(entry.item) of \(itemCount)")
+            }
+        }
+    }
+
+    /// Checks that every neighbour slot is an item index below `itemCount` or `-1` (empty).
+    static func checkNeighbourItems(_ items: UnsafeBufferPointer<Int32>, itemCount: Int) throws(Violation) {
+        if let index = items.firstIndex(where: { $0 < -1 || Int($0) >= itemCount }) {
+            throw Violation(reason: "neighbour slot \(index) holds item \(items[index]), not -1 or an index below \(itemCount)")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// What a section of a model file holds, stored as the `kind` of its section-table entry.
+///
+/// The raw values are part of the file format and never change meaning. A reader skips
+/// kinds it does not know, so a later writer can add optional sections without a new
+/// format version.
+public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
+    /// `Int32` per item: the movie ids, strictly ascending.
+    case movieIDs = 1
+    /// `Float32` per item: the item biases.
+    case itemBiases = 2
+    /// `Int32` per item: the number of training ratings of each item.
+    case itemRatingCounts = 3
+    /// `Float32`, `itemCount × factorStride`: the item factors, rows padded with zeros.
+    case itemFactors = 4
+    /// `Float32`, `itemCount × factorStride`: SVD++'s implicit factors; optional.
+    case itemImplicitFactors = 5
+    /// `UInt32`, `itemCount + 1`: ascending offsets of each title in `titleBytes`.
+    case titleOffsets = 6
+    /// `UInt8`: the concatenated UTF-8 titles.
+    case titleBytes = 7
+    /// 16-byte `TitleKeyEntry` records of the title-match index, sorted by key.
+    case titleKeyEntries = 8
+    /// `UInt8`: the concatenated UTF-8 keys of the title-match index.
+    case titleKeyBytes = 9
+    /// `Int32`, `itemCount × neighboursPerItem`: neighbour item indices, `-1` for an empty slot.
+    case neighbourItems = 10
+    /// `Float32`, `itemCount × neighboursPerItem`: the similarity of each neighbour slot.
+    case neighbourSimilarities = 11
+    /// `Int32` per user: the user ids, strictly ascending.
+    case userIDs = 12
+    /// `Float32` per user: the user biases.
+    case userBiases = 13
+    /// `Float32`, `userCount × factorStride`: the user factors, rows padded with zeros.
+    case userFactors = 14
+    /// `UInt8`: the training metadata as UTF-8 JSON with sorted keys.
+    case metadataJSON = 15
+
+    /// The size in bytes of one element of this kind of section.
+    public var elementSize: Int {
+        switch self {
+        case .titleBytes, .titleKeyBytes, .metadataJSON: 1
+        case .titleKeyEntries: 16
+        default: 4
+        }
+    }
+
+    /// Whether a version-1 file must have this section.
+    public var isRequired: Bool { self != .itemImplicitFactors }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// Turns a trained `ModelArtifact` into the bytes of a model file.
+///
+/// The artifact is checked first against the same rules the reader enforces, so every file
+/// the writer produces opens, and a training bug surfaces as a clear error at training time
+/// instead of as a model the server refuses. `ModelStore.publish` is the durable way to put
+/// the bytes on disk.
+public enum ModelFileWriter {
+    /// Checks that `artifact` is consistent: array lengths agree with the item, user, factor
+    /// and neighbour counts, ids strictly ascend, and every index and offset is in range.
+    public static func validate(_ artifact: ModelArtifact) throws(ModelFileError) {
+        func invalid(_ reason: String) -> ModelFileError { ModelFileError(.invalidArtifact, path: "", reason: "invalid model artifact: \(reason)") }
+        func expectCount(_ actual: Int, _ expected: Int, _ name: String) throws(ModelFileError) {
+            guard actual == expected else { throw invalid("\(name) has \(actual) values, expected \(expected)") }
+        }
+        let itemCount = artifact.itemCount, userCount = artifact.userCount, factorCount = artifact.factorCount
+        let neighboursPerItem = artifact.neighbours.neighboursPerItem
+        guard itemCount <= Int(Int32.max), userCount <= Int(Int32.max) else {
+            throw invalid("\(itemCount) items or \(userCount) users exceed what 32-bit indices can address")
+        }
+        guard (0...Int(UInt32.max - UInt32(ModelFileLayout.factorRowAlignment))).contains(factorCount),
+              (0...Int(UInt32.max)).contains(neighboursPerItem) else {
+            throw invalid("the factor count \(factorCount) or neighbours per item \(neighboursPerItem) is out of range")
+        }
+        try expectCount(artifact.titles.count, itemCount, "titles")
+        try expectCount(artifact.itemRatingCounts.count, itemCount, "itemRatingCounts")
+        try expectCount(artifact.itemBiases.count, itemCount, "itemBiases")
+        try expectCount(artifact.itemFactors.count, itemCount * factorCount, "itemFactors")
+        if let implicitFactors = artifact.itemImplicitFactors {
+            try expectCount(implicitFactors.count, itemCount * factorCount, "itemImplicitFactors")
+        }
+        try expectCount(artifact.neighbours.items.count, itemCount * neighboursPerItem, "neighbours.items")
+        try expectCount(artifact.neighbours.similarities.count, itemCount * neighboursPerItem, "neighbours.similarities")
+        try expectCount(artifact.userBiases.count, userCount, "userBiases")
+        try expectCount(artifact.userFactors.count, userCount * factorCount, "userFactors")
+        let titleByteCount = artifact.titles.reduce(0) { $0 + $1.utf8.count }
+        guard titleByteCount <= Int(UInt32.max) else {
+            throw invalid("the titles have \(titleByteCount) bytes of UTF-8, more than 32-bit offsets can address")
+        }
+        do throws(ModelFileInvariants.Violation) {
+            try artifact.movieIDs.withUnsafeBufferPointer { ids throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkStrictlyAscending(ids, name: "movie ids")
+            }
+            try artifact.userIDs.withUnsafeBufferPointer { ids throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkStrictlyAscending(ids, name: "user ids")
+            }
+            try artifact.itemRatingCounts.withUnsafeBufferPointer { counts throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkNonNegative(counts, name: "item rating counts")
+            }
+            try artifact.titleIndex.entries.withUnsafeBufferPointer { entries throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkTitleKeys(entries, keyByteCount: artifact.titleIndex.keyBytes.count, itemCount: itemCount)
+            }
+            try artifact.neighbours.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+            }
+        } catch {
+            throw invalid(error.reason)
+        }
+    }
+
+    /// The complete bytes of the model file for `artifact`, checksum included.
+    public static func encode(_ artifact: ModelArtifact) throws(ModelFileError) -> [UInt8] {
+        try validate(artifact)
+        let metadataJSON = try encodeMetadata(artifact.metadata)
+        let factorCount = artifact.factorCount
+        let stride = ModelFileLayout.factorStride(forFactorCount: factorCount)
+        let titles = StringTable(artifact.titles)
+
+        var sections: [PlannedSection] = [
+            .array(.movieIDs, artifact.movieIDs),
+            .array(.itemBiases, artifact.itemBiases),
+            .array(.itemRatingCounts, artifact.itemRatingCounts),
+            .factorRows(.itemFactors, artifact.itemFactors, factorCount: factorCount, stride: stride),
+        ]
+        if let implicitFactors = artifact.itemImplicitFactors {
+            sections.append(.factorRows(.itemImplicitFactors, implicitFactors, factorCount: factorCount, stride: stride))
+        }
+        sections += [
+            .array(.titleOffsets, titles.offsets),
+            .array(.titleBytes, titles.bytes),
+            .titleKeyEntries(artifact.titleIndex.entries),
+            .array(.titleKeyBytes, artifact.titleIndex.keyBytes),
+            .array(.neighbourItems, artifact.neighbours.items),
+            .array(.neighbourSimilarities, artifact.neighbours.similarities),
+            .array(.userIDs, artifact.userIDs),
+            .array(.userBiases, artifact.userBiases),
+            .factorRows(.userFactors, artifact.userFactors, factorCount: factorCount, stride: stride),
+            .array(.metadataJSON, metadataJSON),
+        ]
+
+        var entries: [ModelFileSection] = []
+        var end = ModelFileLayout.sectionEntryOffset(sections.count)
+        for section in sections {
+            let offset = ModelFileLayout.sectionAligned(end)
+            entries.append(ModelFileSection(kind: section.kind.rawValue, elementSize: section.kind.elementSize,
+                                            offset: offset, length: section.byteCount))
+            end = offset + section.byteCount
+        }
+        let header = ModelFileHeader(
+            fileSize: end, checksum: 0, sectionCount: sections.count,
+            itemCount: artifact.itemCount, userCount: artifact.userCount, factorCount: factorCount,
+            factorStride: stride, neighboursPerItem: artifact.neighbours.neighboursPerItem,
+            globalMean: artifact.globalMean, foldIn: artifact.foldIn)
+
+        var file = [UInt8](repeating: 0, count: end)
+        file.withUnsafeMutableBytes { file in
+            header.store(into: file)
+            for (index, (entry, section)) in zip(entries, sections).enumerated() {
+                entry.store(into: file, asEntry: index)
+                section.fill(UnsafeMutableRawBufferPointer(rebasing: file[entry.offset..<(entry.offset + entry.length)]))
+            }
+        }
+        ModelFileChecksum.seal(&file)
+        return file
+    }
+
+    /// Writes the model file for `artifact` to `path` atomically and durably, through
+    /// `path + ".tmp"`: a reader sees no file or the whole file. Publishing a generation goes
+    /// through `ModelStore.publish`, which also numbers it and moves `CURRENT`.
+    public static func write(_ artifact: ModelArtifact, toPath path: String) throws(ModelFileError) {
+        let bytes = try encode(artifact)
+        do throws(SystemCallError) {
+            try AtomicFileWriter.write(bytes, to: path, temporaryPath: path + ".tmp")
+        } catch {
+            throw ModelFileError(error, path: path)
+        }
+    }
+
+    /// The metadata as the file stores it: JSON with sorted keys, so equal metadata gives
+    /// equal bytes and equal checksums.
+    static func encodeMetadata(_ metadata: ModelMetadata) throws(ModelFileError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(metadata))
+        } catch {
+            throw ModelFileError(.invalidArtifact, path: "", reason: "invalid model artifact: the metadata cannot be encoded as JSON (\(error))")
+        }
+    }
+}
+
+/// One section the writer will lay out: its kind, its size, and how to fill its bytes.
+private struct PlannedSection {
+    var kind: ModelFileSectionKind
+    var byteCount: Int
+    /// Writes the section into a zeroed buffer of exactly `byteCount` bytes.
+    var fill: (UnsafeMutableRawBufferPointer) -> Void
+
+    /// A section holding `values` as they are in memory (little-endian, as the build requires).
+    static func array<Element: BitwiseCopyable>(_ kind: ModelFileSectionKind, _ values: [Element]) -> PlannedSection {
+        precondition(MemoryLayout<Element>.stride == kind.elementSize, "the array's element type must match the section kind")
+        return PlannedSection(kind: kind, byteCount: values.count * MemoryLayout<Element>.stride) { destination in
+            values.withUnsafeBytes { destination.copyMemory(from: $0) }
+        }
+    }
+
+    /// A factor matrix of `factorCount`-wide rows, each stored `stride` floats apart with the
+    /// padding left zero.
+    static func factorRows(_ kind: ModelFileSectionKind, _ values: [Float], factorCount: Int, stride: Int) -> PlannedSection {
+        let rowCount = factorCount == 0 ? 0 : values.count / factorCount
+        let rowBytes = factorCount * MemoryLayout<Float>.stride, strideBytes = stride * MemoryLayout<Float>.stride
+        return PlannedSection(kind: kind, byteCount: rowCount * strideBytes) { destination in
+            values.withUnsafeBytes { source in
+                for row in 0..<rowCount {
+                    UnsafeMutableRawBufferPointer(rebasing: destination[(row * strideBytes)...])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(row * rowBytes)..<((row + 1) * rowBytes)]))
+                }
+            }
+        }
+    }
+
+    /// The title-match entries, field by field in the documented 16-byte layout.
+    static func titleKeyEntries(_ entries: [TitleKeyEntry]) -> PlannedSection {
+        PlannedSection(kind: .titleKeyEntries, byteCount: entries.count * 16) { destination in
+            for (index, entry) in entries.enumerated() {
+                let offset = index * 16
+                destination.storeBytes(of: entry.keyOffset.littleEndian, toByteOffset: offset, as: UInt32.self)
+                destination.storeBytes(of: entry.keyLength.littleEndian, toByteOffset: offset + 4, as: UInt32.self)
+                destination.storeBytes(of: entry.item.littleEndian, toByteOffset: offset + 8, as: Int32.self)
+                destination.storeBytes(of: entry.kind.littleEndian, toByteOffset: offset + 12, as: UInt32.self)
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+import RecCore
+
+/// Truncated, bit-flipped, inconsistent and foreign files are reported as `ModelFileError`s,
+/// never a crash and never a model that reads outside its map.
+struct ModelFileCorruptionTests {
+    typealias Header = ModelFileLayout.HeaderField
+    typealias Entry = ModelFileLayout.SectionEntryField
+
+    let folder = TemporaryDirectory()
+    let artifact = ModelFileFixtures.artifact(seed: 21)
+    let original: [UInt8]
+
+    init() throws {
+        original = try ModelFileWriter.encode(artifact)
+    }
+
+    /// What opening `bytes` as a model file fails with, or `nil` if it opens.
+    private func openError(_ bytes: [UInt8], verifyChecksum: Bool = true) throws -> ModelFileError? {
+        let path = folder.file("model-1.recmodel")
+        try bytes.write(to: path)
+        do {
+            _ = try LoadedModel.open(path: path, verifyChecksum: verifyChecksum)
+            return nil
+        } catch {
+            #expect(error.description.hasPrefix(path), "the message names the file")
+            return error
+        }
+    }
+
+    /// `bytes` with a correct checksum, so only the structural checks can catch the change.
+    private func sealed(_ bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        ModelFileChecksum.seal(&bytes)
+        return bytes
+    }
+
+    private var sectionCount: Int { Int(original.load(UInt32.self, at: Header.sectionCount)) }
+
+    /// The byte offset of the section-table entry for `kind`.
+    private func entry(_ kind: ModelFileSectionKind) -> Int {
+        let index = (0..<sectionCount).first { original.load(UInt32.self, at: ModelFileLayout.sectionEntryOffset($0)) == kind.rawValue }!
+        return ModelFileLayout.sectionEntryOffset(index)
+    }
+
+    /// Where the section `kind` starts.
+    private func start(_ kind: ModelFileSectionKind) -> Int {
+        Int(original.load(UInt64.self, at: entry(kind) + Entry.offset))
+    }
+
+    @Test func reportsEveryTruncationAsTruncated() throws {
+        for cut in 0..<original.count {
+            #expect(try openError(Array(original.prefix(cut)))?.code == .truncated, "cut at \(cut)")
+        }
+        #expect(try openError(original) == nil)
+    }
+
+    @Test func catchesAFlippedBitAnywhere() throws {
+        for byte in 0..<original.count {
+            var flipped = original
+            flipped[byte] ^= 1 << (byte % 8)
+            #expect(try openError(flipped) != nil, "bit \(byte % 8) of byte \(byte)")
+        }
+    }
+
+    @Test func detectsAFlippedFactorBitOnlyWithTheChecksum() throws {
+        var flipped = original
+        flipped[start(.itemFactors) + 5] ^= 0x10
+        #expect(try openError(flipped, verifyChecksum: false) == nil)
+        #expect(try openError(flipped)?.code == .checksumMismatch)
+    }
+
+    @Test func rejectsSectionTableEntriesOutOfBoundsMisalignedOrInconsistent() throws {
+        let fileSize = UInt64(original.count)
+        let fixedCount: Set<ModelFileSectionKind> = [.movieIDs, .itemBiases, .itemRatingCounts, .itemFactors, .itemImplicitFactors,
+                                                      .titleOffsets, .neighbourItems, .neighbourSimilarities, .userIDs,
+                                                      .userBiases, .userFactors]
+        for kind in ModelFileSectionKind.allCases {
+            let entry = entry(kind)
+            let offset = original.load(UInt64.self, at: entry + Entry.offset)
+            let length = original.load(UInt64.self, at: entry + Entry.length)
+            let elementSize = UInt64(kind.elementSize)
+            var mutations: [(String, (inout [UInt8]) -> Void)] = [
+                ("offset past the end", { $0.store(fileSize + 64, at: entry + Entry.offset) }),
+                ("huge offset", { $0.store(UInt64.max & ~63, at: entry + Entry.offset) }),
+                ("huge length", { $0.store(UInt64.max, at: entry + Entry.length) }),
+                ("length past the end", { $0.store(fileSize - offset + elementSize, at: entry + Entry.length) }),
+                ("misaligned offset", { $0.store(offset + 4, at: entry + Entry.offset) }),
+                ("offset inside the header", { $0.store(UInt64(0), at: entry + Entry.offset) }),
+                ("zero element size", { $0.store(UInt32(0), at: entry + Entry.elementSize) }),
+                ("wrong element size", { $0.store(UInt32(kind.elementSize == 4 ? 8 : 4), at: entry + Entry.elementSize) }),
+                ("duplicate kind", { $0.store(kind == .movieIDs ? ModelFileSectionKind.userIDs.rawValue : ModelFileSectionKind.movieIDs.rawValue, at: entry + Entry.kind) }),
+            ]
+            if fixedCount.contains(kind), length >= elementSize {
+                mutations.append(("one element short", { $0.store(length - elementSize, at: entry + Entry.length) }))
+            }
+            if kind != .movieIDs, length > 0 {
+                mutations.append(("overlapping another section", { $0.store(UInt64(start(.movieIDs)), at: entry + Entry.offset) }))
+            }
+            for (name, mutate) in mutations {
+                var corrupt = original
+                mutate(&corrupt)
+                #expect(try openError(sealed(corrupt))?.code == .corruptSection, "\(kind): \(name)")
+            }
+        }
+    }
+
+    @Test func rejectsSectionsTheHeaderSizesDoNotMatch() throws {
+        let mutations: [(String, (inout [UInt8]) -> Void)] = [
+            ("one more item", { $0.store($0.load(UInt32.self, at: Header.itemCount) + 1, at: Header.itemCount) }),
+            ("one user less", { $0.store($0.load(UInt32.self, at: Header.userCount) - 1, at: Header.userCount) }),
+            ("one more neighbour", { $0.store($0.load(UInt32.self, at: Header.neighboursPerItem) + 1, at: Header.neighboursPerItem) }),
+            ("a wider stride", { $0.store(UInt32(32), at: Header.factorStride) }),
+            ("a table without the required sections", { $0.store(UInt32(3), at: Header.sectionCount) }),
+        ]
+        for (name, mutate) in mutations {
+            var corrupt = original
+            mutate(&corrupt)
+            #expect(try openError(sealed(corrupt))?.code == .corruptSection, "\(name)")
+        }
+    }
+
+    @Test func rejectsImpossibleHeaders() throws {
+        let mutations: [(String, ModelFileError.Code, (inout [UInt8]) -> Void)] = [
+            ("magic", .badMagic, { $0[7] = UInt8(ascii: "M") }),
+            ("version", .unsupportedVersion, { $0.store(UInt32(2), at: Header.formatVersion) }),
+            ("big-endian", .wrongByteOrder, { $0.store(ModelFileLayout.byteOrderMark.byteSwapped, at: Header.byteOrderMark) }),
+            ("foreign byte-order mark", .corruptHeader, { $0.store(UInt32(0xDEAD_BEEF), at: Header.byteOrderMark) }),
+            ("declared size too small", .corruptHeader, { $0.store(UInt64($0.count - 1), at: Header.fileSize) }),
+            ("trailing bytes", .corruptHeader, { $0 += [UInt8](repeating: 0, count: 64) }),
+            ("header size", .corruptHeader, { $0.store(UInt32(64), at: Header.headerSize) }),
+            ("section entry size", .corruptHeader, { $0.store(UInt32(48), at: Header.sectionEntrySize) }),
+            ("section table offset", .corruptHeader, { $0.store(UInt32(256), at: Header.sectionTableOffset) }),
+            ("section table past the end", .corruptHeader, { $0.store(UInt32(1_000_000), at: Header.sectionCount) }),
+            ("stride not a multiple of 16", .corruptHeader, { $0.store(UInt32(8), at: Header.factorStride) }),
+            ("more factors than the stride", .corruptHeader, { $0.store(UInt32(17), at: Header.factorCount) }),
+            ("item count beyond 32-bit indices", .corruptHeader, { $0.store(UInt32.max, at: Header.itemCount) }),
+        ]
+        for (name, code, mutate) in mutations {
+            var corrupt = original
+            mutate(&corrupt)
+            #expect(try openError(sealed(corrupt))?.code == code, "\(name)")
+        }
+    }
+
+    @Test func rejectsContentsThatBreakTheInvariants() throws {
+        let movieIDs = start(.movieIDs), userIDs = start(.userIDs), titleOffsets = start(.titleOffsets)
+        let titleKeys = start(.titleKeyEntries), neighbours = start(.neighbourItems), counts = start(.itemRatingCounts)
+        let mutations: [(String, (inout [UInt8]) -> Void)] = [
+            ("movie ids descending", { $0.store($0.load(Int32.self, at: movieIDs + 4), at: movieIDs) }),
+            ("user ids repeated", { $0.store($0.load(Int32.self, at: userIDs), at: userIDs + 4) }),
+            ("title offset past the bytes", { $0.store(UInt32(100_000), at: titleOffsets + 4) }),
+            ("title offsets not from zero", { $0.store(UInt32(1), at: titleOffsets) }),
+            ("title key past the key bytes", { $0.store(UInt32.max, at: titleKeys) }),
+            ("title key for a missing item", { $0.store(Int32(7), at: titleKeys + 8) }),
+            ("title key for a negative item", { $0.store(Int32(-1), at: titleKeys + 8) }),
+            ("neighbour out of range", { $0.store(Int32(7), at: neighbours) }),
+            ("neighbour below -1", { $0.store(Int32(-2), at: neighbours + 4) }),
+            ("negative rating count", { $0.store(Int32(-1), at: counts) }),
+        ]
+        for (name, mutate) in mutations {
+            var corrupt = original
+            mutate(&corrupt)
+            #expect(try openError(sealed(corrupt))?.code == .corruptSection, "\(name)")
+        }
+    }
+
+    @Test func reportsUndecodableMetadataWhenAskedForIt() throws {
+        var corrupt = original
+        corrupt[start(.metadataJSON)] = UInt8(ascii: "x")
+        let path = folder.file("model-1.recmodel")
+        try sealed(corrupt).write(to: path)
+        let model = try LoadedModel.open(path: path, verifyChecksum: true)
+        let error = #expect(throws: ModelFileError.self) { try model.metadata() }
+        #expect(error?.code == .corruptSection)
+    }
+
+    @Test func skipsSectionKindsItDoesNotKnow() throws {
+        var extended = original
+        extended.store(UInt32(200), at: entry(.itemImplicitFactors) + Entry.kind)
+        let path = folder.file("model-1.recmodel")
+        try sealed(extended).write(to: path)
+        let model = try LoadedModel.open(path: path, verifyChecksum: true)
+        #expect(model.itemImplicitFactors == nil)
+        var expected = artifact
+        expected.itemImplicitFactors = nil
+        #expect(try model.artifact() == expected)
+    }
+
+    @Test func rejectsRandomGarbage() throws {
+        var random = SeededGenerator(seed: 99)
+        for round in 0..<300 {
+            let size = Int.random(in: 0...(2 * original.count), using: &random)
+            var garbage = (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) }
+            if round % 3 == 1 { garbage.replaceSubrange(0..<min(8, size), with: ModelFileLayout.magic.prefix(size)) }
+            if round % 3 == 2 { garbage.replaceSubrange(0..<min(1024, size), with: original.prefix(min(1024, size))) }
+            #expect(try openError(garbage) != nil, "round \(round), \(size) bytes")
+        }
+    }
+
+    @Test func reportsAMissingFileOrAFolder() {
+        let missing = folder.file("model-9.recmodel")
+        let missingError = #expect(throws: ModelFileError.self) { try LoadedModel.open(path: missing) }
+        #expect(missingError?.code == .notFound)
+        #expect(missingError?.description == "\(missing): no such file")
+
+        let folderError = #expect(throws: ModelFileError.self) { try LoadedModel.open(path: folder.path) }
+        #expect(folderError?.code == .ioFailure)
+    }
+}

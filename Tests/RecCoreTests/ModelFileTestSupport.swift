@@ -1,0 +1,128 @@
+import Foundation
+import RecCore
+
+/// A small, fast, reproducible random source (SplitMix64), so a failing case can be replayed
+/// from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
+
+/// Random but valid model artifacts for model file tests.
+enum ModelFileFixtures {
+    /// Titles with accents, superscripts, non-Latin scripts and an empty one, so UTF-8 offsets
+    /// are exercised, not just ASCII.
+    static let sampleTitles = [
+        "Misérables, Les (1995)", "Toy Story (1995)", "Alien³ (1992)", "誰も知らない (2004)",
+        "City of Lost Children, The (Cité des enfants perdus, La) (1995)", "", "Heat (1995)",
+        "Mad Max 2 (a.k.a. The Road Warrior) (1981)",
+    ]
+
+    /// An artifact with the given shape and values drawn from `seed`.
+    static func artifact(seed: UInt64, itemCount: Int = 7, userCount: Int = 5, factorCount: Int = 5,
+                         hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3) -> ModelArtifact {
+        var random = SeededGenerator(seed: seed)
+        func floats(_ count: Int, _ range: ClosedRange<Float>) -> [Float] {
+            (0..<count).map { _ in Float.random(in: range, using: &random) }
+        }
+        func ascendingIDs(_ count: Int) -> [Int32] {
+            var id: Int32 = 0
+            return (0..<count).map { _ in id += Int32.random(in: 1...20, using: &random); return id }
+        }
+
+        let titles = (0..<itemCount).map { sampleTitles[$0 % sampleTitles.count] + ($0 < sampleTitles.count ? "" : " #\($0)") }
+        let keys = titles.enumerated().map { (item: Int32($0.offset), key: Array($0.element.lowercased().utf8)) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var keyBytes: [UInt8] = []
+        var entries: [TitleKeyEntry] = []
+        for (item, key) in keys {
+            entries.append(TitleKeyEntry(keyOffset: UInt32(keyBytes.count), keyLength: UInt32(key.count), item: item,
+                                         kind: UInt32.random(in: 0...2, using: &random)))
+            keyBytes += key
+        }
+
+        var neighbourItems: [Int32] = []
+        var neighbourSimilarities: [Float] = []
+        for item in 0..<itemCount {
+            let others = (0..<itemCount).filter { $0 != item }.shuffled(using: &random)
+            var similarity = Float(1)
+            for slot in 0..<neighboursPerItem {
+                if slot < others.count && slot < neighboursPerItem - 1 {
+                    similarity *= Float.random(in: 0.5...0.99, using: &random)
+                    neighbourItems.append(Int32(others[slot]))
+                    neighbourSimilarities.append(similarity)
+                } else {
+                    neighbourItems.append(-1)
+                    neighbourSimilarities.append(0)
+                }
+            }
+        }
+
+        let metadata = ModelMetadata(
+            algorithm: hasImplicitFactors ? "svdpp" : "svd",
+            hyperparameters: ["factors": Double(factorCount), "learning_rate": 0.007, "regularization": 0.02],
+            dataset: "dataset/ratings_train.dat", ratings: 950_204, users: userCount, movies: itemCount,
+            trainedAt: "2024-05-06T07:08:09Z", trainingSeconds: 12.5, trainingRMSE: 0.8125,
+            validationRMSE: 0.859375, validationFraction: 0.05, seed: seed)
+        return ModelArtifact(
+            metadata: metadata, globalMean: 3.58, factorCount: factorCount,
+            foldIn: FoldInParameters(biasRegularization: 10, factorRegularization: 0.5),
+            movieIDs: ascendingIDs(itemCount), titles: titles,
+            itemRatingCounts: (0..<itemCount).map { _ in Int32.random(in: 0...500, using: &random) },
+            itemBiases: floats(itemCount, -1...1),
+            itemFactors: floats(itemCount * factorCount, -0.5...0.5),
+            itemImplicitFactors: hasImplicitFactors ? floats(itemCount * factorCount, -0.1...0.1) : nil,
+            titleIndex: TitleIndexTables(keyBytes: keyBytes, entries: entries),
+            neighbours: NeighbourTable(neighboursPerItem: neighboursPerItem, items: neighbourItems,
+                                       similarities: neighbourSimilarities),
+            userIDs: ascendingIDs(userCount), userBiases: floats(userCount, -1...1),
+            userFactors: floats(userCount * factorCount, -0.5...0.5))
+    }
+}
+
+/// A fresh, uniquely named folder under the system's temporary folder, removed with everything
+/// in it when the value goes away.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("recserve-modelfile-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// The path of `name` inside the folder.
+    func file(_ name: String) -> String { path + "/" + name }
+
+    /// The names in the folder, sorted.
+    func names(in subfolder: String = "") -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: subfolder.isEmpty ? path : file(subfolder))) ?? []).sorted()
+    }
+}
+
+extension [UInt8] {
+    /// Writes the bytes to `path`, replacing any file there.
+    func write(to path: String) throws {
+        try Data(self).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Reads a little-endian integer at byte `offset`.
+    func load<Value: FixedWidthInteger>(_ type: Value.Type, at offset: Int) -> Value {
+        withUnsafeBytes { Value(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Value.self)) }
+    }
+
+    /// Stores a little-endian integer at byte `offset`.
+    mutating func store<Value: FixedWidthInteger>(_ value: Value, at offset: Int) {
+        withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: Value.self) }
+    }
+}
