@@ -67,7 +67,7 @@ final class LogFileSink: Sendable {
     }
 
     /// The path of rotated file number `generation`, for example `data/log_file.log.1`.
-    func backupPath(_ generation: Int) -> String {
+    private func backupPath(_ generation: Int) -> String {
         "\(path).\(generation)"
     }
 

@@ -34,11 +34,10 @@ public enum LogTail {
         blockSize: Int = defaultBlockSize
     ) throws(SystemCallError) -> [String] {
         guard count > 0 else { return [] }
-        let newest = try lastLineBytes(path: path, count: count, blockSize: max(blockSize, 1))
-        var lines = newest
+        let blockSize = max(blockSize, 1)
+        var lines = try lastLineBytes(path: path, count: count, blockSize: blockSize)
         if includingRotatedFile && lines.count < count {
-            let older = try lastLineBytes(path: path + ".1", count: count - lines.count, blockSize: max(blockSize, 1))
-            lines = older + newest
+            lines = try lastLineBytes(path: path + ".1", count: count - lines.count, blockSize: blockSize) + lines
         }
         return lines.map { bytes in
             let withoutCarriageReturn = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes[...]
