@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import Synchronization
+
+/// Sets up swift-log for a RecServe process: one log file for the CLI, the FastCGI master and
+/// every worker, plus standard error for what a person watching should see.
+public enum RecLogging {
+    private static let isBootstrapped = Mutex(false)
+
+    /// Makes every `Logger` of this process write through a `FileLogHandler` to
+    /// `dataDirectory.logFile`, configured from `REC_LOG_LEVEL`, `REC_LOG_MAX_BYTES` and
+    /// `REC_LOG_BACKUPS` in `environment`.
+    ///
+    /// Call it once at the start of each process (after `exec`, not just `fork`), before the
+    /// first `Logger` is made. swift-log traps on a second bootstrap, so a second call here does
+    /// nothing and returns false; nothing else in the process may call `LoggingSystem.bootstrap`.
+    /// Invalid settings are logged as warnings and replaced by their defaults.
+    ///
+    /// - Parameters:
+    ///   - processName: What the process is called in each line, for example `rec-cli` or
+    ///     `rec-fcgi.worker`.
+    ///   - dataDirectory: Where the log lives; `DataDirectory.fromEnvironment` honours `REC_DATA_DIR`.
+    ///   - standardErrorLevel: The least severe level also shown on standard error: `.warning`
+    ///     for the CLI, `.info` for servers.
+    ///   - environment: The process environment.
+    ///   - metadataProvider: Contextual metadata for every record, such as a request id.
+    /// - Returns: Whether this call installed the handler.
+    @discardableResult
+    public static func bootstrap(
+        processName: String,
+        dataDirectory: DataDirectory,
+        standardErrorLevel: Logger.Level,
+        environment: [String: String],
+        metadataProvider: Logger.MetadataProvider? = nil
+    ) -> Bool {
+        let configuration = LogConfiguration(environment: environment, standardErrorLevel: standardErrorLevel)
+        let installed = isBootstrapped.withLock { isBootstrapped in
+            guard !isBootstrapped else { return false }
+            isBootstrapped = true
+            let sink = LogFileSink(
+                path: dataDirectory.logFile,
+                configuration: configuration,
+                processName: processName,
+                standardErrorDescriptor: STDERR_FILENO
+            )
+            LoggingSystem.bootstrap(
+                { label, provider in FileLogHandler(label: label, sink: sink, metadataProvider: provider) },
+                metadataProvider: metadataProvider
+            )
+            return true
+        }
+        if installed {
+            let logger = Logger(label: "logging")
+            for setting in configuration.ignoredSettings {
+                logger.warning("ignored an invalid log setting", metadata: [
+                    "variable": .string(setting.variable),
+                    "value": .string(setting.value),
+                    "reason": .string(setting.reason),
+                ])
+            }
+        }
+        return installed
+    }
+
+    /// A handler with its own descriptor on the log at `path`, as if it belonged to a separate
+    /// process, without touching the global logging system. For tests and tools; use it with
+    /// `Logger(label:factory:)`.
+    ///
+    /// - Parameters:
+    ///   - label: The component shown in each line.
+    ///   - path: The log file; its folder is created when missing.
+    ///   - configuration: Levels, cap and backups.
+    ///   - processName: The process name shown in each line; the executable's name by default.
+    ///   - standardErrorDescriptor: Where standard-error output goes; it is not closed.
+    public static func makeFileHandler(
+        label: String,
+        path: String,
+        configuration: LogConfiguration = LogConfiguration(),
+        processName: String = executableName,
+        standardErrorDescriptor: Int32 = STDERR_FILENO
+    ) -> FileLogHandler {
+        let sink = LogFileSink(
+            path: path,
+            configuration: configuration,
+            processName: processName,
+            standardErrorDescriptor: standardErrorDescriptor
+        )
+        return FileLogHandler(label: label, sink: sink, metadataProvider: nil)
+    }
+
+    /// The name the process was started with, without its folder, for example `rec-cli`.
+    public static var executableName: String {
+        guard let first = CommandLine.arguments.first, let name = first.split(separator: "/").last else { return "rec" }
+        return String(name)
+    }
+}

@@ -1,0 +1,73 @@
+import Logging
+import RecCore
+import Testing
+
+struct LogConfigurationTests {
+    @Test func emptyEnvironmentGivesTheDocumentedDefaults() {
+        let configuration = LogConfiguration(environment: [:], standardErrorLevel: .warning)
+        #expect(configuration.fileLevel == .info)
+        #expect(configuration.standardErrorLevel == .warning)
+        #expect(configuration.maximumFileBytes == 10 * 1024 * 1024)
+        #expect(configuration.backupCount == 1)
+        #expect(configuration.maximumLineBytes == 16 * 1024)
+        #expect(configuration.ignoredSettings.isEmpty)
+    }
+
+    @Test func environmentSetsLevelCapAndBackups() {
+        let configuration = LogConfiguration(
+            environment: ["REC_LOG_LEVEL": "debug", "REC_LOG_MAX_BYTES": "2M", "REC_LOG_BACKUPS": "3"],
+            standardErrorLevel: .info
+        )
+        #expect(configuration.fileLevel == .debug)
+        #expect(configuration.standardErrorLevel == .info)
+        #expect(configuration.maximumFileBytes == 2 * 1024 * 1024)
+        #expect(configuration.backupCount == 3)
+        #expect(configuration.ignoredSettings.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("trace", Logger.Level.trace), ("DEBUG", .debug), (" Info ", .info), ("notice", .notice),
+        ("warn", .warning), ("WARNING", .warning), ("error", .error), ("Critical", .critical),
+    ])
+    func levelNamesAreReadAsUsersTypeThem(text: String, level: Logger.Level) {
+        #expect(LogConfiguration.level(named: text) == level)
+    }
+
+    @Test(arguments: ["", "loud", "war", "5"])
+    func unknownLevelNamesAreRejected(text: String) {
+        #expect(LogConfiguration.level(named: text) == nil)
+    }
+
+    @Test(arguments: [
+        ("1048576", 1_048_576), ("512K", 512 * 1024), ("10M", 10 * 1024 * 1024), ("10MiB", 10 * 1024 * 1024),
+        ("1g", 1 << 30), (" 64 kb ", 64 * 1024), ("100b", 100),
+    ])
+    func byteCountsAcceptBinarySuffixes(text: String, bytes: Int) {
+        #expect(LogConfiguration.byteCount(text) == bytes)
+    }
+
+    @Test(arguments: ["", "abc", "-5", "10X", "M", "1.5M", "99999999999999G"])
+    func malformedByteCountsAreRejected(text: String) {
+        #expect(LogConfiguration.byteCount(text) == nil)
+    }
+
+    @Test func invalidSettingsFallBackToDefaultsAndAreListed() {
+        let configuration = LogConfiguration(
+            environment: ["REC_LOG_LEVEL": "loud", "REC_LOG_MAX_BYTES": "0", "REC_LOG_BACKUPS": "1000"],
+            standardErrorLevel: .warning
+        )
+        #expect(configuration.fileLevel == .info)
+        #expect(configuration.maximumFileBytes == LogConfiguration.defaultMaximumFileBytes)
+        #expect(configuration.backupCount == 1)
+        #expect(configuration.ignoredSettings.map(\.code) == [.invalidLevel, .invalidByteCount, .invalidBackupCount])
+        #expect(configuration.ignoredSettings.map(\.variable) == ["REC_LOG_LEVEL", "REC_LOG_MAX_BYTES", "REC_LOG_BACKUPS"])
+        #expect(configuration.ignoredSettings[0].description.hasPrefix(#"REC_LOG_LEVEL="loud": not a log level"#))
+    }
+
+    @Test func explicitValuesOutOfRangeAreClamped() {
+        let configuration = LogConfiguration(maximumFileBytes: 0, backupCount: 0)
+        #expect(configuration.maximumFileBytes == 1)
+        #expect(configuration.backupCount == 1)
+        #expect(LogConfiguration(backupCount: 10_000).backupCount == LogConfiguration.maximumBackupCount)
+    }
+}
