@@ -100,21 +100,18 @@ final class FuzzyTitleScorer {
         var occurrences: [(trigram: UInt32, counts: Bool, evidence: UInt32)] = []
         var wordsNeedingOneTrigram: UInt32 = 0
         text.withUnsafeBytes { bytes in
-            var start = 0
-            for end in 0...bytes.count where end == bytes.count || bytes[end] == Self.space {
-                defer { start = end + 1 }
-                guard end > start else { continue }
-                let word = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            TitleTrigrams.forEachWord(in: bytes) { range in
+                let word = UnsafeRawBufferPointer(rebasing: bytes[range])
                 guard words.count < Self.maximumQueryWords else {
                     TitleTrigrams.forEach(in: word) { occurrences.append(($0, true, 0)) }
-                    continue
+                    return
                 }
                 let isStopWord = WordSimilarity.isStopWord(word)
                 let bit: UInt32 = isStopWord ? 0 : 1 << UInt32(words.count)
-                let numeral = WordSimilarity.numeralAlternative(text[start..<end]) ?? []
+                let numeral = WordSimilarity.numeralAlternative(text[range]) ?? []
                 let numeralStart = numeralBytes.count
                 numeralBytes += numeral
-                words.append(QueryWord(range: start..<end, isStopWord: isStopWord, isNumber: WordSimilarity.isNumber(text[start..<end]),
+                words.append(QueryWord(range: range, isStopWord: isStopWord, isNumber: WordSimilarity.isNumber(text[range]),
                                        numeral: numeralStart..<numeralBytes.count))
                 var wordTrigrams: [UInt32] = []
                 TitleTrigrams.forEach(in: word) { wordTrigrams.append($0) }
@@ -264,11 +261,8 @@ final class FuzzyTitleScorer {
         var usedCount = 0
         var evidenceOnce: UInt32 = 0, evidenceTwice: UInt32 = 0
         var titleWordCount = 0, meaningfulTitleWords = 0, coverableTitleWords = 0
-        var start = 0
-        for end in 0...key.count where end == key.count || key[end] == Self.space {
-            defer { start = end + 1 }
-            guard end > start else { continue }
-            let word = UnsafeRawBufferPointer(rebasing: key[start..<end])
+        TitleTrigrams.forEachWord(in: key) { range in
+            let word = UnsafeRawBufferPointer(rebasing: key[range])
             var queryTrigramsInWord = 0
             TitleTrigrams.forEach(in: word) { trigram in
                 scan.keyTrigrams += 1
@@ -284,7 +278,7 @@ final class FuzzyTitleScorer {
                 trigramUses[position] += 1
                 scan.sharedTrigrams += 1
             }
-            guard titleWordCount < Self.maximumTitleWords else { continue }
+            guard titleWordCount < Self.maximumTitleWords else { return }
             titleWordCount += 1
             if !WordSimilarity.isStopWord(word) {
                 meaningfulTitleWords += 1
@@ -300,28 +294,21 @@ final class FuzzyTitleScorer {
     private func queryTrigramPosition(_ trigram: UInt32) -> Int? {
         let bit = Self.filterBit(trigram)
         guard trigramFilter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return nil }
-        var low = 0, high = trigrams.count
-        while low < high {
-            let middle = (low + high) / 2
-            if trigrams[middle] < trigram { low = middle + 1 } else { high = middle }
-        }
-        return low < trigrams.count && trigrams[low] == trigram ? low : nil
+        return trigrams.sortedPosition(of: trigram)
     }
 
     /// `queryCoverage` and `titleCoverage` of `key`, and whether a number word of the query
     /// matches none of its words.
     private func coverages(_ key: UnsafeRawBufferPointer) -> (query: Double, title: Double, missesNumber: Bool) {
-        var titleWordCount = 0, meaningfulTitleWords = 0, start = 0
-        for end in 0...key.count where end == key.count || key[end] == Self.space {
-            if end > start, titleWordCount < Self.maximumTitleWords {
-                let isStopWord = WordSimilarity.isStopWord(UnsafeRawBufferPointer(rebasing: key[start..<end]))
-                titleWords[titleWordCount] = start..<end
-                titleWordIsStopWord[titleWordCount] = isStopWord
-                bestForTitleWord[titleWordCount] = 0
-                titleWordCount += 1
-                if !isStopWord { meaningfulTitleWords += 1 }
-            }
-            start = end + 1
+        var titleWordCount = 0, meaningfulTitleWords = 0
+        TitleTrigrams.forEachWord(in: key) { range in
+            guard titleWordCount < Self.maximumTitleWords else { return }
+            let isStopWord = WordSimilarity.isStopWord(UnsafeRawBufferPointer(rebasing: key[range]))
+            titleWords[titleWordCount] = range
+            titleWordIsStopWord[titleWordCount] = isStopWord
+            bestForTitleWord[titleWordCount] = 0
+            titleWordCount += 1
+            if !isStopWord { meaningfulTitleWords += 1 }
         }
         for index in 0..<words.count { bestForQueryWord[index] = 0 }
         text.withUnsafeBytes { queryBytes in

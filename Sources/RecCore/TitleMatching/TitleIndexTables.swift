@@ -114,14 +114,9 @@ public struct TitleIndexView: @unchecked Sendable {
     /// to the postings so a corrupt offset cannot reach outside them.
     public func postings(of trigram: UInt32) -> UnsafeBufferPointer<UInt32> {
         guard hasTrigramPostings else { return UnsafeBufferPointer(start: nil, count: 0) }
-        var low = 0, high = trigrams.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if trigrams[middle] < trigram { low = middle + 1 } else { high = middle }
-        }
-        guard low < trigrams.count, trigrams[low] == trigram else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let start = min(Int(trigramPostingStarts[low]), trigramPostings.count)
-        let end = min(max(Int(trigramPostingStarts[low + 1]), start), trigramPostings.count)
+        guard let position = trigrams.sortedPosition(of: trigram) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = min(Int(trigramPostingStarts[position]), trigramPostings.count)
+        let end = min(max(Int(trigramPostingStarts[position + 1]), start), trigramPostings.count)
         return UnsafeBufferPointer(rebasing: trigramPostings[start..<end])
     }
 }

@@ -81,7 +81,7 @@ public struct TitleMatcher: @unchecked Sendable {
     /// The first valid item in the equal range of `key`, from `year` when one is given.
     private func firstItem(withKey key: ArraySlice<UInt8>, year: Int?) -> Int32? {
         key.withUnsafeBytes { key in
-            var position = lowerBound(of: key)
+            var position = index.entries.partitioningIndex { index.key(of: $0).lexicographicallyPrecedes(key) }
             while position < index.entries.count {
                 let entry = index.entries[position]
                 guard index.key(of: entry).elementsEqual(key) else { return nil }
@@ -92,16 +92,6 @@ public struct TitleMatcher: @unchecked Sendable {
             }
             return nil
         }
-    }
-
-    /// The first entry position whose key is not less than `key`.
-    private func lowerBound(of key: UnsafeRawBufferPointer) -> Int {
-        var low = 0, high = index.entries.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if index.key(of: index.entries[middle]).lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     private func isValid(_ entry: TitleKeyEntry) -> Bool {

@@ -8,20 +8,25 @@
 enum TitleTrigrams {
     private static let space = UInt32(UInt8(ascii: " "))
 
+    /// Calls `body` with the range of each space-separated word of `text`.
+    static func forEachWord(in text: UnsafeRawBufferPointer, _ body: (Range<Int>) -> Void) {
+        var start = 0
+        for end in 0...text.count where end == text.count || UInt32(text[end]) == space {
+            if end > start { body(start..<end) }
+            start = end + 1
+        }
+    }
+
     /// Calls `body` with each trigram of `text`, word by word.
     static func forEach(in text: UnsafeRawBufferPointer, _ body: (UInt32) -> Void) {
-        var first = space, second = space
-        var wordIsEmpty = true
-        for byte in text {
-            if UInt32(byte) == space {
-                if !wordIsEmpty { body(first << 16 | second << 8 | space) }
-                (first, second, wordIsEmpty) = (space, space, true)
-            } else {
+        forEachWord(in: text) { range in
+            var first = space, second = space
+            for byte in text[range] {
                 body(first << 16 | second << 8 | UInt32(byte))
-                (first, second, wordIsEmpty) = (second, UInt32(byte), false)
+                (first, second) = (second, UInt32(byte))
             }
+            body(first << 16 | second << 8 | space)
         }
-        if !wordIsEmpty { body(first << 16 | second << 8 | space) }
     }
 
     /// The distinct trigrams of `text`, sorted.

@@ -102,13 +102,7 @@ enum WordSimilarity {
     /// Whether `word` is one of `stopWords`.
     static func isStopWord(_ word: UnsafeRawBufferPointer) -> Bool {
         guard word.count <= 5 else { return false }
-        let packed = pack(word)
-        var low = 0, high = packedStopWords.count
-        while low < high {
-            let middle = (low + high) / 2
-            if packedStopWords[middle] < packed { low = middle + 1 } else { high = middle }
-        }
-        return low < packedStopWords.count && packedStopWords[low] == packed
+        return packedStopWords.sortedPosition(of: pack(word)) != nil
     }
 
     /// A word of up to 7 bytes packed with its length, so words of different lengths never collide.
