@@ -147,6 +147,7 @@ struct ModelFileCorruptionTests {
     @Test func rejectsContentsThatBreakTheInvariants() throws {
         let movieIDs = start(.movieIDs), userIDs = start(.userIDs), titleOffsets = start(.titleOffsets)
         let titleKeys = start(.titleKeyEntries), neighbours = start(.neighbourItems), counts = start(.itemRatingCounts)
+        let trigrams = start(.titleTrigrams), postingStarts = start(.titleTrigramPostingStarts), postings = start(.titleTrigramPostings)
         let mutations: [(String, (inout [UInt8]) -> Void)] = [
             ("movie ids descending", { $0.store($0.load(Int32.self, at: movieIDs + 4), at: movieIDs) }),
             ("user ids repeated", { $0.store($0.load(Int32.self, at: userIDs), at: userIDs + 4) }),
@@ -155,6 +156,10 @@ struct ModelFileCorruptionTests {
             ("title key past the key bytes", { $0.store(UInt32.max, at: titleKeys) }),
             ("title key for a missing item", { $0.store(Int32(7), at: titleKeys + 8) }),
             ("title key for a negative item", { $0.store(Int32(-1), at: titleKeys + 8) }),
+            ("trigrams not ascending", { $0.store($0.load(UInt32.self, at: trigrams + 4), at: trigrams) }),
+            ("trigram offsets not from zero", { $0.store(UInt32(1), at: postingStarts) }),
+            ("trigram offsets descending", { $0.store(UInt32.max, at: postingStarts + 4) }),
+            ("trigram posting past the entries", { $0.store(UInt32(1_000), at: postings) }),
             ("neighbour out of range", { $0.store(Int32(7), at: neighbours) }),
             ("neighbour below -1", { $0.store(Int32(-2), at: neighbours + 4) }),
             ("negative rating count", { $0.store(Int32(-1), at: counts) }),

@@ -40,15 +40,8 @@ enum ModelFileFixtures {
         }
 
         let titles = (0..<itemCount).map { sampleTitles[$0 % sampleTitles.count] + ($0 < sampleTitles.count ? "" : " #\($0)") }
-        let keys = titles.enumerated().map { (item: Int32($0.offset), key: Array($0.element.lowercased().utf8)) }
-            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        var keyBytes: [UInt8] = []
-        var entries: [TitleKeyEntry] = []
-        for (item, key) in keys {
-            entries.append(TitleKeyEntry(keyOffset: UInt32(keyBytes.count), keyLength: UInt32(key.count), item: item,
-                                         kind: UInt32.random(in: 0...2, using: &random)))
-            keyBytes += key
-        }
+        let ratingCounts = (0..<itemCount).map { _ in Int32.random(in: 0...500, using: &random) }
+        let titleIndex = TitleIndexBuilder.build(titles: titles, ratingCounts: ratingCounts)
 
         var neighbourItems: [Int32] = []
         var neighbourSimilarities: [Float] = []
@@ -75,13 +68,13 @@ enum ModelFileFixtures {
             validationRMSE: 0.859375, validationFraction: 0.05, seed: seed)
         return ModelArtifact(
             metadata: metadata, globalMean: 3.58, factorCount: factorCount,
-            foldIn: FoldInParameters(biasRegularization: 10, factorRegularization: 0.5),
+            foldIn: FoldInParameters(biasRegularization: 10, factorRegularization: 0.5, priorRatingCount: 20),
             movieIDs: ascendingIDs(itemCount), titles: titles,
-            itemRatingCounts: (0..<itemCount).map { _ in Int32.random(in: 0...500, using: &random) },
+            itemRatingCounts: ratingCounts,
             itemBiases: floats(itemCount, -1...1),
             itemFactors: floats(itemCount * factorCount, -0.5...0.5),
             itemImplicitFactors: hasImplicitFactors ? floats(itemCount * factorCount, -0.1...0.1) : nil,
-            titleIndex: TitleIndexTables(keyBytes: keyBytes, entries: entries),
+            titleIndex: titleIndex,
             neighbours: NeighbourTable(neighboursPerItem: neighboursPerItem, items: neighbourItems,
                                        similarities: neighbourSimilarities),
             userIDs: ascendingIDs(userCount), userBiases: floats(userCount, -1...1),

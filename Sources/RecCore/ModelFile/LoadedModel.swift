@@ -96,7 +96,10 @@ public final class LoadedModel: @unchecked Sendable {
         let titleOffsets = try sections.requiredElements(.titleOffsets, as: UInt32.self, count: itemCount + 1)
         titles = StringTableView(offsets: titleOffsets, bytes: sections.requiredBytes(.titleBytes))
         titleIndex = TitleIndexView(keyBytes: sections.requiredBytes(.titleKeyBytes),
-                                    entries: try sections.requiredElements(.titleKeyEntries, as: TitleKeyEntry.self))
+                                    entries: try sections.requiredElements(.titleKeyEntries, as: TitleKeyEntry.self),
+                                    trigrams: try sections.requiredElements(.titleTrigrams, as: UInt32.self),
+                                    trigramPostingStarts: try sections.requiredElements(.titleTrigramPostingStarts, as: UInt32.self),
+                                    trigramPostings: try sections.requiredElements(.titleTrigramPostings, as: UInt32.self))
         neighbourItems = try sections.requiredElements(.neighbourItems, as: Int32.self, count: neighbourSlots)
         neighbourSimilarities = try sections.requiredElements(.neighbourSimilarities, as: Float.self, count: neighbourSlots)
         userIDs = try sections.requiredElements(.userIDs, as: Int32.self, count: userCount)
@@ -109,7 +112,7 @@ public final class LoadedModel: @unchecked Sendable {
             try ModelFileInvariants.checkStrictlyAscending(userIDs, name: "user ids")
             try ModelFileInvariants.checkNonNegative(itemRatingCounts, name: "item rating counts")
             try ModelFileInvariants.checkStringOffsets(titleOffsets, byteCount: titles.bytes.count, name: "title")
-            try ModelFileInvariants.checkTitleKeys(titleIndex.entries, keyByteCount: titleIndex.keyBytes.count, itemCount: itemCount)
+            try ModelFileInvariants.checkTitleIndex(titleIndex, itemCount: itemCount)
             try ModelFileInvariants.checkNeighbourItems(neighbourItems, itemCount: itemCount)
         } catch {
             throw ModelFileError(.corruptSection, path: path, reason: error.reason)

@@ -80,7 +80,8 @@ struct ModelFileHeader: Equatable {
             factorCount: Int(uint32(Field.factorCount)), factorStride: Int(uint32(Field.factorStride)),
             neighboursPerItem: Int(uint32(Field.neighboursPerItem)), globalMean: float(Field.globalMean),
             foldIn: FoldInParameters(biasRegularization: float(Field.foldInBiasRegularization),
-                                     factorRegularization: float(Field.foldInFactorRegularization)))
+                                     factorRegularization: float(Field.foldInFactorRegularization),
+                                     priorRatingCount: float(Field.foldInPriorRatingCount)))
         guard header.itemCount <= Int(Int32.max), header.userCount <= Int(Int32.max) else {
             throw corrupt("\(header.itemCount) items or \(header.userCount) users exceed what 32-bit indices can address")
         }
@@ -115,5 +116,6 @@ struct ModelFileHeader: Equatable {
         store(globalMean, Field.globalMean)
         store(foldIn.biasRegularization, Field.foldInBiasRegularization)
         store(foldIn.factorRegularization, Field.foldInFactorRegularization)
+        store(foldIn.priorRatingCount, Field.foldInPriorRatingCount)
     }
 }

@@ -38,6 +38,29 @@ enum ModelFileInvariants {
         }
     }
 
+    /// Checks the whole title-match index: its keys (see `checkTitleKeys`) and its trigram
+    /// postings, which must be empty or have ascending trigrams, offsets running from 0 to the
+    /// postings' length, and positions inside the entries.
+    static func checkTitleIndex(_ index: TitleIndexView, itemCount: Int) throws(Violation) {
+        try checkTitleKeys(index.entries, keyByteCount: index.keyBytes.count, itemCount: itemCount)
+        let trigrams = index.trigrams, starts = index.trigramPostingStarts, postings = index.trigramPostings
+        if trigrams.isEmpty && starts.count <= 1 && postings.isEmpty { return }
+        guard starts.count == trigrams.count + 1, starts.first == 0, starts.last.map(Int.init) == postings.count else {
+            throw Violation(reason: "title trigram offsets must be one more than the \(trigrams.count) trigrams and run from 0 to the \(postings.count) postings")
+        }
+        for position in 1..<starts.count where starts[position - 1] > starts[position] {
+            throw Violation(reason: "title trigram offsets descend at index \(position)")
+        }
+        if trigrams.count > 1 {
+            for position in 1..<trigrams.count where trigrams[position - 1] >= trigrams[position] {
+                throw Violation(reason: "title trigrams are not strictly ascending at index \(position)")
+            }
+        }
+        if let position = postings.firstIndex(where: { Int($0) >= index.entries.count }) {
+            throw Violation(reason: "title trigram posting \(position) points at entry \(postings[position]) of \(index.entries.count)")
+        }
+    }
+
     /// Checks that every title-match entry's key lies inside `keyByteCount` bytes and points at
     /// one of `itemCount` items.
     static func checkTitleKeys(_ entries: UnsafeBufferPointer<TitleKeyEntry>, keyByteCount: Int, itemCount: Int) throws(Violation) {

@@ -32,7 +32,7 @@ public enum ModelFileLayout {
 
     /// Byte offsets of the header fields from the start of the file.
     ///
-    /// Bytes 80 to 127 are reserved: written as zero and ignored by version-1 readers.
+    /// Bytes 84 to 127 are reserved: written as zero and ignored by version-1 readers.
     public enum HeaderField {
         /// The 8 magic bytes (`ModelFileLayout.magic`).
         public static let magic = 0
@@ -68,6 +68,8 @@ public enum ModelFileLayout {
         public static let foldInBiasRegularization = 72
         /// `Float32`: the fold-in factor regularisation.
         public static let foldInFactorRegularization = 76
+        /// `Float32`: the fold-in prior rating count.
+        public static let foldInPriorRatingCount = 80
     }
 
     /// Byte offsets of the fields within one section-table entry.

@@ -34,6 +34,12 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     case userFactors = 14
     /// `UInt8`: the training metadata as UTF-8 JSON with sorted keys.
     case metadataJSON = 15
+    /// `UInt32`: every distinct character trigram of the title keys, strictly ascending.
+    case titleTrigrams = 16
+    /// `UInt32`, `trigramCount + 1`: ascending offsets into `titleTrigramPostings`, from 0 to its length.
+    case titleTrigramPostingStarts = 17
+    /// `UInt32`: positions in `titleKeyEntries` of the keys containing each trigram.
+    case titleTrigramPostings = 18
 
     /// The size in bytes of one element of this kind of section.
     public var elementSize: Int {

@@ -48,9 +48,15 @@ public enum ModelFileWriter {
             try artifact.itemRatingCounts.withUnsafeBufferPointer { counts throws(ModelFileInvariants.Violation) in
                 try ModelFileInvariants.checkNonNegative(counts, name: "item rating counts")
             }
-            try artifact.titleIndex.entries.withUnsafeBufferPointer { entries throws(ModelFileInvariants.Violation) in
-                try ModelFileInvariants.checkTitleKeys(entries, keyByteCount: artifact.titleIndex.keyBytes.count, itemCount: itemCount)
+            let titleIndexViolation = artifact.titleIndex.withView { index -> ModelFileInvariants.Violation? in
+                do throws(ModelFileInvariants.Violation) {
+                    try ModelFileInvariants.checkTitleIndex(index, itemCount: itemCount)
+                    return nil
+                } catch {
+                    return error
+                }
             }
+            if let titleIndexViolation { throw titleIndexViolation }
             try artifact.neighbours.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
                 try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
             }
@@ -87,6 +93,9 @@ public enum ModelFileWriter {
             .array(.userBiases, artifact.userBiases),
             .factorRows(.userFactors, artifact.userFactors, factorCount: factorCount, stride: stride),
             .array(.metadataJSON, metadataJSON),
+            .array(.titleTrigrams, artifact.titleIndex.trigrams),
+            .array(.titleTrigramPostingStarts, artifact.titleIndex.trigramPostingStarts),
+            .array(.titleTrigramPostings, artifact.titleIndex.trigramPostings),
         ]
 
         var entries: [ModelFileSection] = []
