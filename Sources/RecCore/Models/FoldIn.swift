@@ -1,0 +1,107 @@
+/// A person who is not in the training data, expressed in the model's terms.
+public struct FoldedInPerson: Sendable, Equatable {
+    /// The person's rating bias.
+    public var bias: Float
+    /// The person's latent vector, padded to the model's stride, implicit part included.
+    public var factors: [Float]
+
+    /// Creates a folded-in person.
+    public init(bias: Float, factors: [Float]) {
+        self.bias = bias
+        self.factors = factors
+    }
+}
+
+/// Folds a new person into a trained model from a handful of (movie, rating) pairs by a
+/// ridge solve against the fixed item parameters: no retraining.
+///
+/// It minimises `Σ_j (r_j − μ − b_j − b − q_j·(p + z))² + λ_b·b² + λ_f·m·‖p‖²` over the
+/// person's bias `b` and vector `p`, where `z = n^-½ Σ_j y_j` is SVD++'s implicit sum of
+/// the rated movies (zero for plain factorisation) and `m = n + priorRatingCount`
+/// (see `FoldInParameters`). The bias is
+/// solved jointly as one more coordinate with feature `√(λ_f/λ_b)`. With fewer ratings than
+/// unknowns it solves the `n × n` dual system, otherwise the `(k+1) × (k+1)` primal one.
+public enum FoldIn {
+    /// Solves for the person who gave `ratings` to `items` (dense indices; a repeated item
+    /// keeps its last rating; out-of-range items are ignored).
+    public static func solve(items: [Int], ratings: [Float], model: ItemParameterView) -> FoldedInPerson {
+        precondition(items.count == ratings.count, "every item needs a rating")
+        var lastRating: [Int: Float] = [:]
+        var order: [Int] = []
+        for (item, rating) in zip(items, ratings) where item >= 0 && item < model.itemCount {
+            if lastRating.updateValue(rating, forKey: item) == nil { order.append(item) }
+        }
+        let stride = model.stride
+        var implicitSum = [Float](repeating: 0, count: stride)
+        if let implicit = model.itemImplicitFactors, !order.isEmpty {
+            let scale = 1 / Float(order.count).squareRoot()
+            implicitSum.withUnsafeMutableBufferPointer { sum in
+                for item in order {
+                    VectorKernels.addScaled(implicit.baseAddress! + item * stride, scale: scale, to: sum.baseAddress!, length: stride)
+                }
+            }
+        }
+        guard !order.isEmpty else { return FoldedInPerson(bias: 0, factors: implicitSum) }
+
+        let count = order.count
+        let factorCount = model.factorCount
+        let weight = Double(count) + Double(model.foldIn.priorRatingCount)
+        let factorPenalty = max(Double(model.foldIn.factorRegularization) * weight, 1e-9)
+        let biasPenalty = max(Double(model.foldIn.biasRegularization), 1e-9)
+        let biasFeature = (factorPenalty / biasPenalty).squareRoot()
+        let dimension = factorCount + 1
+
+        // Features x_j = [q_j, biasFeature] and targets t_j = r_j − μ − b_j − q_j·z, in Double.
+        var features = [Double](repeating: 0, count: count * dimension)
+        var targets = [Double](repeating: 0, count: count)
+        implicitSum.withUnsafeBufferPointer { sum in
+            for (row, item) in order.enumerated() {
+                let itemRow = model.itemFactors.baseAddress! + item * stride
+                for factor in 0..<factorCount { features[row * dimension + factor] = Double(itemRow[factor]) }
+                features[row * dimension + factorCount] = biasFeature
+                let implicitPart = stride > 0 ? VectorKernels.dot(itemRow, sum.baseAddress!, length: stride) : 0
+                targets[row] = Double(lastRating[item]! - model.globalMean - model.itemBiases[item] - implicitPart)
+            }
+        }
+
+        var weights = [Double](repeating: 0, count: dimension)
+        if count < dimension {
+            // Dual: (X Xᵀ + λI) α = t, w = Xᵀ α.
+            var gram = [Double](repeating: 0, count: count * count)
+            for row in 0..<count {
+                for column in 0...row {
+                    var value = 0.0
+                    for index in 0..<dimension { value += features[row * dimension + index] * features[column * dimension + index] }
+                    gram[row * count + column] = value
+                    gram[column * count + row] = value
+                }
+                gram[row * count + row] += factorPenalty
+            }
+            var alpha = targets
+            CholeskySolver.solve(&gram, &alpha, size: count)
+            for row in 0..<count {
+                for index in 0..<dimension { weights[index] += features[row * dimension + index] * alpha[row] }
+            }
+        } else {
+            // Primal: (Xᵀ X + λI) w = Xᵀ t.
+            var gram = [Double](repeating: 0, count: dimension * dimension)
+            for row in 0..<count {
+                let base = row * dimension
+                for first in 0..<dimension {
+                    let value = features[base + first]
+                    weights[first] += value * targets[row]
+                    for second in 0...first { gram[first * dimension + second] += value * features[base + second] }
+                }
+            }
+            for first in 0..<dimension {
+                gram[first * dimension + first] += factorPenalty
+                for second in 0..<first { gram[second * dimension + first] = gram[first * dimension + second] }
+            }
+            CholeskySolver.solve(&gram, &weights, size: dimension)
+        }
+
+        var factors = implicitSum
+        for factor in 0..<factorCount { factors[factor] += Float(weights[factor]) }
+        return FoldedInPerson(bias: Float(weights[factorCount] * biasFeature), factors: factors)
+    }
+}

@@ -1,0 +1,33 @@
+import Dispatch
+
+/// Runs a body on several threads at once and waits for all of them.
+///
+/// Training loops split users or items into contiguous chunks and hand each thread one; the
+/// body gets its thread number so it can pick its chunk and its own random stream.
+enum ParallelLoop {
+    /// Calls `body(thread)` for every `thread` in `0..<threadCount`, concurrently when
+    /// `threadCount > 1`, and returns when all calls have returned.
+    static func run(threadCount: Int, _ body: @Sendable (Int) -> Void) {
+        if threadCount <= 1 {
+            body(0)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: threadCount, execute: body)
+    }
+
+    /// The half-open range of `total` items that thread `thread` of `threadCount` handles.
+    static func chunk(_ thread: Int, of threadCount: Int, total: Int) -> Range<Int> {
+        let start = total * thread / threadCount
+        let end = total * (thread + 1) / threadCount
+        return start..<end
+    }
+}
+
+/// Raw memory shared by the threads of a Hogwild-style parallel loop.
+///
+/// Concurrent SGD updates to the same factor row may race; that is the accepted Hogwild
+/// trade-off (rare, tiny lost updates), so the pointer is deliberately shared unchecked.
+struct SharedMutablePointer<Element>: @unchecked Sendable {
+    /// The shared memory.
+    let base: UnsafeMutablePointer<Element>
+}

@@ -1,0 +1,24 @@
+/// The rating models `rec-cli train --model NAME` can train.
+public enum ModelAlgorithm: String, Sendable, CaseIterable, Codable {
+    /// The mean training rating for everyone.
+    case mean
+    /// Regularised user and item biases.
+    case baseline
+    /// Biased matrix factorisation trained by SGD.
+    case mf
+    /// SVD++: matrix factorisation with implicit feedback from what each user rated.
+    case svdpp
+
+    /// The default: the most accurate model on validation data.
+    public static let defaultAlgorithm = ModelAlgorithm.svdpp
+
+    /// A one-line description for `--help` and `/api/info`.
+    public var summary: String {
+        switch self {
+        case .mean: return "global mean rating"
+        case .baseline: return "regularised user and item biases"
+        case .mf: return "biased matrix factorisation (SGD)"
+        case .svdpp: return "SVD++ with implicit feedback (SGD, user by user)"
+        }
+    }
+}

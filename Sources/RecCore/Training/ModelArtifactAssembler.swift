@@ -1,0 +1,26 @@
+/// Assembles the `ModelArtifact` of a trained model: parameters, ids, titles, the
+/// title-match index, similar-movie lists and metadata.
+enum ModelArtifactAssembler {
+    /// Pseudo-ratings added to a folded-in person's rating count in the factor penalty.
+    static let foldInPriorRatingCount: Float = 20
+    /// The folded-in person's bias penalty, in pseudo-ratings.
+    static let foldInBiasRegularization: Float = 2
+
+    static func assemble(parameters: FactorParameters, data: TrainingData, neighbours: NeighbourTable,
+                         metadata: ModelMetadata) -> ModelArtifact {
+        let ratingCounts = data.ratings.itemRatingCounts
+        let hyperparameters = metadata.hyperparameters
+        let foldIn = FoldInParameters(
+            biasRegularization: foldInBiasRegularization,
+            factorRegularization: Float(hyperparameters["factor_regularization"] ?? 0.05),
+            priorRatingCount: foldInPriorRatingCount)
+        return ModelArtifact(
+            metadata: metadata, globalMean: parameters.globalMean, factorCount: parameters.factorCount, foldIn: foldIn,
+            movieIDs: data.itemIndex.identifiers, titles: data.titles, itemRatingCounts: ratingCounts,
+            itemBiases: parameters.itemBiases, itemFactors: parameters.itemFactors.unpadded,
+            itemImplicitFactors: parameters.itemImplicitFactors?.unpadded,
+            titleIndex: TitleIndexBuilder.build(titles: data.titles, ratingCounts: ratingCounts),
+            neighbours: neighbours, userIDs: data.userIndex.identifiers, userBiases: parameters.userBiases,
+            userFactors: parameters.userFactors.unpadded)
+    }
+}

@@ -1,0 +1,40 @@
+import Logging
+
+/// The training ratings in dense form, with the id indices and the movie titles the model
+/// file needs.
+struct TrainingData: Sendable {
+    /// Every training rating.
+    let ratings: IndexedRatings
+    /// User ids ↔ dense user indices.
+    let userIndex: IdentifierIndex
+    /// Movie ids ↔ dense item indices: every movie of the catalogue or of the ratings.
+    let itemIndex: IdentifierIndex
+    /// The title of each item (`Movie <id>` when the catalogue lacks it).
+    let titles: [String]
+
+    /// Loads the ratings and the catalogue named by `options`.
+    static func load(_ options: TrainingOptions, logger: Logger) throws(TrainingError) -> TrainingData {
+        let table: RatingTable
+        do {
+            table = try RatingsFileParser.load(path: options.datasetPath)
+        } catch {
+            throw TrainingError(.unreadableData, error.description)
+        }
+        var catalog = MovieCatalog(movies: [])
+        if let moviesPath = options.moviesPath ?? MovieCatalog.locate(nextTo: options.datasetPath) {
+            do {
+                catalog = try MovieCatalog.load(path: moviesPath)
+            } catch {
+                throw TrainingError(.unreadableData, error.description)
+            }
+        } else {
+            logger.warning("no movie catalogue next to the ratings; titles will be 'Movie <id>'",
+                           metadata: ["dataset": "\(options.datasetPath)"])
+        }
+        let userIndex = IdentifierIndex(collecting: table.userIDs)
+        let itemIndex = IdentifierIndex(collecting: table.movieIDs + catalog.movies.map(\.id))
+        let ratings = IndexedRatings(table, users: userIndex, items: itemIndex)
+        let titles = itemIndex.identifiers.map { catalog.movie(id: $0)?.title ?? "Movie \($0)" }
+        return TrainingData(ratings: ratings, userIndex: userIndex, itemIndex: itemIndex, titles: titles)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Turns a ratings file into a servable model: load, choose hyper-parameters on a validation
+/// split carved from the training file, refit on every rating, compute similar-movie lists,
+/// and assemble the `ModelArtifact`.
+///
+/// The evaluation file is never opened here: every choice is made on held-out training rows
+/// chosen by the seed, so a run is reproducible and the test score stays honest.
+public enum TrainingPipeline {
+    /// Runs the whole pipeline. `progress` receives every epoch of every fit; `logger` gets a
+    /// line per stage and per candidate.
+    public static func train(_ options: TrainingOptions, logger: Logger,
+                             progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }) throws(TrainingError) -> TrainingResult {
+        guard options.validationFraction >= 0, options.validationFraction < 0.5 else {
+            throw TrainingError(.invalidOption, "--validation-fraction must be in [0, 0.5), not \(options.validationFraction)")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var timings = TrainingTimings()
+        let trainer = AlgorithmTrainer.forAlgorithm(options.algorithm)
+        do {
+            _ = try trainer.validate(options.hyperparameters)
+        } catch {
+            throw TrainingError(.invalidHyperparameter, error.message)
+        }
+
+        let data = try TrainingData.load(options, logger: logger)
+        timings.loadSeconds = seconds(clock.now - start)
+        logger.info("loaded training data", metadata: [
+            "dataset": "\(options.datasetPath)", "ratings": "\(data.ratings.count)", "users": "\(data.ratings.userCount)",
+            "movies": "\(data.ratings.itemCount)", "seconds": "\(format(timings.loadSeconds))",
+        ])
+
+        // 1. Choose hyper-parameters on the validation split.
+        let searchStart = clock.now
+        var chosenOverrides = options.hyperparameters
+        var candidates: [CandidateResult] = []
+        var validationRMSE: Double?
+        if options.validationFraction > 0 {
+            let split = ValidationSplit(rowCount: data.ratings.count, fraction: options.validationFraction, seed: options.seed)
+            let fitPart = data.ratings.subset(split.trainingRows)
+            let validation = data.ratings.subset(split.validationRows)
+            let grid = options.searchHyperparameters ? trainer.searchGrid(fixing: options.hyperparameters) : [options.hyperparameters]
+            candidates = try evaluateCandidates(grid, trainer: trainer, fitPart: fitPart, validation: validation,
+                                                options: options, logger: logger, progress: progress)
+            let best = candidates.min { $0.validationRMSE < $1.validationRMSE }!
+            chosenOverrides = best.overrides
+            if trainer.hasEpochs { chosenOverrides["epochs"] = Double(best.bestEpoch) }
+            validationRMSE = best.validationRMSE
+            logger.info("chose hyper-parameters", metadata: [
+                "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(chosenOverrides))",
+                "validation_rmse": "\(format(best.validationRMSE))",
+            ])
+        }
+        timings.searchSeconds = seconds(clock.now - searchStart)
+
+        // 2. Refit on every rating while the similar-movie lists are computed alongside.
+        let finalStart = clock.now
+        let finalContext = TrainingContext(seed: options.seed, stage: "\(options.algorithm.rawValue) final fit", report: progress)
+        let finalFit = Mutex<Result<FittedModel, HyperparameterError>?>(nil)
+        let neighbours = Mutex<(NeighbourTable, Double)?>(nil)
+        let ratings = data.ratings
+        let overrides = chosenOverrides
+        let neighbourSettings = options.neighbourSettings
+        let neighbourThreads = max(1, options.threadCount - 1)
+        ParallelLoop.run(threadCount: options.threadCount > 1 ? 2 : 1) { thread in
+            if thread == 0 || options.threadCount <= 1 {
+                let result = Result { () throws(HyperparameterError) -> FittedModel in try trainer.fit(ratings, overrides, finalContext) }
+                finalFit.withLock { $0 = result }
+            }
+            if thread == 1 || options.threadCount <= 1 {
+                let neighbourStart = ContinuousClock.now
+                let baseline = BiasBaselineModel.train(on: ratings, hyperparameters: BiasBaselineModel.Hyperparameters(),
+                                                       context: TrainingContext(seed: options.seed))
+                let table = ItemNeighbourBuilder.build(ratings: ratings, baseline: baseline, settings: neighbourSettings,
+                                                       threadCount: neighbourThreads)
+                neighbours.withLock { $0 = (table, seconds(ContinuousClock.now - neighbourStart)) }
+            }
+        }
+        let fitted: FittedModel
+        do {
+            fitted = try finalFit.withLock { $0! }.get()
+        } catch {
+            throw TrainingError(.invalidHyperparameter, error.message)
+        }
+        let (neighbourTable, neighbourSeconds) = neighbours.withLock { $0! }
+        timings.neighbourSeconds = neighbourSeconds
+        timings.finalFitSeconds = seconds(clock.now - finalStart)
+        let trainingRMSE = RatingMetrics.rmse(of: data.ratings, predict: fitted.parameters.predict)
+        timings.totalSeconds = seconds(clock.now - start)
+        logger.info("trained final model", metadata: [
+            "algorithm": "\(options.algorithm.rawValue)", "training_rmse": "\(format(trainingRMSE))",
+            "validation_rmse": "\(validationRMSE.map(format) ?? "none")", "seconds": "\(format(timings.totalSeconds))",
+        ])
+
+        let metadata = ModelMetadata(
+            algorithm: options.algorithm.rawValue, hyperparameters: fitted.hyperparameters, dataset: options.datasetPath,
+            ratings: data.ratings.count, users: data.ratings.userCount, movies: data.ratings.itemCount,
+            trainedAt: Timestamp.iso8601(Date()), trainingSeconds: timings.totalSeconds, trainingRMSE: trainingRMSE,
+            validationRMSE: validationRMSE, validationFraction: options.validationFraction, seed: options.seed)
+        let artifact = ModelArtifactAssembler.assemble(parameters: fitted.parameters, data: data, neighbours: neighbourTable,
+                                                       metadata: metadata)
+        return TrainingResult(artifact: artifact, validationRMSE: validationRMSE, trainingRMSE: trainingRMSE,
+                              candidates: candidates, timings: timings)
+    }
+
+    /// Fits every candidate on `fitPart` with early stopping on `validation`, two at a time on
+    /// two cores; each fit is single-threaded, so results do not depend on scheduling.
+    private static func evaluateCandidates(_ grid: [[String: Double]], trainer: AlgorithmTrainer, fitPart: IndexedRatings,
+                                           validation: IndexedRatings, options: TrainingOptions, logger: Logger,
+                                           progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError) -> [CandidateResult] {
+        let results = Mutex<[Int: Result<CandidateResult, HyperparameterError>]>([:])
+        let next = Atomic<Int>(0)
+        ParallelLoop.run(threadCount: min(options.threadCount, grid.count)) { _ in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < grid.count else { return }
+                let overrides = grid[index]
+                let context = TrainingContext(seed: options.seed, validation: validation, earlyStoppingPatience: 3,
+                                              stage: "\(options.algorithm.rawValue) candidate \(index + 1)/\(grid.count)",
+                                              report: progress)
+                let result = Result { () throws(HyperparameterError) -> CandidateResult in
+                    let fitted = try trainer.fit(fitPart, overrides, context)
+                    let history = fitted.validationHistory.isEmpty
+                        ? [RatingMetrics.rmse(of: validation, predict: fitted.parameters.predict)] : fitted.validationHistory
+                    let best = history.indices.min { history[$0] < history[$1] }!
+                    return CandidateResult(overrides: overrides, validationRMSE: history[best], bestEpoch: best + 1)
+                }
+                if case .success(let candidate) = result {
+                    logger.info("validated candidate", metadata: [
+                        "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(overrides))",
+                        "validation_rmse": "\(format(candidate.validationRMSE))", "best_epoch": "\(candidate.bestEpoch)",
+                    ])
+                }
+                results.withLock { $0[index] = result }
+            }
+        }
+        var candidates: [CandidateResult] = []
+        for index in grid.indices {
+            do {
+                candidates.append(try results.withLock { $0[index]! }.get())
+            } catch {
+                throw TrainingError(.invalidHyperparameter, error.message)
+            }
+        }
+        return candidates
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.4f", value) }
+
+    static func describe(_ overrides: [String: Double]) -> String {
+        overrides.isEmpty ? "defaults" : overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,58 @@
+import Testing
+@testable import RecCore
+
+struct TrainingPipelineTests {
+    @Test func theChosenCandidateIsTheBestOnValidationAndIsRefitOnEverything() throws {
+        var options = TrainedModelFixture.options()
+        options.searchHyperparameters = true
+        options.hyperparameters = ["factors": 8, "epochs": 12]
+        let result = try TrainingPipeline.train(options, logger: TrainedModelFixture.quietLogger)
+        #expect(result.candidates.count == 3)
+        let best = try #require(result.candidates.min { $0.validationRMSE < $1.validationRMSE })
+        #expect(result.validationRMSE == best.validationRMSE)
+        let chosen = result.artifact.metadata.hyperparameters
+        #expect(chosen["factor_regularization"] == best.overrides["factor_regularization"])
+        #expect(chosen["epochs"] == Double(best.bestEpoch))
+        #expect(chosen["factors"] == 8)
+        // Refit on every training rating, not on the 95 % that fitted the candidates.
+        #expect(result.artifact.metadata.ratings == 80_000)
+        #expect(result.artifact.metadata.validationFraction == 0.05)
+    }
+
+    @Test func theSameSeedReproducesTheModel() throws {
+        let first = try TrainingPipeline.train(TrainedModelFixture.options(seed: 9), logger: TrainedModelFixture.quietLogger)
+        let second = try TrainingPipeline.train(TrainedModelFixture.options(seed: 9), logger: TrainedModelFixture.quietLogger)
+        #expect(first.artifact.itemFactors == second.artifact.itemFactors)
+        #expect(first.artifact.userBiases == second.artifact.userBiases)
+        #expect(first.validationRMSE == second.validationRMSE)
+    }
+
+    @Test func everyMovieOfTheCatalogueIsInTheModelWithItsTitle() throws {
+        let artifact = try TrainedModelFixture.load().result.artifact
+        #expect(artifact.itemCount == 1682)
+        #expect(artifact.titles[0] == "Toy Story (1995)")
+        #expect(artifact.itemRatingCounts.contains(0))
+    }
+
+    @Test func unknownHyperparametersAndBadFractionsAreRefusedBeforeLoading() {
+        var options = TrainedModelFixture.options()
+        options.hyperparameters = ["no_such_setting": 1]
+        #expect(throws: TrainingError.self) { _ = try TrainingPipeline.train(options, logger: TrainedModelFixture.quietLogger) }
+        options = TrainedModelFixture.options()
+        options.validationFraction = 0.9
+        #expect(throws: TrainingError.self) { _ = try TrainingPipeline.train(options, logger: TrainedModelFixture.quietLogger) }
+    }
+
+    @Test func aMalformedRatingsFileNamesTheLine() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("ratings.dat")
+        try Array("1::2::5\n1::3::x\n".utf8).write(to: path)
+        do {
+            _ = try TrainingPipeline.train(TrainingOptions(datasetPath: path), logger: TrainedModelFixture.quietLogger)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .unreadableData)
+            #expect(error.message.contains("ratings.dat:2:"))
+        }
+    }
+}
