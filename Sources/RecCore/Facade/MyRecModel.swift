@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The homework's `My_Rec_Model` in Swift naming: train, evaluate, predict for a new person,
+/// warm up and find similar movies, over the model generations in `data/model/`.
+///
+/// A thin façade: training goes through `TrainingPipeline` and `ModelStore.publish`, queries
+/// through a `RecommendationEngine` on the memory-mapped current generation. It is safe to
+/// share between threads; `warmup()` swaps the loaded generation atomically.
+public final class MyRecModel: Sendable {
+    /// Where models, evaluations and the log live.
+    public let dataDirectory: DataDirectory
+    private let logger: Logger
+    private let engine = Mutex<RecommendationEngine?>(nil)
+
+    /// A model rooted at `dataDirectory` (default: `REC_DATA_DIR` or `./data`).
+    public init(dataDirectory: DataDirectory = .fromEnvironment(ProcessInfo.processInfo.environment),
+                logger: Logger = Logger(label: "RecCore.MyRecModel")) {
+        self.dataDirectory = dataDirectory
+        self.logger = logger
+    }
+
+    /// The store of model generations in `data/model/`.
+    public var store: ModelStore { ModelStore(dataDirectory: dataDirectory) }
+
+    /// Trains on the ratings file at `dataset` and publishes the result as a new generation.
+    /// `configure` adjusts the options (algorithm, seed, hyper-parameters, ...).
+    @discardableResult
+    public func train(dataset: String, configure: (inout TrainingOptions) -> Void = { _ in },
+                      progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }) throws -> PublishedModel {
+        var options = TrainingOptions(datasetPath: dataset)
+        configure(&options)
+        let result = try TrainingPipeline.train(options, logger: logger, progress: progress)
+        let publication = try store.publish(result.artifact)
+        logger.info("published model", metadata: [
+            "generation": "\(publication.generation)", "algorithm": "\(options.algorithm.rawValue)",
+            "path": "\(publication.path)", "bytes": "\(publication.byteCount)",
+            "pruned": "\(publication.prunedGenerations.map(String.init).joined(separator: ","))",
+        ])
+        if let pruneError = publication.pruneError {
+            logger.warning("could not prune old model generations", metadata: ["error": "\(pruneError)"])
+        }
+        return PublishedModel(generation: publication.generation, path: publication.path, training: result)
+    }
+
+    /// Scores the current model on every row of the ratings file at `dataset` and stores the
+    /// result in `data/model/evaluation.json`.
+    public func evaluate(dataset: String) throws -> EvaluationMetrics {
+        let engine = try currentEngine()
+        let table = try RatingsFileParser.load(path: dataset)
+        let metrics = ModelEvaluator.evaluate(engine, on: table, dataset: dataset, evaluatedAt: Timestamp.iso8601(Date()))
+        try EvaluationRecord.save(metrics, in: dataDirectory)
+        logger.info("evaluated model", metadata: [
+            "generation": "\(metrics.generation)", "dataset": "\(dataset)", "rmse": "\(String(format: "%.4f", metrics.rmse))",
+            "mae": "\(String(format: "%.4f", metrics.meanAbsoluteError))", "rows": "\(metrics.rows)",
+            "fallback_rows": "\(metrics.fallbackRows)",
+        ])
+        return metrics
+    }
+
+    /// The homework's `predict([[movie ids], [ratings]], M)`: the `top` movies a new person
+    /// who gave these ratings should like, with their estimated ratings in descending order.
+    public func predict(_ input: ([Int], [Double]), top: Int = 20) throws -> ([Int], [Double]) {
+        guard input.0.count == input.1.count else {
+            throw QueryError(.mismatchedLengths, "the movie list and the rating list must have the same length (\(input.0.count) and \(input.1.count))")
+        }
+        let ratings = zip(input.0, input.1).map { (movie: MovieReference.id(Int32(clamping: $0.0)), rating: $0.1) }
+        let recommendations = try currentEngine().recommend(ratings: ratings, count: top)
+        return (recommendations.map { Int($0.movieID) }, recommendations.map { Double($0.rating) })
+    }
+
+    /// Loads the current model generation, or re-reads `CURRENT` and swaps to a newer one if a
+    /// model is already loaded; the file is fully validated, checksum included.
+    @discardableResult
+    public func warmup() throws -> LoadedModel {
+        let model = try store.openCurrent(verifyChecksum: true)
+        engine.withLock { $0 = RecommendationEngine(model: model) }
+        logger.info("loaded model", metadata: ["generation": "\(model.generation)", "path": "\(model.path)"])
+        return model
+    }
+
+    /// The `count` movies most similar to `movieId`, most similar first, as ids and titles.
+    public func findSimilar(movieId: Int, count: Int = 5) throws -> ([Int], [String]) {
+        let similar = try currentEngine().similar(to: .id(Int32(clamping: movieId)), count: count)
+        return (similar.map { Int($0.movieID) }, similar.map(\.title))
+    }
+
+    /// The engine over the loaded model, loading the current generation on first use.
+    public func currentEngine() throws -> RecommendationEngine {
+        if let loaded = engine.withLock({ $0 }) { return loaded }
+        try warmup()
+        return engine.withLock { $0! }
+    }
+}
+
+/// A model generation that `MyRecModel.train` published.
+public struct PublishedModel: Sendable {
+    /// The new generation number.
+    public var generation: Int
+    /// The path of the new model file.
+    public var path: String
+    /// How training went.
+    public var training: TrainingResult
+}
