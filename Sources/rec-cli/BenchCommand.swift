@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RecCore
+import Synchronization
+
+/// `rec-cli bench`: measures parsing, training, accuracy, the model file and per-request
+/// recommendation cost, and prints a Markdown table.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark parsing, training per model, evaluation RMSE, model file size/open time and fold-in latency.",
+        discussion: "Figures go to standard output as Markdown; nothing is published to data/model/."
+    )
+
+    @Option(help: "The training ratings file.")
+    var dataset: String
+
+    @Option(help: "A ratings file to report evaluation RMSE on (never used for training or selection).")
+    var evaluationDataset: String?
+
+    @Option(help: "Comma-separated models to train.")
+    var models: String = ModelAlgorithm.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: "Threads for training.")
+    var threads: Int = TrainingOptions.availableCores
+
+    @Option(help: "Repetitions of the timed micro-measurements (parse, open, recommend).")
+    var repetitions: Int = 5
+
+    func validate() throws {
+        for name in models.split(separator: ",") where ModelAlgorithm(rawValue: String(name)) == nil {
+            throw ValidationError("unknown model '\(name)'")
+        }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+    }
+
+    func run() throws {
+        let logger = Logger(label: "rec-cli.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        print("# RecServe core benchmark")
+        print("")
+        print("Machine: \(TrainingOptions.availableCores) cores; threads used for training: \(threads)")
+        print("Dataset: \(dataset)\(evaluationDataset.map { "; evaluation: \($0)" } ?? "")")
+        print("")
+
+        let parseSeconds = try Self.median(repetitions) { _ = try RatingsFileParser.load(path: dataset) }
+        let rowCount = try RatingsFileParser.load(path: dataset).count
+        print("| measurement | value |")
+        print("|---|---|")
+        print("| parse \(rowCount) rows (median of \(repetitions)) | \(Self.milliseconds(parseSeconds)) |")
+        print("")
+
+        let evaluationTable = try evaluationDataset.map { try RatingsFileParser.load(path: $0) }
+        print("| model | validation RMSE | evaluation RMSE | final-fit epochs | s/epoch (final fit, 1 thread) | total training s |")
+        print("|---|---|---|---|---|---|")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rec-bench-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let store = ModelStore(directory: scratch)
+        var lastGeneration: Int?
+        for name in models.split(separator: ",") {
+            let algorithm = ModelAlgorithm(rawValue: String(name))!
+            let finalEpochs = Mutex<[Double]>([])
+            let options = TrainingOptions(datasetPath: dataset, algorithm: algorithm, threadCount: threads)
+            let result = try TrainingPipeline.train(options, logger: logger) { progress in
+                if progress.stage.hasSuffix("final fit") { finalEpochs.withLock { $0.append(progress.elapsedSeconds) } }
+            }
+            let epochs = finalEpochs.withLock { $0 }
+            let generation = try store.publish(result.artifact).generation
+            lastGeneration = generation
+            var evaluationRMSE = "–"
+            if let evaluationTable {
+                let engine = RecommendationEngine(model: try store.open(generation: generation))
+                let metrics = ModelEvaluator.evaluate(engine, on: evaluationTable, dataset: evaluationDataset!, evaluatedAt: "")
+                evaluationRMSE = CLIFormat.rmse(metrics.rmse)
+            }
+            let perEpoch = epochs.isEmpty ? "–" : String(format: "%.3f", epochs.last! / Double(epochs.count))
+            print("| \(algorithm.rawValue) | \(result.validationRMSE.map(CLIFormat.rmse) ?? "–") | \(evaluationRMSE) | \(epochs.isEmpty ? "–" : String(epochs.count)) | \(perEpoch) | \(String(format: "%.1f", result.timings.totalSeconds)) |")
+        }
+        print("")
+
+        guard let generation = lastGeneration else { return }
+        let path = store.path(forGeneration: generation)
+        let openSeconds = try Self.median(max(repetitions, 20)) { _ = try store.open(generation: generation) }
+        let model = try store.open(generation: generation)
+        let checksumSeconds = try Self.median(repetitions) { try model.verifyChecksum() }
+        let engine = RecommendationEngine(model: model)
+        let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
+        let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
+        let recommendSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: inputs, count: 20) }
+        let titleInputs = Array(popular.prefix(5)).map { (movie: MovieReference.title(model.titles[$0]), rating: 4.0) }
+        let titleSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: titleInputs, count: 20) }
+        let similarSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.similar(to: .id(model.movieIDs[popular.first!]), count: 10) }
+        print("| model file (\(models.split(separator: ",").last!)) | value |")
+        print("|---|---|")
+        print("| size | \(String(format: "%.1f", Double(model.fileSize) / 1_048_576)) MiB (\(path.split(separator: "/").last!)) |")
+        print("| open (mmap + validate header and sections, median) | \(Self.milliseconds(openSeconds)) |")
+        print("| full checksum verification (median) | \(Self.milliseconds(checksumSeconds)) |")
+        print("| recommend: fold-in 5 ids + score all + top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
+        print("| recommend with 5 exact titles (median) | \(Self.microseconds(titleSeconds)) |")
+        print("| similar: 10 neighbours by id (median) | \(Self.microseconds(similarSeconds)) |")
+    }
+
+    /// The median wall-clock seconds of `count` runs of `body`.
+    static func median(_ count: Int, _ body: () throws -> Void) throws -> Double {
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        for _ in 0..<count {
+            let start = clock.now
+            try body()
+            let elapsed = clock.now - start
+            samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
+    static func milliseconds(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
+    static func microseconds(_ seconds: Double) -> String { String(format: "%.1f µs", seconds * 1_000_000) }
+}

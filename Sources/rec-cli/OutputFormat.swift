@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// How `recommend` and `similar` print their results.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    /// A numbered, human-readable list.
+    case text
+    /// The HTTP API's JSON shape, for scripts.
+    case json
+}

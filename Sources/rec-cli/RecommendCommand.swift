@@ -1,0 +1,82 @@
+import ArgumentParser
+import RecCore
+
+/// `rec-cli recommend --rate "Toy Story=5" ...`: the homework's `predict` for a new person.
+struct RecommendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "Recommend movies to a new person from a few of their ratings (folded in, no retraining).",
+        discussion: """
+            Give ratings with --rate "Title=5" (repeatable; a movie id works too) or all at once with \
+            --json '[["Toy Story", "Heat (1995)"], [5, 4]]'. Titles are matched as docs/title-matching.md describes.
+            """
+    )
+
+    @Option(name: .customLong("rate"), help: ArgumentHelp("A rated movie, \"Title=rating\" or \"id=rating\" (repeatable).", valueName: "movie=rating"))
+    var rates: [String] = []
+
+    @Option(help: ArgumentHelp("All ratings as JSON: [[movies], [ratings]].", valueName: "json"))
+    var json: String?
+
+    @Option(help: "How many movies to recommend (1 to 1000).")
+    var top: Int = 20
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard !rates.isEmpty || json != nil else { throw ValidationError("give ratings with --rate \"Title=5\" or --json '[[...],[...]]'") }
+        guard rates.isEmpty || json == nil else { throw ValidationError("use either --rate or --json, not both") }
+        guard RecommendationEngine.recommendationCountRange.contains(top) else { throw ValidationError("--top must be from 1 to 1000") }
+    }
+
+    func parsedRatings() throws -> [(movie: MovieReference, rating: Double)] {
+        if let json {
+            do {
+                return try RatedMoviesInput.parse(try JSONParser.parse(json))
+            } catch let error as JSONParseError {
+                throw ValidationError("--json: \(error)")
+            } catch let error as QueryError {
+                throw ValidationError("--json: \(error.message)")
+            }
+        }
+        return try rates.map { pair in
+            guard let separator = pair.lastIndex(of: "="), let rating = Double(pair[pair.index(after: separator)...]) else {
+                throw ValidationError("--rate expects \"Title=rating\", not '\(pair)'")
+            }
+            let name = String(pair[..<separator]).trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw ValidationError("--rate expects a movie before '=' in '\(pair)'") }
+            if let id = Int32(name) { return (.id(id), rating) }
+            return (.title(name), rating)
+        }
+    }
+
+    func run() throws {
+        let ratings: [(movie: MovieReference, rating: Double)]
+        do {
+            ratings = try parsedRatings()
+        } catch let error as ValidationError {
+            throw CLIUsageError(message: error.message)
+        }
+        let engine = try CLIEnvironment.model().currentEngine()
+        let recommendations = try engine.recommend(ratings: ratings, count: top)
+        CLIEnvironment.logger.info("recommended", metadata: ["inputs": "\(ratings.count)", "top": "\(top)",
+                                                             "generation": "\(engine.model.generation)"])
+        switch format {
+        case .json:
+            print(JSONWriter.string(.array([.array(recommendations.map { .string($0.title) }),
+                                            .array(recommendations.map { .number(RatingRounding.fourDecimals($0.rating)) })])))
+        case .text:
+            for (rank, recommendation) in recommendations.enumerated() {
+                print("\(String(rank + 1).leftPadded(to: 3)). \(String(format: "%.4f", recommendation.rating))  \(recommendation.title)  [\(recommendation.movieID)]")
+            }
+        }
+    }
+}
+
+extension String {
+    /// The string right-aligned in `width` columns.
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

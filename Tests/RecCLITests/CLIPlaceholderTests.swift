@@ -1,5 +1,0 @@
-import Testing
-
-struct CLIPlaceholderTests {
-    @Test func packageBuilds() { #expect(Bool(true)) }
-}
