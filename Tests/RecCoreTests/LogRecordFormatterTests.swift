@@ -43,7 +43,7 @@ struct LogRecordFormatterTests {
     @Test func timestampAgreesWithFoundationAcrossCenturies() {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
-        var generator = LogTestRandom(seed: 42)
+        var generator = SeededRandomNumberGenerator(seed: 42)
         for _ in 0..<5_000 {
             let seconds = Int64(generator.next() % 7_000_000_000) - 2_000_000_000
             let ours = LogTimestamp(secondsSinceEpoch: seconds).iso8601

@@ -96,7 +96,7 @@ struct LogTailTests {
     }
 
     @Test func agreesWithSplittingTheWholeFileForEveryBlockSize() throws {
-        var generator = LogTestRandom(seed: 7)
+        var generator = SeededRandomNumberGenerator(seed: 7)
         let alphabet = Array("ab\n\n\r\u{E9}".utf8)
         for round in 0..<40 {
             let length = Int(generator.next() % 300)

@@ -39,7 +39,7 @@ struct ModelFileChecksumTests {
 
     @Test func givesTheSameHashWhateverThePieces() {
         let whole = XXHash64.hash(Self.sanityBuffer, seed: 7)
-        var random = SeededGenerator(seed: 11)
+        var random = SeededRandomNumberGenerator(seed: 11)
         for _ in 0..<50 {
             var hasher = XXHash64(seed: 7)
             var start = 0

@@ -194,7 +194,7 @@ struct ModelFileCorruptionTests {
     }
 
     @Test func rejectsRandomGarbage() throws {
-        var random = SeededGenerator(seed: 99)
+        var random = SeededRandomNumberGenerator(seed: 99)
         for round in 0..<300 {
             let size = Int.random(in: 0...(2 * original.count), using: &random)
             var garbage = (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) }

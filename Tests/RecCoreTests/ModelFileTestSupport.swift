@@ -1,22 +1,6 @@
 import Foundation
 import RecCore
 
-/// A small, fast, reproducible random source (SplitMix64), so a failing case can be replayed
-/// from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// Random but valid model artifacts for model file tests.
 enum ModelFileFixtures {
     /// Titles with accents, superscripts, non-Latin scripts and an empty one, so UTF-8 offsets
@@ -30,7 +14,7 @@ enum ModelFileFixtures {
     /// An artifact with the given shape and values drawn from `seed`.
     static func artifact(seed: UInt64, itemCount: Int = 7, userCount: Int = 5, factorCount: Int = 5,
                          hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3) -> ModelArtifact {
-        var random = SeededGenerator(seed: seed)
+        var random = SeededRandomNumberGenerator(seed: seed)
         func floats(_ count: Int, _ range: ClosedRange<Float>) -> [Float] {
             (0..<count).map { _ in Float.random(in: range, using: &random) }
         }

@@ -52,7 +52,7 @@ struct TitleMatcherRobustnessTests {
         let titles = ["Toy Story (1995)", "Heat (1995)", "Hamlet (1948)", "Hamlet (1996)", "Lord of the Rings, The (1978)"]
         let ratingCounts: [Int32] = [10, 9, 8, 7, 6]
         var tables = TitleIndexBuilder.build(titles: titles, ratingCounts: ratingCounts)
-        var random = SplitMix64(seed: UInt64(damage))
+        var random = SeededRandomNumberGenerator(seed: UInt64(damage))
         switch damage {
         case 0:  // keys pointing anywhere
             for index in tables.entries.indices {
@@ -87,22 +87,5 @@ struct TitleMatcherRobustnessTests {
                 }
             }
         }
-    }
-}
-
-/// A small deterministic pseudo-random generator for damaging indexes reproducibly.
-private struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
