@@ -87,4 +87,23 @@ struct APIServiceTests {
         #expect(try response.json["error"]?["request_id"] == .string(generated))
         #expect(worker.respond(to: API.get("/api/nope", requestID: "abc")).header("X-Request-Id") == nil)
     }
+    @Test func trainingReloadsOnlyWhenAskedTo() throws {
+        try fixture.publish()
+        let worker = fixture.service()
+        #expect(try generation(servedBy: worker) == 1)
+        let options = TrainedModelFixture.options()
+        let quiet = MyRecModel(dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, reloadsAfterTraining: false)
+        let published = try quiet.train(dataset: options.datasetPath) { $0 = options }
+        #expect(published.generation == 2 && published.reload == nil)
+        #expect(try generation(servedBy: worker) == 1)
+
+        let reloading = MyRecModel(dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, reloadsAfterTraining: true)
+        let reloaded = try reloading.train(dataset: options.datasetPath) { $0 = options }
+        #expect(reloaded.generation == 3)
+        #expect(try reloaded.reload?.get().generation == 3)
+        #expect(try generation(servedBy: worker) == 3)
+        #expect(ServedModelControl.isAutoReloadEnabled(["REC_AUTO_RELOAD": "1"]))
+        #expect(!ServedModelControl.isAutoReloadEnabled(["REC_AUTO_RELOAD": "0"]) && !ServedModelControl.isAutoReloadEnabled([:]))
+    }
+
 }
