@@ -91,12 +91,19 @@ public final class ServedModelHolder: Sendable {
             state.failedGeneration = nil
             state.problem = nil
             guard state.engine?.model.generation != outcome.generation else { return }
-            let previous = state.engine?.model.generation
-            state.engine = RecommendationEngine(model: outcome.model)
-            logger.info("serving model generation", metadata: [
-                "generation": "\(outcome.generation)", "previous_generation": "\(previous.map(String.init) ?? "none")",
-            ])
+            serve(outcome.model, in: &state, source: "reload")
         }
+    }
+
+    /// Swaps `model` in (the previous engine lives on in running requests' snapshots) and logs it.
+    private func serve(_ model: LoadedModel, in state: inout State, source: String) {
+        let previous = state.engine?.model.generation
+        state.engine = RecommendationEngine(model: model)
+        state.failedGeneration = nil
+        state.problem = nil
+        logger.info("serving model generation", metadata: [
+            "generation": "\(model.generation)", "previous_generation": "\(previous.map(String.init) ?? "none")", "source": "\(source)",
+        ])
     }
 
     /// Brings the served model in line with the control file's generation.
@@ -115,14 +122,7 @@ public final class ServedModelHolder: Sendable {
         }
         let store = ModelStore(dataDirectory: dataDirectory)
         do throws(ModelFileError) {
-            let model = try store.open(generation: generation)
-            let previous = state.engine?.model.generation
-            state.engine = RecommendationEngine(model: model)
-            state.failedGeneration = nil
-            state.problem = nil
-            logger.info("serving model generation", metadata: [
-                "generation": "\(generation)", "previous_generation": "\(previous.map(String.init) ?? "none")",
-            ])
+            serve(try store.open(generation: generation), in: &state, source: "control file")
         } catch {
             state.failedGeneration = generation
             state.nextRetry = now + retryNanoseconds
@@ -159,10 +159,7 @@ public final class ServedModelHolder: Sendable {
             ])
             guard state.control == nil, state.engine == nil else { return }
             do throws(ModelFileError) {
-                let model = try store.openCurrent()
-                state.engine = RecommendationEngine(model: model)
-                state.problem = nil
-                logger.info("serving model generation", metadata: ["generation": "\(model.generation)", "source": "CURRENT"])
+                serve(try store.openCurrent(), in: &state, source: "CURRENT, without a control file")
             } catch {
                 state.problem = "the control file cannot be mapped (\(controlError)) and CURRENT cannot be served (\(error))"
             }
