@@ -54,19 +54,13 @@ public final class QuantizedItemFactors: @unchecked Sendable {
         let quantized = rows.bindMemory(to: Int16.self, capacity: itemCount * stride)
         for item in 0..<itemCount {
             let row = factors + item * stride
-            var largest: Float = 0
-            var l1Norm: Float = 0
-            for index in 0..<stride {
-                let magnitude = abs(row[index])
-                largest = max(largest, magnitude)
-                l1Norm += magnitude
-            }
+            let (largest, l1Norm) = Self.magnitudes(row, count: stride)
             let bias = items.itemBiases[item]
             guard largest.isFinite, l1Norm.isFinite, bias.isFinite else {
                 isFinite = false
                 break
             }
-            let scale = largest > 0 ? largest / Self.quantizationLevel : 1
+            let scale = Self.scale(largestMagnitude: largest)
             let inverse = 1 / scale
             let output = quantized + item * stride
             for index in 0..<stride {
@@ -98,6 +92,23 @@ public final class QuantizedItemFactors: @unchecked Sendable {
         rankableBiases.deallocate()
     }
 
+    /// The largest magnitude and the L1 norm of `count` floats; a NaN shows in the norm.
+    private static func magnitudes(_ vector: UnsafePointer<Float>, count: Int) -> (largest: Float, l1Norm: Float) {
+        var largest: Float = 0
+        var l1Norm: Float = 0
+        for index in 0..<count {
+            let magnitude = abs(vector[index])
+            largest = max(largest, magnitude)
+            l1Norm += magnitude
+        }
+        return (largest, l1Norm)
+    }
+
+    /// The scale that maps `largestMagnitude` to `quantizationLevel` (1 for an all-zero vector).
+    private static func scale(largestMagnitude: Float) -> Float {
+        largestMagnitude > 0 ? largestMagnitude / quantizationLevel : 1
+    }
+
     /// `value / scale` rounded to the nearest integer (halves away from zero), clamped to
     /// `±quantizationLevel`; a branch-free truncating conversion, so building rows is fast.
     @inline(__always)
@@ -118,15 +129,9 @@ public final class QuantizedItemFactors: @unchecked Sendable {
     /// for every item (see `errorBound`), or `nil` without writing anything when the vector or
     /// `base` is not finite. `scores` must hold `itemCount` floats.
     public func approximateScores(base: Float, vector: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) -> Float? {
-        var largest: Float = 0
-        var l1Norm: Float = 0
-        for index in 0..<stride {
-            let magnitude = abs(vector[index])
-            largest = max(largest, magnitude)
-            l1Norm += magnitude
-        }
+        let (largest, l1Norm) = Self.magnitudes(vector, count: stride)
         guard l1Norm.isFinite, largest.isFinite, base.isFinite else { return nil }
-        let personScale = largest > 0 ? largest / Self.quantizationLevel : 1
+        let personScale = Self.scale(largestMagnitude: largest)
         let inverse = 1 / personScale
         return withUnsafeTemporaryAllocation(byteCount: stride * 2, alignment: 64) { buffer in
             let person = buffer.baseAddress!.bindMemory(to: Int16.self, capacity: stride)

@@ -7,35 +7,36 @@ public enum APIResponseEncoding {
     /// `[[titles], [ratings]]`: the titles of `recommendations`' items and their ratings
     /// rounded to four decimals, in the given order.
     public static func recommendations(_ recommendations: [ScoredItem], model: LoadedModel) -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(8 + recommendations.count * 48)
-        body.append(contentsOf: "[[".utf8)
-        for (index, recommendation) in recommendations.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
+        twoLists(of: recommendations, first: { recommendation, body in
             JSONWriter.writeString(utf8: model.titles.utf8(at: recommendation.item), to: &body)
-        }
-        body.append(contentsOf: "],[".utf8)
-        for (index, recommendation) in recommendations.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
+        }, second: { recommendation, body in
             JSONWriter.writeDecimal(scaled: RatingRounding.fourDecimalsScaled(recommendation.score), places: RatingRounding.places, to: &body)
-        }
-        body.append(contentsOf: "]]".utf8)
-        return body
+        })
     }
 
     /// `[[movie ids], [titles]]` of `neighbours`' items, in the given order.
     public static func similarMovies(_ neighbours: [ScoredItem], model: LoadedModel) -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(8 + neighbours.count * 48)
-        body.append(contentsOf: "[[".utf8)
-        for (index, neighbour) in neighbours.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
+        twoLists(of: neighbours, first: { neighbour, body in
             JSONWriter.writeInteger(Int(model.movieIDs[neighbour.item]), to: &body)
+        }, second: { neighbour, body in
+            JSONWriter.writeString(utf8: model.titles.utf8(at: neighbour.item), to: &body)
+        })
+    }
+
+    /// `[[first(item) for each item], [second(item) for each item]]` in one buffer.
+    private static func twoLists(of items: [ScoredItem], first: (ScoredItem, inout [UInt8]) -> Void,
+                                 second: (ScoredItem, inout [UInt8]) -> Void) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(8 + items.count * 48)
+        body.append(contentsOf: "[[".utf8)
+        for (index, item) in items.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            first(item, &body)
         }
         body.append(contentsOf: "],[".utf8)
-        for (index, neighbour) in neighbours.enumerated() {
+        for (index, item) in items.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(utf8: model.titles.utf8(at: neighbour.item), to: &body)
+            second(item, &body)
         }
         body.append(contentsOf: "]]".utf8)
         return body
