@@ -153,7 +153,7 @@ public enum TopItems {
 
 /// The best `capacity` of the items offered so far, kept in a min-heap whose root is the worst
 /// kept item, so most offers cost one comparison. NaN scores are never kept.
-public struct BoundedTopItems {
+public struct BoundedTopItems: Sendable {
     /// How many items are kept at most.
     public let capacity: Int
     private var heap: [ScoredItem] = []

@@ -66,6 +66,8 @@ public struct PredictRequest: Sendable, Equatable {
         return PredictRequest(ratings: ratings, count: count ?? defaultCount)
     }
 
+    /// Whether both ask for the same count and the same ratings in the same order (tuples are
+    /// not `Equatable`, so this is spelled out).
     public static func == (lhs: PredictRequest, rhs: PredictRequest) -> Bool {
         lhs.count == rhs.count && lhs.ratings.count == rhs.ratings.count
             && zip(lhs.ratings, rhs.ratings).allSatisfy { $0.movie == $1.movie && $0.rating == $1.rating }

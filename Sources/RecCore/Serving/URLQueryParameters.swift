@@ -37,6 +37,7 @@ public struct URLQueryParameters: Sendable, Equatable {
         return (first.name, first.value)
     }
 
+    /// Whether both hold the same pairs in the same order.
     public static func == (lhs: URLQueryParameters, rhs: URLQueryParameters) -> Bool {
         lhs.pairs.count == rhs.pairs.count && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
