@@ -105,6 +105,7 @@ struct BenchCommand: ParsableCommand {
         let openSeconds = try Self.median(max(repetitions, 20)) { _ = try store.open(generation: generation) }
         let model = try store.open(generation: generation)
         let checksumSeconds = try Self.median(repetitions) { try model.verifyChecksum() }
+        let engineSeconds = try Self.median(max(repetitions, 20)) { _ = RecommendationEngine(model: model) }
         let engine = RecommendationEngine(model: model)
         let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
         let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
@@ -121,6 +122,7 @@ struct BenchCommand: ParsableCommand {
         print("| size | \(String(format: "%.1f", Double(model.fileSize) / 1_048_576)) MiB (\(path.split(separator: "/").last!)) |")
         print("| open (mmap + validate header and sections, median) | \(Self.milliseconds(openSeconds)) |")
         print("| full checksum verification (median) | \(Self.milliseconds(checksumSeconds)) |")
+        print("| engine set-up: 16-bit item factors, once per generation (median) | \(Self.milliseconds(engineSeconds)) |")
         print("| recommend: fold-in 5 ids + score all + top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
         print("| recommend with 5 exact titles (median) | \(Self.microseconds(titleSeconds)) |")
         print("| similar: 10 neighbours by id (median) | \(Self.microseconds(similarSeconds)) |")

@@ -10,7 +10,7 @@
 /// most `s_i/2 ‖u‖₁ + s_u/2 (‖q_i‖₁ + k s_i/2)`; `errorBound(personScale:personL1Norm:)` gives
 /// that for the worst row, plus a margin for float rounding.
 ///
-/// Built once per loaded generation (about a millisecond on MovieLens-1M) and immutable, so
+/// Built once per loaded generation (about 2 ms on MovieLens-1M) and immutable, so
 /// one instance is shared by every thread.
 public final class QuantizedItemFactors: @unchecked Sendable {
     /// The largest magnitude of a quantized element. `quantizationLevel² × maximumStride` stays
