@@ -13,8 +13,11 @@ struct BenchCommand: ParsableCommand {
         discussion: "Figures go to standard output as Markdown; nothing is published to data/model/."
     )
 
-    @Option(help: "The training ratings file.")
-    var dataset: String
+    @Option(help: "The training ratings file (not needed with --current-model).")
+    var dataset: String?
+
+    @Flag(help: "Measure only the model file and per-request figures (recommend, similar, API router) on the current model in data/model/, without parsing or training.")
+    var currentModel = false
 
     @Option(help: "A ratings file to report evaluation RMSE on (never used for training or selection).")
     var evaluationDataset: String?
@@ -28,17 +31,30 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repetitions of the timed micro-measurements (parse, open, recommend).")
     var repetitions: Int = 5
 
+    @Option(help: "Timed calls per API router request (raise it to profile the router).")
+    var routerCalls: Int = 2000
+
     func validate() throws {
+        guard dataset != nil || currentModel else { throw ValidationError("give --dataset=PATH, or --current-model to measure the current model") }
         for name in models.split(separator: ",") where ModelAlgorithm(rawValue: String(name)) == nil {
             throw ValidationError("unknown model '\(name)'")
         }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        guard routerCalls >= 1 else { throw ValidationError("--router-calls must be at least 1") }
     }
 
     func run() throws {
-        let logger = Logger(label: "rec-cli.bench", factory: { _ in SwiftLogNoOpLogHandler() })
         print("# RecServe core benchmark")
         print("")
+        guard let dataset, !currentModel else {
+            let store = ModelStore(dataDirectory: CLIEnvironment.dataDirectory)
+            let generation = try store.openCurrent().generation
+            print("Machine: \(TrainingOptions.availableCores) cores; current model: \(store.path(forGeneration: generation))")
+            print("")
+            try printModelFigures(store: store, generation: generation, label: "current")
+            return
+        }
+        let logger = Logger(label: "rec-cli.bench", factory: { _ in SwiftLogNoOpLogHandler() })
         print("Machine: \(TrainingOptions.availableCores) cores; threads used for training: \(threads)")
         print("Dataset: \(dataset)\(evaluationDataset.map { "; evaluation: \($0)" } ?? "")")
         print("")
@@ -79,10 +95,17 @@ struct BenchCommand: ParsableCommand {
         print("")
 
         guard let generation = lastGeneration else { return }
+        try printModelFigures(store: store, generation: generation, label: String(models.split(separator: ",").last!))
+    }
+
+    /// The model file table: size, open and checksum time, and the per-request costs of the
+    /// engine and of the API router on generation `generation` of `store`.
+    func printModelFigures(store: ModelStore, generation: Int, label: String) throws {
         let path = store.path(forGeneration: generation)
         let openSeconds = try Self.median(max(repetitions, 20)) { _ = try store.open(generation: generation) }
         let model = try store.open(generation: generation)
         let checksumSeconds = try Self.median(repetitions) { try model.verifyChecksum() }
+        let engineSeconds = try Self.median(max(repetitions, 20)) { _ = RecommendationEngine(model: model) }
         let engine = RecommendationEngine(model: model)
         let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
         let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
@@ -90,14 +113,22 @@ struct BenchCommand: ParsableCommand {
         let titleInputs = Array(popular.prefix(5)).map { (movie: MovieReference.title(model.titles[$0]), rating: 4.0) }
         let titleSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: titleInputs, count: 20) }
         let similarSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.similar(to: .id(model.movieIDs[popular.first!]), count: 10) }
-        print("| model file (\(models.split(separator: ",").last!)) | value |")
+        let router = APIRouter(service: ServiceDescription(build: BuildInfo.fallback(executablePath: nil), startedAt: "", workers: 1,
+                                                           processID: getpid()),
+                               credentials: ServiceCredentials.builtIn, dataDirectory: CLIEnvironment.dataDirectory, adminToken: nil)
+        let routerFigures = try APIRouterBenchmark.measure(router: router, engine: engine, calls: routerCalls)
+        print("| model file (\(label)) | value |")
         print("|---|---|")
         print("| size | \(String(format: "%.1f", Double(model.fileSize) / 1_048_576)) MiB (\(path.split(separator: "/").last!)) |")
         print("| open (mmap + validate header and sections, median) | \(Self.milliseconds(openSeconds)) |")
         print("| full checksum verification (median) | \(Self.milliseconds(checksumSeconds)) |")
+        print("| engine set-up: 16-bit item factors, once per generation (median) | \(Self.milliseconds(engineSeconds)) |")
         print("| recommend: fold-in 5 ids + score all + top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
         print("| recommend with 5 exact titles (median) | \(Self.microseconds(titleSeconds)) |")
         print("| similar: 10 neighbours by id (median) | \(Self.microseconds(similarSeconds)) |")
+        for figure in routerFigures {
+            print("| router: \(figure.name), median / mean of \(figure.calls) | \(Self.microseconds(figure.medianSeconds)) / \(Self.microseconds(figure.meanSeconds)) |")
+        }
     }
 
     /// The median wall-clock seconds of `count` runs of `body`.

@@ -11,7 +11,8 @@ struct TrainCommand: ParsableCommand {
             Hyper-parameters are chosen on a validation split carved from the training file \
             (--validation-fraction, seeded by --seed); the chosen model is then refit on every rating. \
             Models: \(ModelAlgorithm.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")). \
-            The default is \(ModelAlgorithm.defaultAlgorithm.rawValue). A published model is served after /api/reload.
+            The default is \(ModelAlgorithm.defaultAlgorithm.rawValue). A published model is served after /api/reload, \
+            or at once when \(ServedModelControl.autoReloadVariable)=1.
             """
     )
 
@@ -96,5 +97,13 @@ struct TrainCommand: ParsableCommand {
         print("Training RMSE: \(CLIFormat.rmse(result.trainingRMSE))")
         print("Time: \(String(format: "%.1f", result.timings.totalSeconds)) s")
         print("Published generation \(published.generation): \(published.path)")
+        switch published.reload {
+        case .none:
+            print("The API keeps serving its current generation until POST /api/reload (or set \(ServedModelControl.autoReloadVariable)=1).")
+        case .success(let outcome)?:
+            print("The API now serves generation \(outcome.generation) (\(ServedModelControl.autoReloadVariable)=1).")
+        case .failure(let error)?:
+            print("The API was not reloaded: \(error)")
+        }
     }
 }

@@ -11,14 +11,21 @@ import Synchronization
 public final class MyRecModel: Sendable {
     /// Where models, evaluations and the log live.
     public let dataDirectory: DataDirectory
+    /// Whether `train` also makes the API serve the new generation (`REC_AUTO_RELOAD=1`);
+    /// otherwise the API keeps serving its generation until `/api/reload`.
+    public let reloadsAfterTraining: Bool
     private let logger: Logger
     private let engine = Mutex<RecommendationEngine?>(nil)
 
     /// A model rooted at `dataDirectory` (default: `REC_DATA_DIR` or `./data`).
+    ///
+    /// `reloadsAfterTraining` defaults to whether `REC_AUTO_RELOAD` is `1` in the environment.
     public init(dataDirectory: DataDirectory = .fromEnvironment(ProcessInfo.processInfo.environment),
-                logger: Logger = Logger(label: "RecCore.MyRecModel")) {
+                logger: Logger = Logger(label: "RecCore.MyRecModel"),
+                reloadsAfterTraining: Bool = ServedModelControl.isAutoReloadEnabled(ProcessInfo.processInfo.environment)) {
         self.dataDirectory = dataDirectory
         self.logger = logger
+        self.reloadsAfterTraining = reloadsAfterTraining
     }
 
     /// The store of model generations in `data/model/`.
@@ -26,6 +33,11 @@ public final class MyRecModel: Sendable {
 
     /// Trains on the ratings file at `dataset` and publishes the result as a new generation.
     /// `configure` adjusts the options (algorithm, seed, hyper-parameters, ...).
+    ///
+    /// Publishing moves `CURRENT` but does not change what the API serves, unless
+    /// `reloadsAfterTraining` is set: then it reloads as `/api/reload` does, and the result is
+    /// in `PublishedModel.reload`. A failed reload is logged and reported there, not thrown:
+    /// the new generation is published either way.
     @discardableResult
     public func train(dataset: String, configure: (inout TrainingOptions) -> Void = { _ in },
                       progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }) throws -> PublishedModel {
@@ -41,7 +53,20 @@ public final class MyRecModel: Sendable {
         if let pruneError = publication.pruneError {
             logger.warning("could not prune old model generations", metadata: ["error": "\(pruneError)"])
         }
-        return PublishedModel(generation: publication.generation, path: publication.path, training: result)
+        var reload: Result<ReloadOutcome, ReloadError>?
+        if reloadsAfterTraining {
+            let outcome = Result { () throws(ReloadError) in try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory) }
+            switch outcome {
+            case .success(let reloaded):
+                logger.info("reloaded the API after training", metadata: [
+                    "generation": "\(reloaded.generation)", "previous_generation": "\(reloaded.previousGeneration.map(String.init) ?? "none")",
+                ])
+            case .failure(let error):
+                logger.error("could not reload the API after training", metadata: ["error": "\(error)"])
+            }
+            reload = outcome
+        }
+        return PublishedModel(generation: publication.generation, path: publication.path, training: result, reload: reload)
     }
 
     /// Scores the current model on every row of the ratings file at `dataset` and stores the
@@ -102,4 +127,7 @@ public struct PublishedModel: Sendable {
     public var path: String
     /// How training went.
     public var training: TrainingResult
+    /// The reload after publishing when `REC_AUTO_RELOAD=1` (`MyRecModel.reloadsAfterTraining`),
+    /// or `nil` when the API was left serving its generation.
+    public var reload: Result<ReloadOutcome, ReloadError>?
 }

@@ -169,6 +169,7 @@ public enum JSONParser {
                 guard position < bytes.count, isDigit(bytes[position]) else { throw error("expected a digit in the exponent") }
                 while position < bytes.count, isDigit(bytes[position]) { position += 1 }
             }
+            if let value = exactShortDecimal(start..<position) { return value }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             guard let value = Double(text), value.isFinite else {
                 position = start
@@ -178,6 +179,35 @@ public enum JSONParser {
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+        /// The value of an already validated number without an exponent and with at most 15
+        /// digits, such as `4`, `-12` or `3.5`, computed without making a `String`; `nil` for
+        /// any other number. Exact: the digits form an integer below 2⁵³ and the divisor is
+        /// a power of ten below 10¹⁶, both exact doubles, and one division rounds correctly.
+        func exactShortDecimal(_ range: Range<Int>) -> Double? {
+            var mantissa: UInt64 = 0
+            var digitCount = 0
+            var fractionDigitCount = 0
+            var isNegative = false
+            var isInFraction = false
+            for index in range {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "-"): isNegative = true
+                case UInt8(ascii: "."): isInFraction = true
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    digitCount += 1
+                    guard digitCount <= 15 else { return nil }
+                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    if isInFraction { fractionDigitCount += 1 }
+                default: return nil
+                }
+            }
+            var divisor = 1.0
+            for _ in 0..<fractionDigitCount { divisor *= 10 }
+            let magnitude = Double(mantissa) / divisor
+            return isNegative ? -magnitude : magnitude
+        }
 
         mutating func parseString() throws(JSONParseError) -> String {
             position += 1

@@ -45,30 +45,88 @@ public enum JSONWriter {
             return
         }
         if number.rounded() == number, abs(number) < 1e15 {
-            output.append(contentsOf: String(Int64(number)).utf8)
+            writeInteger(Int(number), to: &output)
         } else {
             output.append(contentsOf: number.description.utf8)
         }
     }
 
+    /// Appends a whole number in decimal, without making a `String`.
+    public static func writeInteger(_ value: Int, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var position = digits.count
+            repeat {
+                position -= 1
+                digits[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: UnsafeMutableBufferPointer(rebasing: digits[position...]))
+        }
+    }
+
+    /// Appends `scaled / 10^places` as the shortest decimal that reads back as that value, the
+    /// way `writeNumber` prints it: `41235, 4` gives `4.1235`, `45000, 4` gives `4.5` and
+    /// `50000, 4` gives `5`. For ratings rounded to a fixed number of places, without making a
+    /// `String`. `places` is from 0 to 18.
+    public static func writeDecimal(scaled: Int, places: Int, to output: inout [UInt8]) {
+        precondition((0...18).contains(places), "places must be from 0 to 18")
+        var unit = 1
+        for _ in 0..<places { unit *= 10 }
+        if scaled < 0 { output.append(UInt8(ascii: "-")) }
+        let magnitude = Int(scaled.magnitude)
+        writeInteger(magnitude / unit, to: &output)
+        var fraction = magnitude % unit
+        guard fraction > 0 else { return }
+        var digits = places
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        output.append(UInt8(ascii: "."))
+        var leadingZeros = digits
+        var remaining = fraction
+        while remaining > 0 {
+            remaining /= 10
+            leadingZeros -= 1
+        }
+        for _ in 0..<leadingZeros { output.append(UInt8(ascii: "0")) }
+        writeInteger(fraction, to: &output)
+    }
+
     /// Appends a quoted, escaped string.
     public static func writeString(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { writeString(utf8: UnsafeRawBufferPointer($0), to: &output) }
+    }
+
+    /// Appends the UTF-8 bytes `utf8` as a quoted, escaped string: what the API uses to write
+    /// titles straight from the memory-mapped model file. The bytes are copied in runs between
+    /// the few that need escaping.
+    public static func writeString(utf8: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        var runStart = 0
+        for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index]))
+            runStart = index + 1
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
             case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
             case 0x0A: output.append(contentsOf: "\\n".utf8)
             case 0x0D: output.append(contentsOf: "\\r".utf8)
             case 0x09: output.append(contentsOf: "\\t".utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
+            default:
                 output.append(contentsOf: "\\u00".utf8)
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0xF)])
-            default: output.append(byte)
+                output.append(hexDigit(byte >> 4))
+                output.append(hexDigit(byte & 0xF))
             }
         }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart...]))
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

@@ -28,7 +28,7 @@ extension ModelStore {
     /// renames it to `model-<n>.recmodel`, fsyncs the folder, and swaps `CURRENT` the same way
     /// (`setCurrent`). If a step fails, no temporary file is left and `CURRENT` still names the
     /// previous generation. Finally it keeps the newest `retainedGenerationCount` generations,
-    /// the current one and the protected ones, and removes the rest.
+    /// the current one, the served one and the protected ones, and removes the rest.
     public func publish(_ artifact: ModelArtifact) throws(ModelFileError) -> ModelPublication {
         let bytes = try ModelFileWriter.encode(artifact)
         return try withExclusiveLock { () throws(ModelFileError) in
@@ -70,7 +70,8 @@ extension ModelStore {
     }
 
     /// Removes the model files of all generations except the newest `count` (by default
-    /// `retainedGenerationCount`), the one `CURRENT` names and the protected ones, and any
+    /// `retainedGenerationCount`), the one `CURRENT` names, the one the API serves (named by
+    /// the `SERVED` control file, see `ServedModelControl`) and the protected ones, and any
     /// temporary files that interrupted writers left; returns the removed generations.
     ///
     /// The newest generation is kept even when `count` is 0, so the next number, one more
@@ -78,7 +79,7 @@ extension ModelStore {
     ///
     /// A worker that still has a removed file mapped keeps using it; the disk space is freed
     /// when it unmaps. Pruning refuses to run while `CURRENT` cannot be read, because it could
-    /// not tell which generation must stay.
+    /// not tell which generation must stay, and likewise while `SERVED` exists but cannot be read.
     @discardableResult
     public func prune(keeping count: Int? = nil) throws(ModelFileError) -> [Int] {
         try withExclusiveLock { () throws(ModelFileError) in
@@ -108,6 +109,9 @@ extension ModelStore {
         let all = Self.generations(in: names)
         var kept = Set(all.suffix(max(count, 1))).union(protectedGenerations())
         if let current = try currentGeneration() { kept.insert(current) }
+        // Workers open the generation the control file names on their next request, so its
+        // file must stay even when CURRENT has moved on without a reload.
+        if let served = try ServedModelControlFile.servedGeneration(inModelDirectory: directory) { kept.insert(served) }
         var removed: [Int] = []
         for generation in all where !kept.contains(generation) {
             try removeIfPresent(path(forGeneration: generation))
@@ -133,7 +137,11 @@ extension ModelStore {
     /// Runs `body` holding an exclusive `flock` on the folder's `.lock` file, creating the
     /// folder and the lock file if needed. The lock file is never removed, as removing it
     /// would let two writers lock two different files.
-    private func withExclusiveLock<Result>(_ body: () throws(ModelFileError) -> Result) throws(ModelFileError) -> Result {
+    ///
+    /// Every writer of the folder takes it: publishing, pruning, moving `CURRENT`, and the
+    /// serving layer when it creates or updates the `SERVED` control file. The lock is not
+    /// re-entrant: `body` must not call another locking method of the store.
+    func withExclusiveLock<Result>(_ body: () throws(ModelFileError) -> Result) throws(ModelFileError) -> Result {
         let lockPath = directory + "/" + Self.lockFileName
         let descriptor: Int32
         do throws(SystemCallError) {

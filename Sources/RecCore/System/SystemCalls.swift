@@ -176,6 +176,43 @@ public enum SystemCalls {
         _ = Glibc.munmap(UnsafeMutableRawPointer(mutating: address), length)
     }
 
+    /// `mmap(2)` of the first `length` bytes of `descriptor`, readable, writable and shared, so
+    /// a store through the mapping is seen at once by every process that maps the same file.
+    /// The descriptor must be open for reading and writing.
+    public static func mapReadWrite(_ descriptor: Int32, length: Int, subject: String = "") throws(SystemCallError) -> UnsafeMutableRawPointer {
+        try check("mmap", subject)
+        let address = Glibc.mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)
+        guard let address, address != MAP_FAILED else {
+            throw SystemCallError(call: "mmap", subject: subject, errorNumber: errno)
+        }
+        return address
+    }
+
+    /// `msync(2)` with `MS_SYNC`: the mapped bytes reach the file on disk before the call
+    /// returns. Other processes see stores to a shared mapping without it; this is for durability.
+    public static func synchronizeMapping(_ address: UnsafeMutableRawPointer, length: Int, subject: String = "") throws(SystemCallError) {
+        try check("msync", subject)
+        _ = try retryingInterrupts("msync", subject) { Glibc.msync(address, length, MS_SYNC) }
+    }
+
+    /// The path of the running executable, from `/proc/self/exe`, or `nil` where that link
+    /// cannot be read.
+    public static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// `clock_gettime(CLOCK_MONOTONIC_COARSE)` in nanoseconds: a clock that never goes back,
+    /// read without a system call, precise to a few milliseconds. For rate limits and
+    /// periodic checks on hot paths.
+    public static func coarseMonotonicNanoseconds() -> Int64 {
+        var time = timespec()
+        _ = clock_gettime(CLOCK_MONOTONIC_COARSE, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+
     /// `flock(2)` with `LOCK_EX`, waiting until the lock is free.
     public static func lockExclusive(_ descriptor: Int32, subject: String = "") throws(SystemCallError) {
         try check("flock", subject)
@@ -197,8 +234,6 @@ public enum SystemCalls {
     public static func unlock(_ descriptor: Int32) {
         _ = fileLock(descriptor, LOCK_UN)
     }
-
-
 
     /// The process id.
     public static func processID() -> Int32 { getpid() }

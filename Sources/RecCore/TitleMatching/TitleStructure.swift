@@ -108,8 +108,15 @@ struct TitleStructure {
     /// `range` without leading and trailing white space.
     static func trimmed(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
-        while lower < upper, scalars[lower].properties.isWhitespace { lower += 1 }
-        while upper > lower, scalars[upper - 1].properties.isWhitespace { upper -= 1 }
+        while lower < upper, isWhitespace(scalars[lower]) { lower += 1 }
+        while upper > lower, isWhitespace(scalars[upper - 1]) { upper -= 1 }
         return lower..<upper
+    }
+
+    /// Unicode's `White_Space`, answered without the property tables for ASCII (tab to
+    /// carriage return, and space), which is nearly every title and query.
+    @inline(__always)
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 }

@@ -1,0 +1,44 @@
+/// The endpoints of the HTTP API, their paths and the methods each one takes.
+public enum APIEndpoint: String, Sendable, CaseIterable {
+    /// `POST /api/predict`: recommendations for a new person.
+    case predict = "/api/predict"
+    /// `POST` or `GET /api/similar`: the movies most similar to one movie.
+    case similar = "/api/similar"
+    /// `GET /api/log`: the last lines of the log as a JSON array.
+    case log = "/api/log"
+    /// `GET /api/log/download`: the whole log as a `text/plain` attachment.
+    case logDownload = "/api/log/download"
+    /// `GET /api/info`: credentials, service and model metadata.
+    case info = "/api/info"
+    /// `POST` (or `GET`) `/api/reload`: serve the `CURRENT` generation everywhere.
+    case reload = "/api/reload"
+    /// `GET /api/health`: whether a model is served, and which.
+    case health = "/api/health"
+
+    /// The path, for example `/api/predict`.
+    public var path: String { rawValue }
+
+    /// The methods the endpoint answers, in the order the `Allow` header lists them.
+    ///
+    /// Read-only endpoints also take `HEAD`; `/api/reload` changes state, so it takes `POST` and,
+    /// as the SPEC allows, `GET`, but not `HEAD`.
+    public var allowedMethods: [String] {
+        switch self {
+        case .predict: return ["POST"]
+        case .similar: return ["GET", "HEAD", "POST"]
+        case .log, .logDownload, .info, .health: return ["GET", "HEAD"]
+        case .reload: return ["GET", "POST"]
+        }
+    }
+
+    /// The endpoint at `path`, which may end in one extra `/`; `nil` for any other path.
+    public init?(path: String) {
+        if let endpoint = APIEndpoint(rawValue: path) {
+            self = endpoint
+        } else if path.utf8.count > 1, path.utf8.last == UInt8(ascii: "/"), let endpoint = APIEndpoint(rawValue: String(path.dropLast())) {
+            self = endpoint
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// Measures what the router costs per request on a loaded model, without sockets: the
+/// figures `rec-cli bench` prints for `POST /api/predict` and `POST /api/similar`.
+///
+/// Each measurement times single calls of `APIRouter.respond(to:served:)` (body parsing,
+/// title matching, fold-in, scoring, ranking and JSON writing) and reports the median and the
+/// mean, so the cost a worker adds on top of FastCGI and nginx can be compared with the
+/// per-request budget.
+public enum APIRouterBenchmark {
+    /// The cost of one kind of request.
+    public struct Figure: Sendable, Equatable {
+        /// What was measured, for example `POST /api/predict (5 titles, top 20)`.
+        public var name: String
+        /// The request body sent.
+        public var body: String
+        /// The median time of one call, in seconds.
+        public var medianSeconds: Double
+        /// The mean time of one call, in seconds.
+        public var meanSeconds: Double
+        /// How many calls were timed.
+        public var calls: Int
+    }
+
+    /// A benchmark request that was not answered with 200, so a broken setup cannot pass for a
+    /// fast one.
+    public struct UnexpectedAnswer: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The request's path.
+        public var path: String
+        /// The status it got.
+        public var status: Int
+        /// The body it got.
+        public var body: String
+
+        /// `POST /api/predict was answered with 503: {...}`.
+        public var description: String { "the benchmark request to \(path) was answered with \(status): \(body)" }
+    }
+
+    /// The predict and similar requests measured on `model`: its five most-rated movies by
+    /// title, rated 5, 4, 5, 3 and 4, top 20; and the most-rated movie's neighbours, n = 5.
+    public static func requests(for model: LoadedModel) -> (predict: APIRequest, similar: APIRequest) {
+        let popular = (0..<model.itemCount).sorted {
+            (model.itemRatingCounts[$0], -$0) > (model.itemRatingCounts[$1], -$1)
+        }.prefix(5)
+        let titles = JSONValue.array(popular.map { .string(model.titles[$0]) })
+        let ratings = JSONValue.array([5, 4, 5, 3, 4].prefix(popular.count).map { .number($0) })
+        let predict = APIRequest(method: "POST", path: APIEndpoint.predict.path,
+                                 body: Array(JSONWriter.string(.array([titles, ratings])).utf8), requestID: "bench")
+        let similarBody = JSONValue.object([("movie_name", .string(popular.first.map { model.titles[$0] } ?? "")), ("n", .number(5))])
+        let similar = APIRequest(method: "POST", path: APIEndpoint.similar.path,
+                                 body: Array(JSONWriter.string(similarBody).utf8), requestID: "bench")
+        return (predict, similar)
+    }
+
+    /// Times `calls` answers to each request of `requests(for:)` after `warmUpCalls` untimed ones.
+    ///
+    /// - Throws: `UnexpectedAnswer` when a request is not answered with 200.
+    public static func measure(router: APIRouter, engine: RecommendationEngine, calls: Int = 2000,
+                               warmUpCalls: Int = 200) throws(UnexpectedAnswer) -> [Figure] {
+        let served = ServedModelSnapshot(engine: engine)
+        let (predict, similar) = requests(for: engine.model)
+        return [
+            try figure("POST /api/predict (5 titles, top 20)", predict, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
+            try figure("POST /api/similar (1 title, n 5)", similar, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
+        ]
+    }
+
+    private static func figure(_ name: String, _ request: APIRequest, router: APIRouter, served: ServedModelSnapshot,
+                               calls: Int, warmUpCalls: Int) throws(UnexpectedAnswer) -> Figure {
+        let check = router.respond(to: request, served: served)
+        guard check.status == 200 else {
+            throw UnexpectedAnswer(path: request.path, status: check.status, body: String(decoding: check.body, as: UTF8.self))
+        }
+        for _ in 0..<warmUpCalls { _ = router.respond(to: request, served: served) }
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        samples.reserveCapacity(calls)
+        for _ in 0..<max(calls, 1) {
+            let start = clock.now
+            let response = router.respond(to: request, served: served)
+            let elapsed = clock.now - start
+            precondition(response.status == 200, "the answer changed during the benchmark")
+            samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        samples.sort()
+        return Figure(name: name, body: String(decoding: request.body, as: UTF8.self), medianSeconds: samples[samples.count / 2],
+                      meanSeconds: mean, calls: samples.count)
+    }
+}

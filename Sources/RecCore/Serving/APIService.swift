@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The whole API of one worker process: what the FastCGI worker calls for every request.
+///
+/// Create one per worker, after `fork`/`exec` and after `RecLogging.bootstrap`, then call
+/// `respond(to:)` for each request. It takes the served generation from its
+/// `ServedModelHolder` (one atomic load of the shared control file), routes with `APIRouter`,
+/// and returns the response; the caller measures latency and logs the status, and for a 5xx
+/// also `APIResponse.failure`, the cause. `/api/reload` switches this worker at once and every
+/// other worker from its next request.
+///
+/// Configuration comes from the environment: `REC_ADMIN_TOKEN` (guards `/api/reload`),
+/// `REC_BUILD_INFO` (see `BuildInfo`) and `REC_CREDENTIALS` (see `ServiceCredentials`).
+public final class APIService: Sendable {
+    /// The environment variable holding the admin token for `/api/reload`.
+    public static let adminTokenVariable = "REC_ADMIN_TOKEN"
+
+    /// The data folder served.
+    public let dataDirectory: DataDirectory
+    /// The served generation of this process.
+    public let holder: ServedModelHolder
+    /// The router every request goes through.
+    public let router: APIRouter
+    private let generatedRequestCount = Atomic<UInt64>(0)
+    private let processID: Int32
+
+    /// Sets up a worker's API and loads the served model.
+    ///
+    /// - Parameters:
+    ///   - dataDirectory: The data folder (`DataDirectory.fromEnvironment` honours `REC_DATA_DIR`).
+    ///   - environment: The process environment, for `REC_ADMIN_TOKEN`, `REC_BUILD_INFO` and `REC_CREDENTIALS`.
+    ///   - workerCount: How many workers the master runs, for `/api/info`.
+    ///   - startedAt: When the master started, for `/api/info`.
+    ///   - processID: This worker's process id, for `/api/info`.
+    ///   - logger: Where generation switches and model problems are logged.
+    public init(dataDirectory: DataDirectory, environment: [String: String], workerCount: Int, startedAt: Date,
+                processID: Int32 = SystemCalls.processID(), logger: Logger = Logger(label: "RecCore.APIService")) {
+        self.dataDirectory = dataDirectory
+        self.processID = processID
+        let holder = ServedModelHolder(dataDirectory: dataDirectory, logger: logger)
+        self.holder = holder
+        let service = ServiceDescription(build: BuildInfo.load(environment: environment), startedAt: Timestamp.iso8601(startedAt),
+                                         workers: workerCount, processID: processID)
+        router = APIRouter(service: service, credentials: ServiceCredentials.load(environment: environment).credentials,
+                           dataDirectory: dataDirectory, adminToken: environment[Self.adminTokenVariable]) {
+            let outcome = Result { () throws(ReloadError) in try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory) }
+            if case .success(let reloaded) = outcome {
+                holder.adopt(reloaded)
+                if let warning = reloaded.durabilityWarning {
+                    logger.warning("reload is in effect but not durable", metadata: ["warning": "\(warning)"])
+                }
+            }
+            return outcome
+        }
+    }
+
+    /// The answer to `request`. A request without a request id gets one (`<pid>-<n>` in hex),
+    /// echoed in an `X-Request-Id` header, so error bodies always carry an id.
+    public func respond(to request: APIRequest) -> APIResponse {
+        let served = holder.snapshot()
+        guard request.requestID.isEmpty else { return router.respond(to: request, served: served) }
+        var identified = request
+        let number = generatedRequestCount.add(1, ordering: .relaxed).newValue
+        identified.requestID = String(processID, radix: 16) + "-" + String(number, radix: 16)
+        var response = router.respond(to: identified, served: served)
+        response.headers.append(APIResponse.HeaderField(name: "X-Request-Id", value: identified.requestID))
+        return response
+    }
+
+    /// The generation this worker serves now, or `nil`; for the worker's start-up log line.
+    public var servedGeneration: Int? { holder.generation }
+}

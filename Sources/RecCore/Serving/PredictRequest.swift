@@ -1,0 +1,75 @@
+/// A `POST /api/predict` request, read from its body and query string.
+///
+/// The body is either the homework's bare `[[movies], [ratings]]`, or an object with the list
+/// under `movies` (aliases `data`, `movies_ratings`) and M under `top` (aliases `M`, `top_m`,
+/// `n`). M may also come from the query (`?top=10`, same aliases); the body's value wins. A
+/// movie is a title or an integer movie id. Shapes are checked here (400); ratings, M's range
+/// and titles are checked by `RecommendationEngine` (422), so the CLI and the API agree.
+public struct PredictRequest: Sendable, Equatable {
+    /// The names the rated-movie list goes by in an object body.
+    public static let listNames = ["movies", "data", "movies_ratings"]
+    /// The names M goes by, in the body and in the query.
+    public static let countNames = ["top", "M", "top_m", "n"]
+    /// M when the request does not give it.
+    public static let defaultCount = 20
+
+    /// The rated movies, in the order given.
+    public var ratings: [(movie: MovieReference, rating: Double)]
+    /// How many recommendations to return (not yet range-checked).
+    public var count: Int
+
+    /// Creates a request.
+    public init(ratings: [(movie: MovieReference, rating: Double)], count: Int) {
+        self.ratings = ratings
+        self.count = count
+    }
+
+    /// Reads a request from its `body` and `query` string.
+    ///
+    /// - Throws: `APIError` with `malformed_json`, `invalid_shape`, `mismatched_lengths` or
+    ///   `invalid_parameter` (all 400), or `count_out_of_range` for an absurdly large M.
+    public static func parse(body: [UInt8], query: String) throws(APIError) -> PredictRequest {
+        guard !RequestFieldReader.isBlank(body) else {
+            throw APIError(.malformedJSON, #"the body is empty; send [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}"#)
+        }
+        let document: JSONValue
+        do throws(JSONParseError) {
+            document = try JSONParser.parse(body)
+        } catch {
+            throw APIError(error)
+        }
+        let list: JSONValue
+        var count: Int?
+        switch document {
+        case .array:
+            list = document
+        case .object(let members):
+            guard let named = try RequestFieldReader.member(of: members, anyOf: listNames) else {
+                throw APIError(.invalidShape, #"the object needs the rated movies as "movies": [[movies], [ratings]] (or under "data" or "movies_ratings")"#)
+            }
+            list = named.value
+            if let top = try RequestFieldReader.member(of: members, anyOf: countNames) {
+                count = try RequestFieldReader.count(top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
+            }
+        default:
+            throw APIError(.invalidShape, #"expected [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}, not "# + document.kindDescription)
+        }
+        if count == nil, !query.isEmpty, let top = try URLQueryParameters(query).value(anyOf: countNames) {
+            count = try RequestFieldReader.count(queryText: top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
+        }
+        let ratings: [(movie: MovieReference, rating: Double)]
+        do throws(QueryError) {
+            ratings = try RatedMoviesInput.parse(list)
+        } catch {
+            throw APIError(error)
+        }
+        return PredictRequest(ratings: ratings, count: count ?? defaultCount)
+    }
+
+    /// Whether both ask for the same count and the same ratings in the same order (tuples are
+    /// not `Equatable`, so this is spelled out).
+    public static func == (lhs: PredictRequest, rhs: PredictRequest) -> Bool {
+        lhs.count == rhs.count && lhs.ratings.count == rhs.ratings.count
+            && zip(lhs.ratings, rhs.ratings).allSatisfy { $0.movie == $1.movie && $0.rating == $1.rating }
+    }
+}

@@ -1,0 +1,198 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The shared control file `data/model/SERVED`: which model generation every API worker, in
+/// every container sharing `data/`, serves.
+///
+/// One page, memory-mapped `MAP_SHARED` by each worker, so a worker learns of a reload with
+/// one atomic load per request instead of a file read, and a reload reaches every process
+/// that maps the file the moment it is stored.
+///
+/// | offset | bytes | field |
+/// |---|---|---|
+/// | 0 | 8 | magic `RECSERVD` |
+/// | 8 | 4 | layout version, 1 (little-endian) |
+/// | 16 | 8 | change count: raised by every store, so a worker can tell that something changed |
+/// | 24 | 8 | served generation, 0 for none |
+/// | 32 | 8 | when the last store happened, nanoseconds since the Unix epoch |
+/// | 40 | 4 | the process id of the last writer |
+///
+/// The rest of the page is zero. Writers store the generation first and then raise the change
+/// count with release ordering; readers load the change count with acquire ordering and, only
+/// when it changed, the generation. Every writer holds the model folder's `.lock` (see
+/// `ModelStore`). The file is created when missing and updated in place, never replaced by a
+/// rename, because a replaced file would leave every existing mapping looking at the old one.
+final class ServedModelControlFile: @unchecked Sendable {
+    /// The file name inside the model folder.
+    static let fileName = "SERVED"
+    /// The size of the file and of its mapping: one page.
+    static let byteCount = 4096
+    /// `RECSERVD` read as a little-endian integer.
+    static let magic = UInt64(littleEndian: Array("RECSERVD".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+    /// The layout this build reads and writes.
+    static let layoutVersion: UInt32 = 1
+
+    private enum Offset {
+        static let magic = 0
+        static let layoutVersion = 8
+        static let changeCount = 16
+        static let generation = 24
+        static let updatedAtNanoseconds = 32
+        static let writerProcessID = 40
+    }
+
+    /// The file's path.
+    let path: String
+    /// The device and inode of the mapped file, to notice when the path has been replaced.
+    let identity: FileIdentity
+    private let base: UnsafeMutableRawPointer
+
+    /// Which file a path named when it was mapped.
+    struct FileIdentity: Sendable, Equatable {
+        /// The device number.
+        var device: UInt64
+        /// The inode number.
+        var inode: UInt64
+    }
+
+    /// The path of the control file in the model folder `modelDirectory`.
+    static func path(inModelDirectory modelDirectory: String) -> String {
+        modelDirectory + "/" + fileName
+    }
+
+    /// Maps the control file of `store`'s folder, creating or repairing it first when needed.
+    ///
+    /// Holding the folder's lock, it opens the file (creating it), extends it to one page if it
+    /// is shorter, and maps it. A file without the magic bytes (new, or overwritten by
+    /// something else) is initialised with the generation `CURRENT` names, or 0 when there is
+    /// no readable `CURRENT`, and synced to disk before the lock is released.
+    static func attach(store: ModelStore) throws(ModelFileError) -> ServedModelControlFile {
+        try store.withExclusiveLock { () throws(ModelFileError) in try attachHoldingLock(store: store) }
+    }
+
+    /// `attach(store:)` for a caller that already holds the folder's lock.
+    static func attachHoldingLock(store: ModelStore) throws(ModelFileError) -> ServedModelControlFile {
+        let path = path(inModelDirectory: store.directory)
+        let file: ServedModelControlFile
+        do throws(SystemCallError) {
+            let descriptor = try SystemCalls.open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC, mode: 0o644)
+            defer { SystemCalls.close(descriptor) }
+            let status = try SystemCalls.fileStatus(descriptor, subject: path)
+            if status.isDirectory { throw SystemCallError(call: "open", subject: path, errorNumber: EISDIR) }
+            if status.size < byteCount {
+                try SystemCalls.ftruncate(descriptor, length: byteCount, subject: path)
+            }
+            let base = try SystemCalls.mapReadWrite(descriptor, length: byteCount, subject: path)
+            file = ServedModelControlFile(path: path, base: base, identity: FileIdentity(device: status.device, inode: status.inode))
+            if file.load(UInt64.self, at: Offset.magic) != magic {
+                try file.initialize(generation: (try? store.currentGeneration()) ?? 0)
+            }
+        } catch {
+            throw ModelFileError(error, path: path)
+        }
+        let version = file.load(UInt32.self, at: Offset.layoutVersion)
+        guard version == layoutVersion else {
+            throw ModelFileError(.unsupportedVersion, path: path,
+                                 reason: "the control file has layout version \(version); this build reads version \(layoutVersion)")
+        }
+        return file
+    }
+
+    /// The generation the control file in `modelDirectory` names, read with `pread` and no lock
+    /// (for pruning, which already holds the folder's lock); `nil` when there is no control
+    /// file, it has never been initialised, or it names no generation.
+    static func servedGeneration(inModelDirectory modelDirectory: String) throws(ModelFileError) -> Int? {
+        let path = path(inModelDirectory: modelDirectory)
+        var header = [UInt8](repeating: 0, count: 48)
+        var filled = 0
+        do throws(SystemCallError) {
+            let descriptor = try SystemCalls.open(path, flags: O_RDONLY | O_CLOEXEC)
+            defer { SystemCalls.close(descriptor) }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count, alignment: 8)
+            defer { buffer.deallocate() }
+            while filled < buffer.count {
+                let read = try SystemCalls.pread(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
+                                                 offset: filled, subject: path)
+                if read == 0 { break }
+                filled += read
+            }
+            header = Array(buffer)
+        } catch where error.errorNumber == ENOENT {
+            return nil
+        } catch {
+            throw ModelFileError(error, path: path)
+        }
+        guard filled == header.count, header.load(UInt64.self, at: Offset.magic) == magic else { return nil }
+        let generation = header.load(UInt64.self, at: Offset.generation)
+        return generation > 0 && generation <= UInt64(Int.max) ? Int(generation) : nil
+    }
+
+    private init(path: String, base: UnsafeMutableRawPointer, identity: FileIdentity) {
+        self.path = path
+        self.base = base
+        self.identity = identity
+    }
+
+    deinit {
+        SystemCalls.unmap(UnsafeRawPointer(base), length: Self.byteCount)
+    }
+
+    /// The change count, loaded with acquire ordering: the one load a worker makes per request.
+    @inline(__always)
+    var changeCount: UInt64 { atomic(Offset.changeCount).pointee.load(ordering: .acquiring) }
+
+    /// The served generation, or `nil` when none is served.
+    var generation: Int? {
+        let value = atomic(Offset.generation).pointee.load(ordering: .acquiring)
+        return value > 0 && value <= UInt64(Int.max) ? Int(value) : nil
+    }
+
+    /// Makes `generation` the served one and raises the change count; returns the new change
+    /// count. Every process mapping the file sees it at once; `synchronize()` makes it durable.
+    /// The caller holds the model folder's lock.
+    @discardableResult
+    func store(generation: Int) -> UInt64 {
+        precondition(generation >= 0, "generations are not negative")
+        let now = SystemCalls.wallClockTime()
+        atomic(Offset.generation).pointee.store(UInt64(generation), ordering: .releasing)
+        atomic(Offset.updatedAtNanoseconds).pointee.store(UInt64(bitPattern: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)),
+                                                          ordering: .relaxed)
+        base.storeBytes(of: UInt32(bitPattern: SystemCalls.processID()).littleEndian, toByteOffset: Offset.writerProcessID, as: UInt32.self)
+        return atomic(Offset.changeCount).pointee.add(1, ordering: .acquiringAndReleasing).newValue
+    }
+
+    /// Writes the page to disk (`msync`), so the served generation survives a crash or reboot.
+    func synchronize() throws(SystemCallError) {
+        try SystemCalls.synchronizeMapping(base, length: Self.byteCount, subject: path)
+    }
+
+    /// Writes a fresh page that serves `generation`, the magic bytes last, and syncs it.
+    private func initialize(generation: Int) throws(SystemCallError) {
+        base.storeBytes(of: Self.layoutVersion.littleEndian, toByteOffset: Offset.layoutVersion, as: UInt32.self)
+        atomic(Offset.changeCount).pointee.store(0, ordering: .relaxed)
+        store(generation: generation)
+        atomic(Offset.magic).pointee.store(Self.magic, ordering: .releasing)
+        try synchronize()
+    }
+
+    @inline(__always)
+    private func atomic(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + offset).assumingMemoryBound(to: Atomic<UInt64>.self)
+    }
+
+    private func load<Value: FixedWidthInteger>(_ type: Value.Type, at offset: Int) -> Value {
+        Value(littleEndian: base.load(fromByteOffset: offset, as: Value.self))
+    }
+}
+
+private extension [UInt8] {
+    func load<Value: FixedWidthInteger>(_ type: Value.Type, at offset: Int) -> Value {
+        withUnsafeBytes { Value(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Value.self)) }
+    }
+}
