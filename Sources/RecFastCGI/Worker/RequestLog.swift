@@ -1,0 +1,59 @@
+import Logging
+import RecCore
+
+/// Writes one line per request to the shared log, with one `write(2)` and no per-request
+/// dictionary or string formatting.
+///
+/// A line reads
+/// `2026-11-26T19:20:41.659Z info rec-fcgi.worker[4242] request: served latency_us=87 method=GET path=/api/health request_id=4f1c... status=200`.
+/// Answered requests below 500 are logged at `info`, so `REC_LOG_LEVEL=warning` turns them off;
+/// 5xx answers are logged at `error` with their `cause`, and requests that could not be answered
+/// at all (the connection broke) at `warning`.
+public struct RequestLog {
+    /// Where lines go; nil when logging was never set up (then nothing is written).
+    private let writer: LogLineWriter?
+    /// The reused line.
+    private var builder: LogLineBuilder
+
+    /// A request log writing through `writer` for the process `processName[processID]`.
+    public init(writer: LogLineWriter?, processName: String, processID: Int32) {
+        self.writer = writer
+        builder = LogLineBuilder(processName: processName, processID: processID, component: "request",
+                                 maximumLineBytes: writer?.maximumLineBytes ?? LogRecordFormatter.defaultMaximumLineBytes)
+    }
+
+    /// The level `served` is logged at.
+    public static func level(of served: ServedRequest) -> Logger.Level {
+        guard let status = served.status else { return .warning }
+        return status >= 500 ? .error : .info
+    }
+
+    /// The line for `served`, as `record` would write it at `timestamp` (for tests).
+    public mutating func line(for served: ServedRequest, latencyMicroseconds: Int64, timestamp: LogTimestamp) -> [UInt8] {
+        build(served, latencyMicroseconds: latencyMicroseconds, timestamp: timestamp)
+        return builder.bytes
+    }
+
+    /// Logs `served`, unless its level is below the log's.
+    @inline(__always)
+    public mutating func record(_ served: ServedRequest, latencyMicroseconds: Int64) {
+        guard let writer else { return }
+        let level = Self.level(of: served)
+        guard writer.isEnabled(level) else { return }
+        build(served, latencyMicroseconds: latencyMicroseconds, timestamp: .now())
+        writer.write(builder.bytes, level: level)
+    }
+
+    /// Builds the line for `served` into the reused buffer.
+    private mutating func build(_ served: ServedRequest, latencyMicroseconds: Int64, timestamp: LogTimestamp) {
+        builder.begin(level: Self.level(of: served), message: served.status == nil ? "failed" : "served", timestamp: timestamp)
+        // Keys in ascending order, as LogRecordFormatter sorts them.
+        if let cause = served.cause { builder.appendField("cause", cause) }
+        builder.appendField("latency_us", latencyMicroseconds)
+        builder.appendField("method", served.method)
+        builder.appendField("path", served.path)
+        builder.appendField("request_id", served.requestID)
+        if let status = served.status { builder.appendField("status", Int64(status)) } else { builder.appendField("status", "none") }
+        builder.finish()
+    }
+}
