@@ -80,8 +80,20 @@ public enum FastCGILibrary {
 
     /// `FCGX_Finish_r`: flushes the output, sends the end-of-request record, frees the request's
     /// parameters and streams and closes the connection. Safe to call on a request that failed.
+    ///
+    /// libfcgi closes "lingeringly": `shutdown`, then it waits (up to 2 s) for nginx to close its
+    /// end, so that unread request bytes cannot turn the close into a reset that loses the
+    /// response. That wait is a round trip through nginx per request during which the worker
+    /// idles. When the request's input was read to its end (`inputConsumed`) there is nothing
+    /// to reset, so the worker keeps libfcgi from closing and closes the socket itself at once.
+    /// Otherwise (a refused 413 body, a broken stream) libfcgi's lingering close is kept.
     @inline(__always)
-    public static func finish(_ request: UnsafeMutablePointer<FCGX_Request>) {
+    public static func finish(_ request: UnsafeMutablePointer<FCGX_Request>, inputConsumed: Bool) {
+        if inputConsumed { request.pointee.keepConnection = 1 }
         FCGX_Finish_r(request)
+        if inputConsumed && request.pointee.ipcFd >= 0 {
+            SystemCalls.close(request.pointee.ipcFd)
+            request.pointee.ipcFd = -1
+        }
     }
 }

@@ -168,7 +168,7 @@ public struct WorkerPoolState: Sendable {
             metadata["restart_in_ms"] = "\(delay / 1_000_000)"
             metadata["crashes_in_window"] = "\(limiter.crashCount(at: now))"
             let message: String
-            if termination == .signaled(signal: SIGALRM) {
+            if termination == .exited(code: WorkerExitCode.deadlineExceeded) || termination == .signaled(signal: SIGALRM) {
                 message = "worker exceeded the request deadline and was killed"
                 metadata["request_timeout_seconds"] = "\(settings.requestTimeoutSeconds)"
             } else {

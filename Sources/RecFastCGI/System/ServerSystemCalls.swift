@@ -209,10 +209,12 @@ public enum ServerSystemCalls {
         return kill(processID, signal) == 0
     }
 
-    /// `alarm(2)`: delivers `SIGALRM` after `seconds`, or cancels a pending alarm when 0.
-    @inline(__always)
-    public static func setAlarm(seconds: UInt32) {
-        _ = alarm(seconds)
+    /// `setitimer(ITIMER_REAL)`: delivers `SIGALRM` every `microseconds`, starting one interval from now.
+    public static func startIntervalTimer(microseconds: Int) throws(SystemCallError) {
+        try check("setitimer", "ITIMER_REAL")
+        let interval = timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000)
+        var timer = itimerval(it_interval: interval, it_value: interval)
+        _ = try retryingInterrupts("setitimer", "ITIMER_REAL") { setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil) }
     }
 
     // MARK: Processes

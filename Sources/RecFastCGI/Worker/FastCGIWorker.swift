@@ -13,9 +13,8 @@ import RecCore
 /// The loop accepts on the non-blocking listening socket itself and only waits, in `poll`, when
 /// no connection is queued; the same `poll` watches the signal pipe and the master's lifeline,
 /// so a stop request or the master's death is seen at once while idle, and after the current
-/// request while busy. Each request runs under an `alarm` deadline: a request stuck past
-/// `REC_REQUEST_TIMEOUT_SECONDS` kills the worker with `SIGALRM`, and the master logs it and
-/// starts a replacement.
+/// request while busy. `RequestWatchdog` ends a worker whose request runs past
+/// `REC_REQUEST_TIMEOUT_SECONDS`; the master logs it and starts a replacement.
 public final class FastCGIWorker {
     /// How one worker runs.
     public struct Settings: Sendable, Equatable {
@@ -59,8 +58,9 @@ public final class FastCGIWorker {
         self.logger = logger
     }
 
-    /// Serves until stopped, recycled or orphaned.
+    /// Serves until stopped, recycled or orphaned; pending request-log lines are written before it returns.
     public func run() -> Exit {
+        defer { requestLog.flush() }
         let listening = settings.listeningDescriptor
         guard ServerSystemCalls.isListeningSocket(listening) else {
             return .failed("descriptor \(listening) is not a listening socket; rec-fcgi starts its workers itself")
@@ -76,6 +76,7 @@ public final class FastCGIWorker {
             signalDescriptor = try SignalPipe.install(signals: [SIGTERM, SIGINT])
             try ServerSystemCalls.setNonBlocking(listening, subject: "listening socket")
             try FastCGILibrary.initialize()
+            try RequestWatchdog.start(timeoutSeconds: settings.requestTimeoutSeconds)
         } catch {
             return .failed("cannot start: \(error)")
         }
@@ -106,6 +107,7 @@ public final class FastCGIWorker {
                 served += 1
                 continue
             }
+            requestLog.flush()
             do {
                 _ = try ServerSystemCalls.poll(&waitSet, timeoutMilliseconds: -1)
             } catch {
@@ -134,8 +136,8 @@ public final class FastCGIWorker {
     @inline(__always)
     private func serve(_ connection: Int32, on request: UnsafeMutablePointer<FCGX_Request>) {
         let start = MonotonicClock.nanoseconds()
-        ServerSystemCalls.setAlarm(seconds: settings.requestTimeoutSeconds)
-        defer { ServerSystemCalls.setAlarm(seconds: 0) }
+        RequestWatchdog.requestStarted(at: start)
+        defer { RequestWatchdog.requestFinished() }
         do throws(FastCGIError) {
             try FastCGILibrary.receiveRequest(on: request, connection: connection)
         } catch {
@@ -144,7 +146,7 @@ public final class FastCGIWorker {
         }
         var exchange = LibraryExchange(request: request)
         let result = responder.respond(to: &exchange)
-        FastCGILibrary.finish(request)
+        FastCGILibrary.finish(request, inputConsumed: result.inputConsumed)
         requestLog.record(result, latencyMicroseconds: (MonotonicClock.nanoseconds() - start) / 1_000)
     }
 }

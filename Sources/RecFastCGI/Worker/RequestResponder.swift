@@ -37,8 +37,10 @@ public final class RequestResponder {
         let parameters = FastCGIParameters(of: exchange)
         let response: APIResponse
         var cause: String?
+        var inputConsumed = false
         switch RequestBodyReader.read(from: &exchange, declared: parameters.contentLength, limit: bodyLimit, scratch: bodyScratch) {
         case .body(let body):
+            inputConsumed = parameters.contentLength == .absent || isAtEndOfInput(&exchange)
             response = handler(parameters.request(body: body))
             if response.status >= 500 {
                 cause = String(decoding: response.body.prefix(Self.causeExcerptBytes), as: UTF8.self)
@@ -58,12 +60,23 @@ public final class RequestResponder {
         } catch {
             return served(parameters, status: nil, cause: "cannot write the \(response.status) response: \(error)")
         }
-        return served(parameters, status: response.status, cause: cause)
+        return served(parameters, status: response.status, cause: cause, inputConsumed: inputConsumed)
+    }
+
+    /// Whether the input stream is at its end: after a body of declared length, the end-of-stream
+    /// record may still be unread, and reading it (from libfcgi's buffer, as a rule) is what
+    /// lets the connection close without a lingering wait. Extra bytes past the declared length
+    /// leave it unconsumed.
+    @inline(__always)
+    private func isAtEndOfInput(_ exchange: inout some FastCGIExchange) -> Bool {
+        let count = try? exchange.readBody(into: UnsafeMutableRawBufferPointer(rebasing: bodyScratch[0..<1]))
+        return count == 0
     }
 
     @inline(__always)
-    private func served(_ parameters: FastCGIParameters, status: Int?, cause: String?) -> ServedRequest {
+    private func served(_ parameters: FastCGIParameters, status: Int?, cause: String?, inputConsumed: Bool = false) -> ServedRequest {
         let path = parameters.path.isEmpty ? parameters.request(body: []).path : parameters.path
-        return ServedRequest(method: parameters.method, path: path, requestID: parameters.requestID, status: status, cause: cause)
+        return ServedRequest(method: parameters.method, path: path, requestID: parameters.requestID, status: status,
+                             cause: cause, inputConsumed: inputConsumed)
     }
 }

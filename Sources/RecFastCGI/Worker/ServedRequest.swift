@@ -10,13 +10,17 @@ public struct ServedRequest: Sendable, Equatable {
     public var status: Int?
     /// Why the request failed, for 5xx answers and broken streams; nil otherwise.
     public var cause: String?
+    /// Whether the request's input stream was read to its end, so the connection can be closed
+    /// without libfcgi's lingering wait.
+    public var inputConsumed: Bool
 
     /// Creates a record.
-    public init(method: String, path: String, requestID: String, status: Int?, cause: String? = nil) {
+    public init(method: String, path: String, requestID: String, status: Int?, cause: String? = nil, inputConsumed: Bool = false) {
         self.method = method
         self.path = path
         self.requestID = requestID
         self.status = status
         self.cause = cause
+        self.inputConsumed = inputConsumed
     }
 }

@@ -8,6 +8,8 @@ public enum WorkerExitCode {
     public static let startupFailed: Int32 = 70
     /// The master went away (its lifeline pipe closed).
     public static let masterGone: Int32 = 71
+    /// A request ran past `REC_REQUEST_TIMEOUT_SECONDS`; the watchdog ended the worker.
+    public static let deadlineExceeded: Int32 = 72
     /// A usage error: `rec-fcgi --worker` started by hand, or a bad argument.
     public static let usage: Int32 = 2
 }
