@@ -188,6 +188,10 @@ public enum ServerSystemCalls {
 
     /// Installs `handler` for `signal` with `SA_RESTART`, so interrupted reads and writes (say,
     /// inside libfcgi) resume instead of failing with `EINTR`; `poll` still returns early.
+    ///
+    /// The signal is also unblocked: a blocked mask survives `exec`, and a parent that starts the
+    /// server with signals blocked (some process launchers do) would otherwise leave the handler
+    /// silent forever.
     public static func installHandler(_ handler: @convention(c) (Int32) -> Void, for signal: Int32) throws(SystemCallError) {
         try check("sigaction", "signal \(signal)")
         var action = sigaction()
@@ -195,6 +199,11 @@ public enum ServerSystemCalls {
         action.sa_flags = SA_RESTART
         sigemptyset(&action.sa_mask)
         _ = try retryingInterrupts("sigaction", "signal \(signal)") { sigaction(signal, &action, nil) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        sigaddset(&unblocked, signal)
+        let result = pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+        if result != 0 { throw SystemCallError(call: "pthread_sigmask", subject: "signal \(signal)", errorNumber: result) }
     }
 
     /// Ignores `signal` (`SIG_IGN`).
