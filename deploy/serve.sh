@@ -26,19 +26,6 @@ export REC_LISTEN=$listen
 log() { printf 'serve: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-install_packages() {
-    local missing=()
-    command -v nginx >/dev/null || missing+=(nginx)
-    [[ -f /usr/include/fcgiapp.h ]] || missing+=(libfcgi-dev)
-    ((${#missing[@]} == 0)) && return
-    if ((EUID != 0)); then
-        die "missing packages: ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root"
-    fi
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
 upstream_server() {
     case $listen in
         unix:*) printf 'unix:%s' "${listen#unix:}" ;;
@@ -116,7 +103,7 @@ stop_all() {
     return "$status"
 }
 
-[[ ${REC_SKIP_INSTALL:-0} == 1 ]] || install_packages
+[[ ${REC_SKIP_INSTALL:-0} == 1 ]] || bash deploy/install-packages.sh
 if [[ ${REC_SKIP_BUILD:-0} != 1 ]]; then
     log "building release binaries"
     swift build -c release
