@@ -84,6 +84,29 @@ struct WorkerPoolProcessTests {
         }
     }
 
+    @Test func survivesAConnectionThatClosesBeforeItsRequest() throws {
+        let pool = try Pool()
+        for _ in 0..<3 {
+            let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            let pathBytes = Array(pool.socketPath.utf8)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                raw.copyBytes(from: pathBytes)
+                raw[pathBytes.count] = 0
+            }
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            #expect(connected == 0)
+            close(descriptor)
+        }
+        #expect(try pool.get("/bench/hello").status == 200)
+        try waitUntil("the dropped connection is logged") { pool.log().contains("connection closed before its request arrived") }
+        #expect(pool.workers().count == 2)
+        #expect(!pool.log().contains("worker died"))
+    }
+
     @Test func refusesAnOversizedBodyWith413() throws {
         let pool = try Pool()
         let response = try FastCGITestClient.send(to: pool.socketPath, parameters: [

@@ -153,4 +153,10 @@ struct WorkerPoolStateTests {
         #expect(messages(third) == ["cannot start a worker"])
         #expect(pool.nextDeadline == second)
     }
+
+    @Test func theWatchdogOnlyFiresForABusyOverdueWorker() {
+        #expect(!RequestWatchdog.isOverdue(startedAt: 0, now: 100 * second, limit: second))
+        #expect(!RequestWatchdog.isOverdue(startedAt: 5 * second, now: 6 * second, limit: second))
+        #expect(RequestWatchdog.isOverdue(startedAt: 5 * second, now: 6 * second + 1, limit: second))
+    }
 }
