@@ -13,6 +13,7 @@ import RecFastCGI
 /// killed, 2 for a usage or configuration error.
 @main
 enum RecFCGI {
+    /// Dispatches on the arguments: master, worker, help or version.
     static func main() {
         let environment = ProcessEnvironment.current()
         let mode: ServerCommandLine

@@ -9,6 +9,7 @@ import Logging
 public struct LogLineWriter: Sendable {
     let sink: LogFileSink
 
+    /// A writer over the process's (or a test's) sink.
     init(sink: LogFileSink) {
         self.sink = sink
     }

@@ -13,6 +13,7 @@ import RecCore
 /// does. Only the calls the worker makes on every request are on a hot path; their fault check
 /// is one task-local read.
 public enum ServerSystemCalls {
+    /// Throws the fault a test injected for `call` in this task, if any.
     @inline(__always)
     static func check(_ call: String, _ subject: String) throws(SystemCallError) {
         let faults = SystemCallFaults.active
