@@ -8,35 +8,43 @@ export PATH := $(SWIFT_PATH):$(PATH)
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 DATASET ?= dataset/ratings_train.dat
 
-.PHONY: build release test serve train evaluate bench clean help
+.PHONY: packages build release test serve train evaluate bench bench-http clean help
 
 help:
 	@echo "make test     build and run the whole test suite"
-	@echo "make serve    serve the HTTP API on :5000 (arrives with the API issue)"
+	@echo "make serve    serve the HTTP API on :5000 (nginx + rec-fcgi) until Ctrl-C"
 	@echo "make train    train the default model on $(DATASET)"
 	@echo "make bench    print the core benchmark (bench/core.sh)"
+	@echo "make bench-http  benchmark the HTTP stack with wrk (bench/serve.sh)"
 	@echo "make release  build optimised binaries into .build/release"
 
-build:
+build: packages
 	swift build
 
-release:
+release: packages
 	swift build -c release
 
-test:
+# The build links libfcgi: install libfcgi-dev (and nginx) first when missing and root.
+packages:
+	bash deploy/install-packages.sh
+
+test: packages
 	swift build $(TEST_FLAGS) --build-tests
 	swift test $(TEST_FLAGS) --skip-build
 
-serve: release
-	@echo "serving arrives with the API: nginx on :5000 in front of the FastCGI worker pool (next issue)."
-	@echo "Until then, use rec-cli: .build/release/rec-cli recommend --rate 'Toy Story=5' --top 10"
-	@exit 1
+# Installs libfcgi-dev and nginx when missing (as root), builds, trains a model if data/model has
+# none, and serves on :$(REC_PORT) (default 5000) until Ctrl-C. See deploy/serve.sh.
+serve:
+	bash deploy/serve.sh
 
 train: release
 	.build/release/rec-cli train --dataset=$(DATASET)
 
 bench: release
 	bash bench/core.sh
+
+bench-http:
+	bash bench/serve.sh
 
 clean:
 	rm -rf .build

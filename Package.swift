@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "RecCore", targets: ["RecCore"]),
         .executable(name: "rec-cli", targets: ["rec-cli"]),
+        .executable(name: "rec-fcgi", targets: ["rec-fcgi"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // libfcgi's FCGX_* API (fcgiapp.h) only; Debian's libfcgi-dev ships fcgi.pc, and the
+        // module map links -lfcgi as well so the build does not depend on pkg-config.
+        .systemLibrary(
+            name: "CFastCGI",
+            pkgConfig: "fcgi",
+            providers: [.apt(["libfcgi-dev"])]
+        ),
+        // The FastCGI serving side: libfcgi wrapper, worker loop, prefork master and their
+        // pure decision logic, in a library so the tests can reach all of it.
+        .target(
+            name: "RecFastCGI",
+            dependencies: ["RecCore", "CFastCGI", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "rec-fcgi",
+            dependencies: ["RecFastCGI", "RecCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "RecFastCGITests",
+            dependencies: ["RecFastCGI", "RecCore", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RecCoreTests",

@@ -74,10 +74,16 @@ final class LogFileSink: Sendable {
     /// Writes `record` to the file, and to standard error when its level asks for it or the
     /// file cannot take it.
     func write(_ record: LogRecord) {
-        let line = LogRecordFormatter.format(record, maximumLineBytes: configuration.maximumLineBytes)
+        write(line: LogRecordFormatter.format(record, maximumLineBytes: configuration.maximumLineBytes), level: record.level)
+    }
+
+    /// Writes `line`, one finished record ending in `\n`, to the file, and to standard error when
+    /// `level` asks for it or the file cannot take it. Hot paths that build their lines with
+    /// `LogLineBuilder` come in here, skipping `LogRecord` and its metadata dictionary.
+    func write(line: [UInt8], level: Logger.Level) {
         state.withLock { state in
             let inFile = appendToFile(line, &state)
-            if !inFile || record.level >= configuration.standardErrorLevel {
+            if !inFile || level >= configuration.standardErrorLevel {
                 writeToStandardError(line)
             }
         }

@@ -62,7 +62,7 @@ public enum LogRecordFormatter {
     }
 
     /// Appends `line` plus `\n`, or as much of it as fits followed by the truncation marker.
-    private static func terminated(_ line: [UInt8], maximumLineBytes: Int) -> [UInt8] {
+    static func terminated(_ line: [UInt8], maximumLineBytes: Int) -> [UInt8] {
         var line = line
         if line.count < maximumLineBytes {
             line.append(UInt8(ascii: "\n"))
@@ -79,23 +79,26 @@ public enum LogRecordFormatter {
 
     /// Appends free text (names, the message) with line breaks, control characters and
     /// backslashes escaped; spaces and quotes stay as they are.
-    private static func appendText(_ text: String, to line: inout [UInt8]) {
+    static func appendText(_ text: String, to line: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in appendEscaped(bytes, escapingQuotes: false, to: &line) }
     }
 
     /// Appends a metadata key or value: bare when it is a plain word, otherwise in double
     /// quotes with quotes, backslashes and control characters escaped.
-    private static func appendField(_ text: String, to line: inout [UInt8]) {
+    static func appendField(_ text: String, to line: inout [UInt8]) {
         var text = text
-        text.withUTF8 { bytes in
-            if needsQuotes(bytes) {
-                line.append(UInt8(ascii: "\""))
-                appendEscaped(bytes, escapingQuotes: true, to: &line)
-                line.append(UInt8(ascii: "\""))
-            } else {
-                line.append(contentsOf: bytes)
-            }
+        text.withUTF8 { bytes in appendField(bytes: bytes, to: &line) }
+    }
+
+    /// Appends a metadata key or value given as UTF-8 bytes, quoted and escaped as `appendField(_:to:)` does.
+    static func appendField(bytes: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {
+        if needsQuotes(bytes) {
+            line.append(UInt8(ascii: "\""))
+            appendEscaped(bytes, escapingQuotes: true, to: &line)
+            line.append(UInt8(ascii: "\""))
+        } else {
+            line.append(contentsOf: bytes)
         }
     }
 

@@ -12,6 +12,14 @@ import Synchronization
 /// every worker, plus standard error for what a person watching should see.
 public enum RecLogging {
     private static let isBootstrapped = Mutex(false)
+    /// The sink the bootstrap installed, for `lineWriter`.
+    private static let installedSink = Mutex<LogFileSink?>(nil)
+
+    /// Writes preformatted lines to the same file, with the same rotation, as this process's
+    /// loggers; nil before `bootstrap`. For hot paths that build lines with `LogLineBuilder`.
+    public static var lineWriter: LogLineWriter? {
+        installedSink.withLock { sink in sink.map(LogLineWriter.init(sink:)) }
+    }
 
     /// Makes every `Logger` of this process write through a `FileLogHandler` to
     /// `dataDirectory.logFile`, configured from `REC_LOG_LEVEL`, `REC_LOG_MAX_BYTES` and
@@ -49,6 +57,7 @@ public enum RecLogging {
                 processName: processName,
                 standardErrorDescriptor: STDERR_FILENO
             )
+            installedSink.withLock { $0 = sink }
             LoggingSystem.bootstrap(
                 { label, provider in FileLogHandler(label: label, sink: sink, metadataProvider: provider) },
                 metadataProvider: metadataProvider
@@ -92,6 +101,22 @@ public enum RecLogging {
             standardErrorDescriptor: standardErrorDescriptor
         )
         return FileLogHandler(label: label, sink: sink, metadataProvider: nil)
+    }
+
+    /// A line writer with its own descriptor on the log at `path`, like `makeFileHandler`, for
+    /// tests and tools that check `LogLineBuilder` output without the global bootstrap.
+    public static func makeLineWriter(
+        path: String,
+        configuration: LogConfiguration = LogConfiguration(),
+        processName: String = executableName,
+        standardErrorDescriptor: Int32 = STDERR_FILENO
+    ) -> LogLineWriter {
+        LogLineWriter(sink: LogFileSink(
+            path: path,
+            configuration: configuration,
+            processName: processName,
+            standardErrorDescriptor: standardErrorDescriptor
+        ))
     }
 
     /// The name the process was started with, without its folder, for example `rec-cli`.

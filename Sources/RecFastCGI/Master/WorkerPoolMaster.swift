@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Logging
+import RecCore
+
+/// The prefork master: opens the listening socket, starts the workers, and runs a small event
+/// loop (signals, dead children, timers) that performs what `WorkerPoolState` decides.
+///
+/// No Dispatch and no threads: the loop waits in `poll` on the signal pipe with the state's
+/// next deadline as the timeout. SIGCHLD reaps workers, SIGTERM/SIGINT drain the pool, SIGHUP
+/// calls `reloadServedModel`. The master also holds the write end of a lifeline pipe whose read
+/// end every worker watches, so workers leave on their own if the master is killed outright.
+public final class WorkerPoolMaster {
+    private let configuration: ServingConfiguration
+    private let dataDirectory: DataDirectory
+    private let logger: Logger
+    private let programName: String
+    private var state: WorkerPoolState
+    private var exitCode: Int32?
+
+    /// A master for `configuration`, logging through `logger`; `programName` becomes the workers' `argv[0]`.
+    public init(configuration: ServingConfiguration, dataDirectory: DataDirectory, logger: Logger, programName: String) {
+        self.configuration = configuration
+        self.dataDirectory = dataDirectory
+        self.logger = logger
+        self.programName = programName
+        state = WorkerPoolState(
+            settings: WorkerPoolState.Settings(
+                workerCount: configuration.workerCount,
+                maximumRequests: configuration.maximumRequestsPerWorker,
+                graceNanoseconds: Int64(configuration.graceSeconds) * 1_000_000_000,
+                requestTimeoutSeconds: configuration.requestTimeoutSeconds),
+            seed: UInt64.random(in: .min ... .max))
+    }
+
+    /// Runs the pool until it has drained; returns the exit code (0 after a clean drain).
+    public func run() -> Int32 {
+        Self.closeInheritedDescriptorsOnExec()
+        ServerSystemCalls.ignore(SIGPIPE)
+        let signalDescriptor: Int32
+        let lifeline: (read: Int32, write: Int32)
+        let socket: ListeningSocket
+        do {
+            signalDescriptor = try SignalPipe.install(signals: [SIGTERM, SIGINT, SIGHUP, SIGCHLD])
+            let pipe = try ServerSystemCalls.pipe(nonBlocking: false, subject: "lifeline")
+            lifeline = (try ServerSystemCalls.duplicate(pipe.read, atLeast: 10, subject: "lifeline"), pipe.write)
+            SystemCalls.close(pipe.read)
+            socket = try ListeningSocket.open(configuration.listenAddress)
+        } catch {
+            logger.critical("cannot start the worker pool", metadata: ["error": "\(error)"])
+            return 1
+        }
+        defer {
+            socket.removePath()
+            socket.close()
+            SystemCalls.close(lifeline.read)
+            SystemCalls.close(lifeline.write)
+        }
+        logger.info("listening", metadata: [
+            "address": "\(configuration.listenAddress)", "workers": "\(configuration.workerCount)",
+            "max_requests": "\(configuration.maximumRequestsPerWorker)", "grace_seconds": "\(configuration.graceSeconds)",
+            "request_timeout_seconds": "\(configuration.requestTimeoutSeconds)",
+        ])
+        let launcher = WorkerLauncher(programName: programName, listeningDescriptor: socket.descriptor, lifelineDescriptor: lifeline.read)
+
+        perform(state.start(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
+        var waitSet = [pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0)]
+        while exitCode == nil {
+            do {
+                _ = try ServerSystemCalls.poll(&waitSet, timeoutMilliseconds: pollTimeout())
+            } catch {
+                logger.error("cannot wait for events", metadata: ["error": "\(error)"])
+            }
+            for signal in SignalPipe.takeSignals(from: signalDescriptor) {
+                switch signal {
+                case SIGTERM, SIGINT:
+                    let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+                    perform(state.stopRequested(signalName: name, now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
+                case SIGHUP:
+                    reloadServedModel(dataDirectory: dataDirectory, logger: logger)
+                default:
+                    break
+                }
+            }
+            while let child = ServerSystemCalls.reapChild() {
+                let termination = WorkerTermination(waitStatus: child.status)
+                perform(state.workerExited(processID: child.processID, termination: termination, now: MonotonicClock.nanoseconds()),
+                        launcher: launcher, socket: socket)
+            }
+            perform(state.timerFired(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
+        }
+        return exitCode ?? 0
+    }
+
+    /// Milliseconds until the state's next deadline, rounded up; -1 when there is none.
+    private func pollTimeout() -> Int32 {
+        guard let deadline = state.nextDeadline else { return -1 }
+        let remaining = deadline - MonotonicClock.nanoseconds()
+        if remaining <= 0 { return 0 }
+        return Int32(min((remaining + 999_999) / 1_000_000, Int64(Int32.max)))
+    }
+
+    private func perform(_ actions: [WorkerPoolState.Action], launcher: WorkerLauncher, socket: ListeningSocket) {
+        for action in actions {
+            switch action {
+            case .spawn(let slot, let maximumRequests):
+                do {
+                    let processID = try launcher.launch(maximumRequests: maximumRequests)
+                    state.workerStarted(slot: slot, processID: processID, now: MonotonicClock.nanoseconds())
+                    logger.debug("worker started", metadata: ["pid": "\(processID)", "slot": "\(slot)", "max_requests": "\(maximumRequests)"])
+                } catch {
+                    perform(state.spawnFailed(slot: slot, reason: error.description, now: MonotonicClock.nanoseconds()),
+                            launcher: launcher, socket: socket)
+                }
+            case .signal(let signal, let processID):
+                ServerSystemCalls.sendSignal(signal == .kill ? SIGKILL : SIGTERM, to: processID)
+            case .log(let entry):
+                var metadata: Logger.Metadata = [:]
+                for (key, value) in entry.metadata { metadata[key] = .string(value) }
+                logger.log(level: entry.level, "\(entry.message)", metadata: metadata)
+            case .closeListener:
+                socket.removePath()
+            case .exit(let code):
+                exitCode = code
+            }
+        }
+    }
+
+    /// Marks every descriptor the master inherited (from a shell, make or a test runner) above
+    /// standard error close-on-exec, so workers start with only what they are given.
+    private static func closeInheritedDescriptorsOnExec() {
+        guard let names = try? SystemCalls.listDirectory("/proc/self/fd") else { return }
+        for name in names {
+            if let descriptor = Int32(name), descriptor > 2 { ServerSystemCalls.setCloseOnExec(descriptor) }
+        }
+    }
+}

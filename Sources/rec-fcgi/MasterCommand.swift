@@ -1,0 +1,25 @@
+import Logging
+import RecCore
+import RecFastCGI
+
+/// `rec-fcgi` without arguments: reads the configuration, sets up logging and runs the master.
+enum MasterCommand {
+    /// Runs the master; returns the process exit code.
+    static func run(environment: [String: String]) -> Int32 {
+        let dataDirectory = DataDirectory.fromEnvironment(environment)
+        RecLogging.bootstrap(processName: "rec-fcgi.master", dataDirectory: dataDirectory,
+                             standardErrorLevel: .info, environment: environment)
+        let logger = Logger(label: "master")
+        let configuration: ServingConfiguration
+        do {
+            configuration = try ServingConfiguration(environment: environment, dataDirectory: dataDirectory,
+                                                     processorCount: ServerSystemCalls.onlineProcessorCount())
+        } catch {
+            logger.critical("invalid serving configuration", metadata: ["error": "\(error)"])
+            return 2
+        }
+        let programName = ServerSystemCalls.linkTarget("/proc/self/exe") ?? CommandLine.arguments.first ?? "rec-fcgi"
+        let master = WorkerPoolMaster(configuration: configuration, dataDirectory: dataDirectory, logger: logger, programName: programName)
+        return master.run()
+    }
+}

@@ -1,0 +1,56 @@
+import Logging
+import RecCore
+import RecFastCGI
+
+/// `rec-fcgi --worker`: one worker process, started by the master.
+enum WorkerCommand {
+    /// Runs a worker; returns the process exit code (see `WorkerExitCode`).
+    static func run(environment: [String: String], maximumRequests: Int) -> Int32 {
+        let dataDirectory = DataDirectory.fromEnvironment(environment)
+        // Request lines are info records; copying them to standard error would double the cost
+        // of every request, so workers only show warnings and errors there.
+        RecLogging.bootstrap(processName: "rec-fcgi.worker", dataDirectory: dataDirectory,
+                             standardErrorLevel: .warning, environment: environment)
+        let logger = Logger(label: "worker")
+        let configuration: ServingConfiguration
+        do {
+            configuration = try ServingConfiguration(environment: environment, dataDirectory: dataDirectory,
+                                                     processorCount: ServerSystemCalls.onlineProcessorCount())
+        } catch {
+            logger.critical("invalid serving configuration", metadata: ["error": "\(error)"])
+            return WorkerExitCode.usage
+        }
+        var settings = FastCGIWorker.Settings()
+        settings.maximumRequests = maximumRequests
+        settings.requestTimeoutSeconds = UInt32(configuration.requestTimeoutSeconds)
+        let requestLog = RequestLog(writer: RecLogging.lineWriter, processName: "rec-fcgi.worker", processID: SystemCalls.processID())
+        let worker = FastCGIWorker(settings: settings, handler: makeRequestHandler(configuration: configuration, dataDirectory: dataDirectory),
+                                   requestLog: requestLog, logger: logger)
+        logger.debug("worker ready", metadata: ["max_requests": "\(maximumRequests)"])
+        switch worker.run() {
+        case .stopped(let signal, let drained):
+            logger.debug("worker stopped", metadata: ["signal": "\(signal)", "drained": "\(drained)"])
+            return WorkerExitCode.finished
+        case .recycled(let requests):
+            logger.debug("worker served its request quota", metadata: ["requests": "\(requests)"])
+            return WorkerExitCode.finished
+        case .masterGone:
+            logger.warning("the master is gone; worker exiting")
+            return WorkerExitCode.masterGone
+        case .failed(let reason):
+            logger.critical("worker failed", metadata: ["reason": "\(reason)"])
+            return WorkerExitCode.startupFailed
+        }
+    }
+
+    /// The function each request goes to.
+    ///
+    /// **Integration point.** When the RecCore router lands, this returns
+    /// `{ request in service.respond(to: request) }` for an `APIService` made here, once per
+    /// worker, from `dataDirectory` (it checks the shared model control file before each
+    /// request). Until then the built-in routes answer: `GET /bench/hello` when
+    /// `REC_HELLO_ROUTE=1`, and a JSON 404 for everything else.
+    static func makeRequestHandler(configuration: ServingConfiguration, dataDirectory: DataDirectory) -> APIRequestHandler {
+        BuiltInRoutes.handler(helloRouteEnabled: configuration.helloRouteEnabled)
+    }
+}

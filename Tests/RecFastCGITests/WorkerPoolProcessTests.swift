@@ -1,0 +1,164 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Runs the real `rec-fcgi` binary (master and workers) and talks FastCGI to it, the way nginx
+/// does: hello route, 404, 413, a killed worker replaced, recycling, and a clean SIGTERM drain.
+@Suite(.serialized)
+struct WorkerPoolProcessTests {
+    /// The `rec-fcgi` built next to the test bundle, or `REC_FCGI_BINARY` when set.
+    static let binary: String = {
+        if let override = ProcessInfo.processInfo.environment["REC_FCGI_BINARY"] { return override }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rec-fcgi").path
+    }()
+
+    /// A running pool in its own data folder.
+    final class Pool {
+        let folder: TemporaryFolder
+        let process = Process()
+        var socketPath: String { folder.path + "/run/rec-fcgi.sock" }
+        var logFile: String { folder.path + "/log_file.log" }
+
+        init(environment extra: [String: String] = [:]) throws {
+            folder = try TemporaryFolder()
+            process.executableURL = URL(fileURLWithPath: WorkerPoolProcessTests.binary)
+            var environment = ProcessInfo.processInfo.environment
+            environment["REC_DATA_DIR"] = folder.path
+            environment["REC_WORKERS"] = "2"
+            environment["REC_HELLO_ROUTE"] = "1"
+            environment["REC_GRACE_SECONDS"] = "5"
+            environment.removeValue(forKey: "REC_LISTEN")
+            environment.removeValue(forKey: "REC_LOG_LEVEL")
+            for (key, value) in extra { environment[key] = value }
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try waitUntil("the socket exists") { self.workers().count == 2 && FileManager.default.fileExists(atPath: self.socketPath) }
+        }
+
+        deinit {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+
+        /// The master's children.
+        func workers() -> [Int32] {
+            let text = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
+            return text.split(separator: " ").compactMap { Int32($0) }
+        }
+
+        func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
+        func get(_ path: String, requestID: String = "test-id") throws -> FastCGITestClient.Response {
+            try FastCGITestClient.send(to: socketPath, parameters: [
+                ("REQUEST_METHOD", "GET"), ("DOCUMENT_URI", path), ("QUERY_STRING", ""), ("CONTENT_LENGTH", ""), ("REQUEST_ID", requestID),
+            ])
+        }
+    }
+
+    static func waitUntil(_ what: String, seconds: Double = 10, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            if Date() > deadline { throw FastCGITestClient.Failure(description: "timed out waiting until \(what)") }
+            usleep(20_000)
+        }
+    }
+
+    private func waitUntil(_ what: String, seconds: Double = 10, _ condition: () -> Bool) throws {
+        try Self.waitUntil(what, seconds: seconds, condition)
+    }
+
+    @Test func servesTheHelloRouteAnd404AndLogsEachRequest() throws {
+        let pool = try Pool()
+        let hello = try pool.get("/bench/hello", requestID: "hello-1")
+        #expect(hello.status == 200)
+        #expect(hello.body == #"{"hello":"world"}"#)
+        let missing = try pool.get("/api/nothing", requestID: "missing-1")
+        #expect(missing.status == 404)
+        #expect(missing.body == #"{"error":{"code":"not_found","message":"There is no endpoint GET /api/nothing.","request_id":"missing-1"}}"#)
+        try waitUntil("both requests are logged") {
+            pool.log().contains("request_id=hello-1 status=200") && pool.log().contains("request_id=missing-1 status=404")
+        }
+    }
+
+    @Test func survivesAConnectionThatClosesBeforeItsRequest() throws {
+        let pool = try Pool()
+        for _ in 0..<3 {
+            let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            let pathBytes = Array(pool.socketPath.utf8)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                raw.copyBytes(from: pathBytes)
+                raw[pathBytes.count] = 0
+            }
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            #expect(connected == 0)
+            close(descriptor)
+        }
+        #expect(try pool.get("/bench/hello").status == 200)
+        try waitUntil("the dropped connection is logged") { pool.log().contains("connection closed before its request arrived") }
+        #expect(pool.workers().count == 2)
+        #expect(!pool.log().contains("worker died"))
+    }
+
+    @Test func refusesAnOversizedBodyWith413() throws {
+        let pool = try Pool()
+        let response = try FastCGITestClient.send(to: pool.socketPath, parameters: [
+            ("REQUEST_METHOD", "POST"), ("DOCUMENT_URI", "/api/predict"), ("CONTENT_LENGTH", "70000"), ("REQUEST_ID", "big"),
+        ], body: [UInt8](repeating: 65, count: 70_000))
+        #expect(response.status == 413)
+        #expect(response.body.contains(#""code":"payload_too_large""#))
+        let small = try FastCGITestClient.send(to: pool.socketPath, parameters: [
+            ("REQUEST_METHOD", "POST"), ("DOCUMENT_URI", "/api/predict"), ("CONTENT_LENGTH", "5"),
+        ], body: Array("[[]]\n".utf8))
+        #expect(small.status == 404)
+    }
+
+    @Test func aKilledWorkerIsReplacedAndTheDrainExitsZero() throws {
+        let pool = try Pool()
+        let victim = try #require(pool.workers().first)
+        kill(victim, SIGKILL)
+        try waitUntil("a replacement runs") { pool.workers().count == 2 && !pool.workers().contains(victim) }
+        #expect(pool.log().contains("worker died unexpectedly"))
+        #expect(try pool.get("/bench/hello").status == 200)
+
+        let workers = pool.workers()
+        kill(pool.process.processIdentifier, SIGTERM)
+        pool.process.waitUntilExit()
+        #expect(pool.process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: pool.socketPath))
+        for worker in workers { #expect(Self.hasExited(worker)) }
+        #expect(pool.log().contains("all workers stopped; master exiting exit_code=0"))
+    }
+
+    @Test func workersAreRecycledAfterTheirQuota() throws {
+        let pool = try Pool(environment: ["REC_MAX_REQUESTS": "3"])
+        for index in 0..<20 {
+            #expect(try pool.get("/bench/hello", requestID: "r\(index)").status == 200)
+        }
+        try waitUntil("a recycle is logged") { pool.log().contains("worker recycled after its request quota") }
+        #expect(!pool.log().contains("worker died unexpectedly"))
+    }
+
+    @Test func workersLeaveWhenTheMasterIsKilled() throws {
+        let pool = try Pool()
+        let workers = pool.workers()
+        kill(pool.process.processIdentifier, SIGKILL)
+        pool.process.waitUntilExit()
+        // Orphans are reparented to whatever reaps them here; a zombie has exited too.
+        try waitUntil("the workers are gone") { workers.allSatisfy(Self.hasExited) }
+    }
+
+    /// Whether `processID` is gone or a zombie.
+    static func hasExited(_ processID: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(processID)/stat", encoding: .utf8),
+              let close = status.lastIndex(of: ")") else { return true }
+        return status[status.index(close, offsetBy: 2)] == "Z"
+    }
+}

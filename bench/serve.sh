@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# HTTP benchmark: starts the whole stack (deploy/serve.sh: nginx + rec-fcgi) on a free port with
+# a temporary data folder, runs wrk against each route for each worker count, and prints a
+# Markdown table of requests per second, p50/p99 latency, errors and PSS per worker.
+#
+# usage: bash bench/serve.sh [-w "1 2"] [-c 32] [-t 2] [-d 10s] [ROUTE...]
+#   ROUTE is a GET path such as /bench/hello (the default, the hello-world ceiling), or
+#   METHOD:PATH:BODY_FILE for a request with a JSON body, e.g. POST:/api/predict:bench/predict.json.
+# The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
+# exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
+
+worker_counts="1 2"
+connections=32
+threads=2
+duration=10s
+while getopts "w:c:t:d:h" option; do
+    case $option in
+        w) worker_counts=$OPTARG ;;
+        c) connections=$OPTARG ;;
+        t) threads=$OPTARG ;;
+        d) duration=$OPTARG ;;
+        *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+routes=("$@")
+((${#routes[@]} > 0)) || routes=(/bench/hello)
+
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+command -v nginx >/dev/null || { echo "bench: nginx is missing (make serve installs it)" >&2; exit 1; }
+[[ ${REC_SKIP_BUILD:-0} == 1 ]] || swift build -c release --product rec-fcgi >/dev/null
+
+work_dir=$(mktemp -d /tmp/rec-bench-XXXXXX)
+chmod 755 "$work_dir"
+serve_pid=""
+cleanup() {
+    if [[ -n $serve_pid ]] && kill -0 "$serve_pid" 2>/dev/null; then
+        kill -TERM "$serve_pid" 2>/dev/null || true
+        wait "$serve_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work_dir"
+}
+trap cleanup EXIT
+
+model_dir=${REC_BENCH_MODEL_DIR:-data/model}
+[[ -f $model_dir/CURRENT ]] && ln -s "$(cd "$model_dir" && pwd)" "$work_dir/model"
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Writes a wrk script for METHOD:PATH:BODY_FILE routes; prints its path.
+request_script() {
+    local method=$1 body_file=$2 script
+    script=$(mktemp "$work_dir/request-XXXXXX.lua")
+    cat >"$script" <<LUA
+wrk.method = "$method"
+wrk.headers["Content-Type"] = "application/json"
+local file = io.open("$(cd "$(dirname "$body_file")" && pwd)/$(basename "$body_file")", "rb")
+wrk.body = file:read("*a")
+file:close()
+LUA
+    printf '%s' "$script"
+}
+
+# Average PSS of the workers of the running pool, in MiB.
+worker_pss() {
+    local master total=0 count=0 pss
+    master=$(cat "$work_dir/run/rec-fcgi.pid")
+    for pid in $(pgrep -P "$master"); do
+        pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+        total=$((total + pss))
+        count=$((count + 1))
+    done
+    ((count > 0)) || { echo "?"; return; }
+    awk -v total="$total" -v count="$count" 'BEGIN { printf "%.1f", total / count / 1024 }'
+}
+
+echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections -d$duration"
+echo
+echo "| workers | route | req/s | p50 | p99 | errors | PSS per worker (MiB) |"
+echo "|---|---|---|---|---|---|---|"
+for workers in $worker_counts; do
+    port=$(free_port)
+    REC_DATA_DIR=$work_dir REC_PORT=$port REC_WORKERS=$workers REC_HELLO_ROUTE=1 \
+        REC_SKIP_BUILD=1 REC_SKIP_TRAIN=1 REC_SKIP_INSTALL=1 \
+        deploy/serve.sh >"$work_dir/serve.log" 2>&1 &
+    serve_pid=$!
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+        sleep 0.1
+    done
+    for route in "${routes[@]}"; do
+        arguments=(-t"$threads" -c"$connections" --latency)
+        path=$route
+        if [[ $route == *:*:* ]]; then
+            IFS=: read -r method path body_file <<<"$route"
+            arguments+=(-s "$(request_script "$method" "$body_file")")
+        fi
+        wrk "${arguments[@]}" -d2s "http://127.0.0.1:$port$path" >/dev/null
+        output=$(wrk "${arguments[@]}" -d"$duration" "http://127.0.0.1:$port$path")
+        rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$output")
+        p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
+        p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
+        errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$output")
+        echo "| $workers | $route | $rps | $p50 | $p99 | $errors | $(worker_pss) |"
+    done
+    kill -TERM "$serve_pid"
+    wait "$serve_pid" || echo "bench: the stack exited with status $? (see $work_dir/serve.log)" >&2
+    serve_pid=""
+done

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages RecServe needs when they are missing: libfcgi-dev (the build links
+# libfcgi) and nginx (make serve, the HTTP tests). As root it runs apt-get; otherwise it names
+# the missing packages and fails. Idempotent: does nothing when everything is there.
+set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin
+
+missing=()
+[[ -f /usr/include/fcgiapp.h ]] || missing+=(libfcgi-dev)
+command -v nginx >/dev/null || missing+=(nginx)
+((${#missing[@]} == 0)) && exit 0
+
+if ((EUID != 0)); then
+    echo "missing packages: ${missing[*]}; run: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+echo "installing ${missing[*]}" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
