@@ -62,6 +62,11 @@ let package = Package(
             name: "RecCLITests",
             dependencies: ["RecCore"]
         ),
+        // The real stack: deploy/serve.sh runs nginx and the rec-fcgi pool on loopback.
+        .testTarget(
+            name: "RecServeIntegrationTests",
+            dependencies: ["RecCore"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RecCore
 import RecFastCGI
@@ -24,7 +25,8 @@ enum WorkerCommand {
         settings.maximumRequests = maximumRequests
         settings.requestTimeoutSeconds = UInt32(configuration.requestTimeoutSeconds)
         let requestLog = RequestLog(writer: RecLogging.lineWriter, processName: "rec-fcgi.worker", processID: SystemCalls.processID())
-        let worker = FastCGIWorker(settings: settings, handler: makeRequestHandler(configuration: configuration, dataDirectory: dataDirectory),
+        let worker = FastCGIWorker(settings: settings, handler: makeRequestHandler(configuration: configuration, dataDirectory: dataDirectory,
+                                                                                     environment: environment, logger: logger),
                                    requestLog: requestLog, logger: logger)
         logger.debug("worker ready", metadata: ["max_requests": "\(maximumRequests)"])
         switch worker.run() {
@@ -43,14 +45,16 @@ enum WorkerCommand {
         }
     }
 
-    /// The function each request goes to.
-    ///
-    /// **Integration point.** When the RecCore router lands, this returns
-    /// `{ request in service.respond(to: request) }` for an `APIService` made here, once per
-    /// worker, from `dataDirectory` (it checks the shared model control file before each
-    /// request). Until then the built-in routes answer: `GET /bench/hello` when
-    /// `REC_HELLO_ROUTE=1`, and a JSON 404 for everything else.
-    static func makeRequestHandler(configuration: ServingConfiguration, dataDirectory: DataDirectory) -> APIRequestHandler {
-        BuiltInRoutes.handler(helloRouteEnabled: configuration.helloRouteEnabled)
+    /// The function each request goes to: the benchmark route when enabled, then the API,
+    /// whose service is made once per worker and checks the shared model control file before
+    /// each request.
+    static func makeRequestHandler(configuration: ServingConfiguration, dataDirectory: DataDirectory,
+                                   environment: [String: String], logger: Logger) -> APIRequestHandler {
+        let service = APIService(dataDirectory: dataDirectory, environment: environment,
+                                 workerCount: configuration.workerCount, startedAt: Date(), logger: logger)
+        logger.debug("worker serving", metadata: ["generation": "\(service.servedGeneration.map(String.init) ?? "none")"])
+        return BuiltInRoutes.handler(helloRouteEnabled: configuration.helloRouteEnabled) { request in
+            service.respond(to: request)
+        }
     }
 }

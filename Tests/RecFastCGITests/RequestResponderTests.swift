@@ -3,23 +3,27 @@ import RecFastCGI
 import Testing
 
 struct RequestResponderTests {
+    /// Stands in for the API router behind the built-in route.
+    private static func apiNotFound(_ request: APIRequest) -> APIResponse {
+        APIError(.notFound, "There is no endpoint \(request.method) \(request.path).").response(requestID: request.requestID)
+    }
     private let getHello = ["REQUEST_METHOD=GET", "DOCUMENT_URI=/bench/hello", "CONTENT_LENGTH=", "REQUEST_ID=r1"]
 
     @Test func helloRouteAnswersOnlyWhenEnabled() {
-        let enabled = RequestResponder(handler: BuiltInRoutes.handler(helloRouteEnabled: true))
+        let enabled = RequestResponder(handler: BuiltInRoutes.handler(helloRouteEnabled: true, next: Self.apiNotFound))
         var exchange = FakeExchange(parameters: getHello)
         let served = enabled.respond(to: &exchange)
         #expect(served == ServedRequest(method: "GET", path: "/bench/hello", requestID: "r1", status: 200, inputConsumed: true))
         #expect(exchange.output.hasSuffix("\r\n\r\n{\"hello\":\"world\"}"))
 
-        let disabled = RequestResponder(handler: BuiltInRoutes.handler(helloRouteEnabled: false))
+        let disabled = RequestResponder(handler: BuiltInRoutes.handler(helloRouteEnabled: false, next: Self.apiNotFound))
         var other = FakeExchange(parameters: getHello)
         #expect(disabled.respond(to: &other).status == 404)
         #expect(other.output.hasSuffix(#"{"error":{"code":"not_found","message":"There is no endpoint GET /bench/hello.","request_id":"r1"}}"#))
     }
 
     @Test func helloRouteRefusesOtherMethods() {
-        let responder = RequestResponder(handler: BuiltInRoutes.handler(helloRouteEnabled: true))
+        let responder = RequestResponder(handler: BuiltInRoutes.handler(helloRouteEnabled: true, next: Self.apiNotFound))
         var exchange = FakeExchange(parameters: ["REQUEST_METHOD=DELETE", "DOCUMENT_URI=/bench/hello"])
         #expect(responder.respond(to: &exchange).status == 405)
         #expect(exchange.output.contains("\r\nAllow: GET, HEAD\r\n"))
@@ -61,7 +65,7 @@ struct RequestResponderTests {
         #expect(!served.inputConsumed)
         #expect(exchange.readCalls == 0)
         #expect(exchange.output.hasPrefix("Status: 413 Content Too Large\r\n"))
-        #expect(exchange.output.hasSuffix(#"{"error":{"code":"payload_too_large","message":"The request body is larger than 1 KiB.","request_id":"big"}}"#))
+        #expect(exchange.output.hasSuffix(#"{"error":{"code":"body_too_large","message":"The request body is larger than 1 KiB.","request_id":"big"}}"#))
     }
 
     @Test func malformedOrTruncatedBodiesAre400() {
@@ -75,7 +79,7 @@ struct RequestResponderTests {
 
     @Test func serverErrorsCarryTheirBodyAsCause() {
         let responder = RequestResponder(handler: { _ in
-            APIErrorResponse.make(status: 503, code: "no_model", message: "No model is loaded.", requestID: "x")
+            APIError(.noModel, "No model is loaded.").response(requestID: "x")
         })
         var exchange = FakeExchange(parameters: ["REQUEST_METHOD=GET", "DOCUMENT_URI=/api/health"])
         let served = responder.respond(to: &exchange)

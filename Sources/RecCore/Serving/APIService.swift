@@ -46,11 +46,14 @@ public final class APIService: Sendable {
         router = APIRouter(service: service, credentials: ServiceCredentials.load(environment: environment).credentials,
                            dataDirectory: dataDirectory, adminToken: environment[Self.adminTokenVariable]) {
             let outcome = Result { () throws(ReloadError) in try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory) }
-            if case .success(let reloaded) = outcome {
+            switch outcome {
+            case .success(let reloaded):
                 holder.adopt(reloaded)
                 if let warning = reloaded.durabilityWarning {
                     logger.warning("reload is in effect but not durable", metadata: ["warning": "\(warning)"])
                 }
+            case .failure(let error):
+                logger.error("reload refused; serving continues unchanged", metadata: ["code": "\(error.code.rawValue)", "error": "\(error.message)"])
             }
             return outcome
         }

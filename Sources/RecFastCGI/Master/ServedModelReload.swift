@@ -4,14 +4,18 @@ import RecCore
 /// Makes every worker serve the current model generation from its next request on; the master
 /// calls it on SIGHUP.
 ///
-/// **Integration seam.** The reload core (on the API branch) provides
-/// `ServedModelControl.reloadFromCurrent(dataDirectory:)`, which validates `CURRENT` and
-/// publishes it to the shared memory-mapped control file that every worker checks before each
-/// request. When it lands, this function's body becomes that call (logging the new and previous
-/// generation, and the error if validation fails). Until then it only logs the request: SIGHUP
-/// is deliberately not forwarded to the workers, because the control file, not a signal, is how
-/// workers learn about a new model. Everything up to this call (the signal pipe, the event loop
-/// dispatch) is final.
+/// It is the same reload as `/api/reload`: `CURRENT`'s generation is checked in full and
+/// published to the shared control file every worker checks before each request. SIGHUP is
+/// deliberately not forwarded to the workers: the control file, not a signal, is how workers in
+/// every container learn about a new model. A refused generation leaves serving unchanged.
 public func reloadServedModel(dataDirectory: DataDirectory, logger: Logger) {
-    logger.info("reload requested", metadata: ["data_directory": "\(dataDirectory.root)", "signal": "SIGHUP"])
+    do throws(ReloadError) {
+        let outcome = try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory)
+        var metadata: Logger.Metadata = ["signal": "SIGHUP", "generation": "\(outcome.generation)",
+                                         "previous_generation": "\(outcome.previousGeneration.map(String.init) ?? "none")"]
+        if let warning = outcome.durabilityWarning { metadata["warning"] = "\(warning)" }
+        logger.info("reloaded the served model", metadata: metadata)
+    } catch {
+        logger.error("reload refused; serving continues unchanged", metadata: ["signal": "SIGHUP", "error": "\(error)"])
+    }
 }

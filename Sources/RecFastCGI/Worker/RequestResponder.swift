@@ -43,15 +43,15 @@ public final class RequestResponder {
             inputConsumed = parameters.contentLength == .absent || isAtEndOfInput(&exchange)
             response = handler(parameters.request(body: body))
             if response.status >= 500 {
-                cause = String(decoding: response.body.prefix(Self.causeExcerptBytes), as: UTF8.self)
+                cause = response.failure ?? String(decoding: response.body.prefix(Self.causeExcerptBytes), as: UTF8.self)
             }
         case .tooLarge:
-            response = APIErrorResponse.bodyTooLarge(limit: bodyLimit, requestID: parameters.requestID)
+            response = APIError(.bodyTooLarge, "The request body is larger than \(bodyLimit / 1024) KiB.").response(requestID: parameters.requestID)
         case .invalidLength:
-            response = APIErrorResponse.malformedBody("CONTENT_LENGTH is not a byte count.", requestID: parameters.requestID)
+            response = APIError(.invalidParameter, "CONTENT_LENGTH is not a byte count.").response(requestID: parameters.requestID)
         case .truncated(let expected, let received):
-            response = APIErrorResponse.malformedBody(
-                "The request body ended after \(received) of \(expected) bytes.", requestID: parameters.requestID)
+            response = APIError(.malformedJSON, "The request body ended after \(received) of \(expected) bytes.")
+                .response(requestID: parameters.requestID)
         case .failed(let error):
             return served(parameters, status: nil, cause: "cannot read the request body: \(error)")
         }

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// Every endpoint through the real nginx and worker pool, with the SPEC's examples and its
+/// error statuses. One stack serves the whole suite.
+@Suite(.serialized)
+struct ServingEndpointTests {
+    static let stack = Result<ServingStack, any Error>(catching: { try ServingStack(workers: 2) })
+
+    private var client: HTTPClient { get throws { try Self.stack.get().client } }
+
+    /// The `[[first], [second]]` shape every list answer has.
+    private func pair(_ response: HTTPResponse) throws -> ([Any], [Any]) {
+        let lists = try #require(try response.json() as? [[Any]], "\(response.text)")
+        try #require(lists.count == 2)
+        #expect(lists[0].count == lists[1].count)
+        return (lists[0], lists[1])
+    }
+
+    /// The `error` object of an error answer, after checking its shape and request id.
+    private func error(_ response: HTTPResponse) throws -> [String: Any] {
+        let object = try #require(try response.json() as? [String: Any], "\(response.text)")
+        let error = try #require(object["error"] as? [String: Any], "\(response.text)")
+        #expect((error["code"] as? String)?.isEmpty == false)
+        #expect((error["message"] as? String)?.isEmpty == false)
+        #expect(error["request_id"] as? String == response.headers["x-request-id"], "\(response.text)")
+        return error
+    }
+
+    @Test func predictAnswersTheHomeworkShape() throws {
+        let response = try client.sendJSON("POST", "/api/predict", #"[["Toy Story","Heat (1995)"],[5,4]]"#)
+        #expect(response.status == 200, "\(response.text)")
+        #expect(response.headers["content-type"]?.hasPrefix("application/json") == true)
+        let (titles, ratings) = try pair(response)
+        #expect(titles.count == 20)
+        let values = ratings.compactMap { ($0 as? NSNumber)?.doubleValue }
+        #expect(values.count == 20)
+        #expect(values == values.sorted(by: >))
+        #expect(values.allSatisfy { (1...5).contains($0) })
+        let names = titles.compactMap { $0 as? String }
+        #expect(!names.contains("Toy Story (1995)") && !names.contains("Heat (1995)"))
+    }
+
+    @Test(arguments: [
+        (#"{"movies": [["Toy Story","Heat (1995)"],[5,4]], "top": 7}"#, "", 7),
+        (#"{"data": [["Toy Story"],[5]], "M": 3}"#, "", 3),
+        (#"{"movies_ratings": [[1, 6],[5,4]], "top_m": 4}"#, "", 4),
+        (#"{"movies": [["Toy Story"],[5]], "n": 2}"#, "", 2),
+        (#"[["Toy Story"],[5]]"#, "?top=6", 6),
+    ])
+    func predictAcceptsTheAliasesAndIds(body: String, query: String, count: Int) throws {
+        let response = try client.sendJSON("POST", "/api/predict" + query, body)
+        #expect(response.status == 200, "\(response.text)")
+        let (titles, _) = try pair(response)
+        #expect(titles.count == count)
+        #expect(!titles.contains { $0 as? String == "Toy Story (1995)" })
+    }
+
+    @Test func similarResolvesTheSpecExampleAndAliases() throws {
+        let response = try client.sendJSON("POST", "/api/similar", #"{"movie_name": "Lord of the Rings"}"#)
+        #expect(response.status == 200, "\(response.text)")
+        let (ids, titles) = try pair(response)
+        #expect(ids.count == 5)
+        #expect(!ids.contains { ($0 as? NSNumber)?.intValue == 2116 })
+        #expect(titles.allSatisfy { $0 is String })
+
+        for body in [#"{"movie_name": "Toy Story", "N": 3}"#, #"{"movie_name": "Toy Story", "top": 3}"#, #"{"movie_name": "Toy Story", "n": 3}"#] {
+            let aliased = try client.sendJSON("POST", "/api/similar", body)
+            #expect(aliased.status == 200, "\(aliased.text)")
+            #expect(try pair(aliased).0.count == 3, "\(body)")
+        }
+        let get = try client.send("GET", "/api/similar?movie_name=Toy%20Story&n=4")
+        #expect(get.status == 200, "\(get.text)")
+        let (getIDs, _) = try pair(get)
+        #expect(getIDs.count == 4)
+        #expect(!getIDs.contains { ($0 as? NSNumber)?.intValue == 1 })
+    }
+
+    @Test func healthInfoAndLogAnswer() throws {
+        let health = try client.send("GET", "/api/health")
+        #expect(health.status == 200)
+        let healthObject = try #require(try health.json() as? [String: Any])
+        #expect(healthObject["status"] as? String == "ok")
+        #expect((healthObject["generation"] as? NSNumber)?.intValue == 2)
+
+        let info = try #require(try client.send("GET", "/api/info").json() as? [String: Any])
+        #expect(info["credentials"] is [String: Any])
+        let service = try #require(info["service"] as? [String: Any])
+        for field in ["version", "git_sha", "build_date", "started_at", "workers", "pid"] {
+            #expect(service[field] != nil, "service.\(field)")
+        }
+        let model = try #require(info["model"] as? [String: Any])
+        for field in ["generation", "algorithm", "trained_at", "training_seconds", "dataset", "ratings", "hyperparameters", "metrics"] {
+            #expect(model[field] != nil, "model.\(field)")
+        }
+
+        let log = try client.send("GET", "/api/log?lines=5")
+        #expect(log.status == 200)
+        let lines = try #require(try log.json() as? [String])
+        #expect(lines.count == 5)
+        let download = try client.send("GET", "/api/log/download")
+        #expect(download.status == 200)
+        #expect(download.headers["content-type"]?.hasPrefix("text/plain") == true)
+        #expect(download.headers["content-disposition"]?.contains("attachment") == true)
+        #expect(download.text.contains(lines.last ?? "-"))
+    }
+
+    @Test(arguments: [
+        ("POST", "/api/predict", #"[["Toy Story"],[5]"#, 400),
+        ("POST", "/api/predict", #"{"movies": "Toy Story"}"#, 400),
+        ("POST", "/api/predict", #"[["Toy Story","Heat (1995)"],[5]]"#, 400),
+        ("POST", "/api/predict", #"[["Toy Story"],[7]]"#, 422),
+        ("POST", "/api/predict", #"[["Toy Story"],[NaN]]"#, 400),
+        ("POST", "/api/predict", #"{"movies": [["Toy Story"],[5]], "top": 0}"#, 422),
+        ("POST", "/api/similar", #"{"movie_name": "Toy Story", "n": 101}"#, 422),
+        ("POST", "/api/similar", #"{"n": 3}"#, 400),
+        ("GET", "/api/predict", "", 405),
+        ("DELETE", "/api/similar", "", 405),
+        ("GET", "/api/nothing-here", "", 404),
+    ])
+    func badInputsGetTheSpecStatusAndErrorShape(method: String, path: String, body: String, status: Int) throws {
+        let response = try client.sendJSON(method, path, body)
+        #expect(response.status == status, "\(method) \(path) \(body): \(response.text)")
+        _ = try error(response)
+    }
+
+    @Test func unknownTitlesComeBackWithSuggestions() throws {
+        let response = try client.sendJSON("POST", "/api/predict", #"[["Toy Stroy","Qwzxv Plorb"],[5,4]]"#)
+        // "Toy Stroy" is close enough to resolve; the nonsense title is not.
+        #expect(response.status == 422, "\(response.text)")
+        let error = try error(response)
+        let unknown = try #require(error["unknown"] as? [String])
+        #expect(unknown == ["Qwzxv Plorb"])
+        #expect(error["suggestions"] != nil)
+    }
+
+    @Test func aBodyOverTheLimitIsRefusedWith413() throws {
+        let body = "[[" + String(repeating: "\"Toy Story\",", count: 90_000) + "\"Heat\"],[5]]"
+        let response = try client.sendJSON("POST", "/api/predict", body)
+        #expect(response.status == 413, "\(response.text)")
+        _ = try error(response)
+    }
+}
