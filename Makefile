@@ -8,7 +8,7 @@ export PATH := $(SWIFT_PATH):$(PATH)
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 DATASET ?= dataset/ratings_train.dat
 
-.PHONY: build release test serve train evaluate bench clean help
+.PHONY: build release test serve train evaluate bench clean help lint
 
 help:
 	@echo "make test     build and run the whole test suite"
@@ -16,6 +16,7 @@ help:
 	@echo "make train    train the default model on $(DATASET)"
 	@echo "make bench    print the core benchmark (bench/core.sh)"
 	@echo "make release  build optimised binaries into .build/release"
+	@echo "make lint     hadolint, actionlint, compose config, shellcheck; entrypoint tests"
 
 build:
 	swift build
@@ -37,6 +38,11 @@ train: release
 
 bench: release
 	bash bench/core.sh
+
+# Static checks of the packaging (they install their own tools), then the entrypoint's tests.
+lint:
+	bash .ci/static-checks.sh
+	bash .ci/test-entrypoint.sh
 
 clean:
 	rm -rf .build
