@@ -37,8 +37,8 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 
 # Statically linked Swift runtime and Foundation: the runtime image needs no Swift libraries.
-RUN swift build -c release --static-swift-stdlib --skip-update --product rec-fcgi \
-    && swift build -c release --static-swift-stdlib --skip-update --product rec-cli
+RUN swift build -c release --static-swift-stdlib --product rec-fcgi \
+    && swift build -c release --static-swift-stdlib --product rec-cli
 
 # Everything the runtime image takes, laid out as it lands there. swift-backtrace-static gives
 # symbolicated crash backtraces in the container's log (see SWIFT_BACKTRACE below).
