@@ -8,7 +8,7 @@ export PATH := $(SWIFT_PATH):$(PATH)
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 DATASET ?= dataset/ratings_train.dat
 
-.PHONY: build release test serve train evaluate bench clean help lint
+.PHONY: build release test serve train evaluate bench clean help lint image-check
 
 help:
 	@echo "make test     build and run the whole test suite"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench    print the core benchmark (bench/core.sh)"
 	@echo "make release  build optimised binaries into .build/release"
 	@echo "make lint     hadolint, actionlint, compose config, shellcheck; entrypoint tests"
+	@echo "make image-check  build the Dockerfile with podman and serve a request from it"
 
 build:
 	swift build
@@ -43,6 +44,11 @@ bench: release
 lint:
 	bash .ci/static-checks.sh
 	bash .ci/test-entrypoint.sh
+
+# Builds ./Dockerfile offline with podman from local base images and runs it under chroot
+# behind the host's nginx (see the script's header). Root only; slow the first time.
+image-check:
+	bash .ci/image-check.sh
 
 clean:
 	rm -rf .build
