@@ -16,7 +16,9 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 # ---------------------------------------------------------------------------------------------
 FROM ${SWIFT_IMAGE} AS build
 
-# libfcgi-dev: fcgiapp.h for the CFastCGI system-library target.
+# libfcgi-dev: fcgiapp.h and libfcgi.so for the CFastCGI system-library target. Not pinned
+# (DL3008): the builder's Debian suite decides the version, and only the runtime's shared
+# library matters for CVE-2025-23016, which the runtime stage checks.
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
@@ -55,6 +57,7 @@ FROM ${RUNTIME_IMAGE} AS runtime
 # and drops the old version, so install the suite's current version and refuse to build with
 # anything older. libfcgi-bin brings cgi-fcgi for the HEALTHCHECK.
 ARG LIBFCGI_MIN_VERSION=2.4.2-2+deb12u1
+# Not pinned with = (DL3008), for the reason above: the version floor is enforced below instead.
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
