@@ -38,6 +38,8 @@ die() {
     exit 1
 }
 declare -a timings=()
+checks=0 # assertions that held; printed as the closing "N passed, 0 failed" line
+passed() { checks=$((checks + 1)); }
 t_start=$SECONDS
 phase_start=$SECONDS
 phase_done() { # phase_done NAME: records how long the phase since the last call took
@@ -91,6 +93,8 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)
+command -v pgrep >/dev/null || need+=(procps)
+command -v nsenter >/dev/null || need+=(util-linux)
 if ((${#need[@]})); then
     log "installing ${need[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -214,6 +218,7 @@ podman images --all --no-trunc --filter dangling=true --filter "label=$label" --
     sed 's/^sha256://' | while read -r id; do
         [[ " ${keep[*]} " == *" ${id:0:11} "* ]] || podman rmi "$id" >/dev/null 2>&1 || true
     done
+phase_done "prune old layers"
 image_size=$(podman image inspect --format '{{.Size}}' "$image")
 log "image $image: $((image_size / 1000 / 1000)) MB"
 
@@ -256,6 +261,8 @@ workdir=$(cfg WorkingDir | tr -d '\0')
 ((${#health_argv[@]})) || die "the image has no HEALTHCHECK (was it built with --format docker?)"
 [[ -n $user && $user != root && $user != 0* ]] || die "the image runs as root (USER=$user)"
 [[ ! -e $root/app/data/model/CURRENT ]] || die "the image has a model baked in"
+[[ -z $(find "$root/app/data" -type f) ]] || die "the image has files in /app/data: $(find "$root/app/data" -type f | head -3)"
+passed
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 fcgi_port=$(free_port)
@@ -299,14 +306,16 @@ in_container() { # in_container CMD...: like `docker exec`, in the running conta
 
 log "waiting for the image's HEALTHCHECK (${health_argv[*]}) to pass"
 deadline=$((SECONDS + healthy_timeout))
-until in_container "${health_argv[@]}" >"$work/health.out" 2>&1; do
+until in_container "${health_argv[@]}" >"$work/health.log" 2>&1; do
     kill -0 "$ns_pid" 2>/dev/null || die "the container exited before it became healthy"
     ((SECONDS < deadline)) || die "not healthy after ${healthy_timeout}s"
     sleep 2
 done
-log "healthy: $(tr -d '\n' <"$work/health.out")"
+log "healthy: $(tr -d '\n' <"$work/health.log")"
+passed
 grep -q 'training the default model' "$work/worker.log" || die "the entrypoint did not train a first model"
 [[ -s $data/model/CURRENT ]] || die "no model/CURRENT in the bound data folder"
+passed
 phase_done "start to healthy"
 
 # --- 4. nginx with the compose config ------------------------------------------------------
@@ -356,11 +365,13 @@ request() { # request NAME EXPECTED_STATUS CURL_ARGS...: saves the body to $work
         die "$name: curl failed"
     [[ $got == "$want" ]] || die "$name: HTTP $got, want $want: $(head -c 500 "$work/$name.json")"
     grep -qi '^x-request-id: [0-9a-f]\{32\}' "$work/$name.headers" || die "$name: no X-Request-Id header"
+    passed
     log "$name: HTTP $got $(head -c 200 "$work/$name.json")"
 }
 json_check() { # json_check NAME PYTHON_EXPR: the expression over `j` (the parsed body) must hold
     python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
         "$work/$1.json" "$2" || die "$1: body fails: $2"
+    passed
 }
 request health 200 "$base/api/health"
 json_check health 'j["status"] == "ok" and isinstance(j["generation"], int)'
@@ -389,6 +400,7 @@ wait "$ns_pid" || stop_status=$?
 ns_pid='' init_pid=''
 ((stop_status == 0 || stop_status == 143)) || die "the worker exited $stop_status on SIGTERM"
 log "stopped in $((SECONDS - stop_start))s (exit $stop_status)"
+passed
 request bad_gateway 502 "$base/api/health"
 json_check bad_gateway 'j["error"]["code"] and len(j["error"]["request_id"]) == 32'
 phase_done "graceful stop"
@@ -397,4 +409,4 @@ log "timings:"
 for t in "${timings[@]}"; do log "  $t"; done
 log "  total                        $((SECONDS - t_start))s"
 log "image size: $image_size bytes ($((image_size / 1024 / 1024)) MiB); base: $(tar -xOf "$base_tar" ./etc/debian_version 2>/dev/null || echo '?')"
-echo "image-check: 1 passed, 0 failed"
+echo "image-check: $checks passed, 0 failed"
