@@ -326,7 +326,7 @@ ngx="$work/nginx"
 mkdir -p "$ngx"
 sed -e "s|server worker:9000 resolve;|server 127.0.0.1:$fcgi_port;|" \
     -e '/^[[:space:]]*resolver[[:space:]]/d' \
-    -e "s|listen 5000;|listen 127.0.0.1:$http_port;|" \
+    -e "s|listen 5000[^;]*;|listen 127.0.0.1:$http_port;|" \
     -e "s|listen \[::\]:5000;||" \
     -e "s|/var/log/nginx/|$ngx/|g" \
     deploy/nginx.compose.conf >"$ngx/recserve.conf"
