@@ -4,15 +4,17 @@
 # Markdown table of requests per second, p50/p99 latency, errors and PSS per worker.
 #
 # usage: bash bench/serve.sh [-w "1 2"] [-c 32] [-t 2] [-d 10s] [ROUTE...]
-#   ROUTE is a GET path such as /bench/hello (the default, the hello-world ceiling), or
+#   ROUTE is a GET path such as /bench/hello (the hello-world ceiling), or
 #   METHOD:PATH:BODY_FILE for a request with a JSON body, e.g. POST:/api/predict:bench/predict.json.
+#   The default routes are the ceiling, a 5-movie predict and a similar query.
+# After the table it times /api/reload (curl, 10 reloads per worker count).
 # The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
 # exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
 
-worker_counts="1 2"
+worker_counts="1 2 4"
 connections=32
 threads=2
 duration=10s
@@ -27,7 +29,7 @@ while getopts "w:c:t:d:h" option; do
 done
 shift $((OPTIND - 1))
 routes=("$@")
-((${#routes[@]} > 0)) || routes=(/bench/hello)
+((${#routes[@]} > 0)) || routes=(/bench/hello POST:/api/predict:bench/predict.json "/api/similar?movie_name=Toy%20Story&n=5")
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "bench: nginx is missing (make serve installs it)" >&2; exit 1; }
@@ -108,6 +110,10 @@ for workers in $worker_counts; do
         errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$output")
         echo "| $workers | $route | $rps | $p50 | $p99 | $errors | $(worker_pss) |"
     done
+    for _ in $(seq 10); do
+        curl -s -o /dev/null -w '%{time_total}\n' -X POST "http://127.0.0.1:$port/api/reload"
+        sleep 0.5  # under nginx's limit_req of 2 reloads per second
+    done | sort -n | awk -v workers="$workers" '{ t[NR] = $1 * 1000 } END { printf "reload_ms workers=%s median=%.1f max=%.1f\n", workers, t[int((NR + 1) / 2)], t[NR] >> "/dev/stderr" }'
     kill -TERM "$serve_pid"
     wait "$serve_pid" || echo "bench: the stack exited with status $? (see $work_dir/serve.log)" >&2
     serve_pid=""
