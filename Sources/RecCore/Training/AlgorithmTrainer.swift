@@ -51,6 +51,11 @@ struct AlgorithmTrainer: Sendable {
             return make(MatrixFactorizationModel.self, algorithm, grid: [0.035, 0.045, 0.055].map { ["factor_regularization": $0] })
         case .svdpp:
             return make(SVDPlusPlusModel.self, algorithm, grid: [0.05, 0.06, 0.07].map { ["factor_regularization": $0] })
+        case .bayesianMF:
+            // The sampler learns its regularisation; the validation fit only measures.
+            return make(BayesianMatrixFactorizationModel.self, algorithm, grid: [[:]])
+        case .bayesianSVDPlusPlus:
+            return make(BayesianSVDPlusPlusModel.self, algorithm, grid: [[:]])
         }
     }
 

@@ -8,6 +8,10 @@ public enum ModelAlgorithm: String, Sendable, CaseIterable, Codable {
     case mf
     /// SVD++: matrix factorisation with implicit feedback from what each user rated.
     case svdpp
+    /// Bayesian biased matrix factorisation by Gibbs sampling.
+    case bayesianMF = "bayesian-mf"
+    /// Bayesian flipped SVD++ by Gibbs sampling: implicit feedback on both sides.
+    case bayesianSVDPlusPlus = "bayesian-svdpp"
 
     /// The default: the most accurate model on validation data.
     public static let defaultAlgorithm = ModelAlgorithm.svdpp
@@ -19,6 +23,8 @@ public enum ModelAlgorithm: String, Sendable, CaseIterable, Codable {
         case .baseline: return "regularised user and item biases"
         case .mf: return "biased matrix factorisation (SGD)"
         case .svdpp: return "SVD++ with implicit feedback (SGD, user by user)"
+        case .bayesianMF: return "Bayesian matrix factorisation (Gibbs sampling)"
+        case .bayesianSVDPlusPlus: return "Bayesian flipped SVD++ (Gibbs sampling, implicit feedback on users and items)"
         }
     }
 }

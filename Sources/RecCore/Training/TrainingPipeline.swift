@@ -123,8 +123,10 @@ public enum TrainingPipeline {
                                               report: progress)
                 let result = Result { () throws(HyperparameterError) -> CandidateResult in
                     let fitted = try trainer.fit(fitPart, overrides, context)
-                    let history = fitted.validationHistory.isEmpty
-                        ? [RatingMetrics.rmse(of: validation, predict: fitted.parameters.predict)] : fitted.validationHistory
+                    // Epoch-trained models are scored at their best epoch, which the refit reuses;
+                    // the others on the parameters they ended with, which is what is served.
+                    let history = trainer.hasEpochs && !fitted.validationHistory.isEmpty
+                        ? fitted.validationHistory : [RatingMetrics.rmse(of: validation, predict: fitted.parameters.predict)]
                     let best = history.indices.min { history[$0] < history[$1] }!
                     return CandidateResult(overrides: overrides, validationRMSE: history[best], bestEpoch: best + 1)
                 }
