@@ -52,7 +52,7 @@ public struct RecommendationEngine: Sendable {
         items = ItemParameterView(globalMean: model.globalMean, factorCount: model.factorCount, stride: model.factorStride,
                                   itemBiases: model.itemBiases, itemFactors: model.itemFactors,
                                   itemImplicitFactors: model.itemImplicitFactors, itemRatingCounts: model.itemRatingCounts,
-                                  foldIn: model.foldIn)
+                                  foldIn: model.foldIn, foldInFactorPenalties: model.foldInFactorPenalties)
     }
 
     /// The title of item `item`.
