@@ -38,7 +38,8 @@ enum BayesianFactorizationChain {
         }
         var noisePrecision: Float = 1
         let accumulator = BayesianPosteriorAccumulator(users: users, items: items, usesImplicitFeedback: settings.usesImplicitFeedback,
-                                                       keptSamples: settings.keptSamples, sampleGroups: settings.sampleGroups)
+                                                       keptSamples: settings.keptSamples, sampleGroups: settings.sampleGroups,
+                                                       alignsSamples: settings.alignsSamples)
         var validationSums = [Double](repeating: 0, count: context.validation?.count ?? 0)
         var monitor = EpochMonitor(context: context, epochCount: settings.sweeps)
         let burnIn = min(settings.burnIn, settings.sweeps - 1)

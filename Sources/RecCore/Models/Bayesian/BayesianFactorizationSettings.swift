@@ -11,6 +11,9 @@ public struct BayesianFactorizationSettings: Sendable, Equatable {
     /// Degrees of freedom ν of the per-user and per-item noise-precision scales, which are
     /// `Gamma(ν/2, ν/2)` (a Student-t-like robust likelihood); nil for one shared noise level.
     public var noiseDegreesOfFreedom: Double?
+    /// Whether each kept sample is rotated into line with the earlier ones before it is
+    /// averaged (see `BayesianPosteriorAccumulator`).
+    public var alignsSamples: Bool = true
     /// Consecutive groups of kept samples whose means are stored side by side (see
     /// `BayesianPosterior`); 1 stores the plain posterior mean.
     public var sampleGroups: Int = 1

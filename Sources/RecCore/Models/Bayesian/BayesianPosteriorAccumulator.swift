@@ -10,6 +10,11 @@ final class BayesianPosteriorAccumulator {
     private let usesImplicitFeedback: Bool
     private let keptSamples: Int
     private let sampleGroups: Int
+    private let alignsSamples: Bool
+    /// Scratch copies of the current sample, rotated before they are added.
+    private let alignedUsers: UnsafeMutablePointer<Float>
+    private let alignedItems: UnsafeMutablePointer<Float>
+    private let alignedImplicit: UnsafeMutablePointer<Float>
     private var userFactors: [[Double]]
     private var itemFactors: [[Double]]
     private var groupCounts: [Int]
@@ -23,7 +28,12 @@ final class BayesianPosteriorAccumulator {
     private var noiseVariance = 0.0
     private var count = 0
 
-    init(users: BayesianChainSide, items: BayesianChainSide, usesImplicitFeedback: Bool, keptSamples: Int, sampleGroups: Int) {
+    init(users: BayesianChainSide, items: BayesianChainSide, usesImplicitFeedback: Bool, keptSamples: Int, sampleGroups: Int,
+         alignsSamples: Bool) {
+        self.alignsSamples = alignsSamples
+        alignedUsers = .allocate(capacity: max(users.rowCount * users.stride, 1))
+        alignedItems = .allocate(capacity: max(items.rowCount * items.stride, 1))
+        alignedImplicit = .allocate(capacity: max(users.ownerCount * users.stride, 1))
         self.users = users
         self.items = items
         self.usesImplicitFeedback = usesImplicitFeedback
@@ -39,19 +49,62 @@ final class BayesianPosteriorAccumulator {
         factorPenalties = [Double](repeating: 0, count: users.stride)
     }
 
-    /// Adds the chain's current state, drawn with noise precision `noisePrecision`.
+    deinit {
+        alignedUsers.deallocate()
+        alignedItems.deallocate()
+        alignedImplicit.deallocate()
+    }
+
+    /// Adds the chain's current state, drawn with noise precision `noisePrecision`. With
+    /// alignment, the sample is first turned by the rotation that best aligns its item vectors
+    /// with the mean of the item vectors added so far (`OrthogonalProcrustes`); predictions are
+    /// unchanged by the rotation, but the means no longer blur along the chain's drift.
     func add(noisePrecision: Float) {
         let group = min(count * sampleGroups / keptSamples, sampleGroups - 1)
-        Self.add(users.factors, count: users.rowCount * users.stride, to: &userFactors[group])
-        Self.add(items.factors, count: items.rowCount * items.stride, to: &itemFactors[group])
+        let factorCount = users.factorCount, stride = users.stride
+        var rotation: [Double]?
+        var userFactorPointer = UnsafePointer(users.factors), itemFactorPointer = UnsafePointer(items.factors)
+        var implicitPointer = usesImplicitFeedback ? UnsafePointer(users.groups[0].vectors) : nil
+        if alignsSamples && count > 0 && factorCount > 0 {
+            let reference = itemFactors.reduce(into: [Float](repeating: 0, count: items.rowCount * stride)) { mean, sums in
+                for index in mean.indices { mean[index] += Float(sums[index] / Double(count)) }
+            }
+            let active = Set(items.activeRows)
+            let cross = reference.withUnsafeBufferPointer { reference in
+                OrthogonalProcrustes.crossProduct(items.factors, reference.baseAddress!, rowCount: items.rowCount,
+                                                  factorCount: factorCount, stride: stride, include: { active.contains($0) })
+            }
+            let turn = OrthogonalProcrustes.rotation(polarFactorOf: cross, size: factorCount)
+            rotation = turn
+            alignedUsers.update(from: users.factors, count: users.rowCount * stride)
+            alignedItems.update(from: items.factors, count: items.rowCount * stride)
+            OrthogonalProcrustes.rotate(alignedUsers, rowCount: users.rowCount, factorCount: factorCount, stride: stride, by: turn)
+            OrthogonalProcrustes.rotate(alignedItems, rowCount: items.rowCount, factorCount: factorCount, stride: stride, by: turn)
+            userFactorPointer = UnsafePointer(alignedUsers)
+            itemFactorPointer = UnsafePointer(alignedItems)
+            if usesImplicitFeedback {
+                alignedImplicit.update(from: users.groups[0].vectors, count: users.ownerCount * stride)
+                OrthogonalProcrustes.rotate(alignedImplicit, rowCount: users.ownerCount, factorCount: factorCount, stride: stride, by: turn)
+                implicitPointer = UnsafePointer(alignedImplicit)
+            }
+        }
+        Self.add(userFactorPointer, count: users.rowCount * stride, to: &userFactors[group])
+        Self.add(itemFactorPointer, count: items.rowCount * stride, to: &itemFactors[group])
         groupCounts[group] += 1
         Self.add(users.biases, count: userBiases.count, to: &userBiases)
         Self.add(items.biases, count: itemBiases.count, to: &itemBiases)
-        if usesImplicitFeedback { Self.add(users.groups[0].vectors, count: itemImplicitVectors.count, to: &itemImplicitVectors) }
+        if let implicitPointer { Self.add(implicitPointer, count: itemImplicitVectors.count, to: &itemImplicitVectors) }
         let alpha = Double(noisePrecision)
-        for lane in 0..<users.factorCount {
-            userFactorPriorMeans[lane] += Double(users.factorPrior.means[lane])
-            factorPenalties[lane] += Double(users.factorPrior.precisions[lane]) / alpha
+        // The prior turns with the sample: mean m R, precision Rᵀ diag(λ) R (its diagonal is kept).
+        for lane in 0..<factorCount {
+            var mean = 0.0, precision = 0.0
+            for other in 0..<factorCount {
+                let weight = rotation.map { $0[other * factorCount + lane] } ?? (other == lane ? 1 : 0)
+                mean += Double(users.factorPrior.means[other]) * weight
+                precision += Double(users.factorPrior.precisions[other]) * weight * weight
+            }
+            userFactorPriorMeans[lane] += mean
+            factorPenalties[lane] += precision / alpha
         }
         userBiasPriorMean += Double(users.biasPrior.means[0])
         biasPenalty += Double(users.biasPrior.precisions[0]) / alpha
@@ -113,7 +166,7 @@ final class BayesianPosteriorAccumulator {
             sampleCount: count, averagedValidationRMSE: averagedValidationRMSE)
     }
 
-    private static func add(_ values: UnsafeMutablePointer<Float>, count: Int, to sums: inout [Double]) {
+    private static func add(_ values: UnsafePointer<Float>, count: Int, to sums: inout [Double]) {
         sums.withUnsafeMutableBufferPointer { sums in
             for index in 0..<count { sums[index] += Double(values[index]) }
         }
