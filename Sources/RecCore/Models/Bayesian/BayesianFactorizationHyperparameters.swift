@@ -7,9 +7,9 @@
 /// time budget of `rec-cli train`.
 public struct BayesianFactorizationHyperparameters: ModelHyperparameters {
     /// The number of latent factors.
-    public var factors: Int = 64
+    public var factors: Int = 48
     /// Gibbs sweeps in all, burn-in included.
-    public var sweeps: Int = 200
+    public var sweeps: Int = 300
     /// Sweeps discarded before samples are averaged.
     public var burnIn: Int = 30
     /// ν of the per-user and per-item noise-precision scales `Gamma(ν/2, ν/2)`; 0 gives every
