@@ -13,8 +13,18 @@ public enum ModelAlgorithm: String, Sendable, CaseIterable, Codable {
     /// Bayesian flipped SVD++ by Gibbs sampling: implicit feedback on both sides.
     case bayesianSVDPlusPlus = "bayesian-svdpp"
 
-    /// The default: the most accurate model on validation data.
-    public static let defaultAlgorithm = ModelAlgorithm.svdpp
+    /// The default: the most accurate model on validation data that trains within the time
+    /// budget of `rec-cli train` (`docs/accuracy.md`).
+    public static let defaultAlgorithm = ModelAlgorithm.bayesianSVDPlusPlus
+
+    /// Hyper-parameters of `rec-cli train --quality`: more time for a little more accuracy.
+    /// Values fixed with `--hyperparameter` take precedence.
+    public var qualityHyperparameters: [String: Double] {
+        switch self {
+        case .bayesianMF, .bayesianSVDPlusPlus: return ["factors": 64, "sweeps": 600]
+        case .mean, .baseline, .mf, .svdpp: return [:]
+        }
+    }
 
     /// A one-line description for `--help` and `/api/info`.
     public var summary: String {
