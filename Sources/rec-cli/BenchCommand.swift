@@ -110,6 +110,12 @@ struct BenchCommand: ParsableCommand {
         let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
         let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
         let recommendSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: inputs, count: 20) }
+        let foldInItems = Array(popular.prefix(5)), foldInRatings: [Float] = [5, 4, 3, 4, 5]
+        let foldInSeconds = try Self.median(max(repetitions, 200)) { _ = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items) }
+        let manyItems = Array(popular.prefix(50)), manyRatings = (0..<50).map { Float(1 + $0 % 5) }
+        let manyFoldInSeconds = try Self.median(max(repetitions, 200)) { _ = FoldIn.solve(items: manyItems, ratings: manyRatings, model: engine.items) }
+        let person = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items)
+        let scoreSeconds = try Self.median(max(repetitions, 200)) { _ = Recommender.scores(for: person, model: engine.items) }
         let titleInputs = Array(popular.prefix(5)).map { (movie: MovieReference.title(model.titles[$0]), rating: 4.0) }
         let titleSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: titleInputs, count: 20) }
         let similarSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.similar(to: .id(model.movieIDs[popular.first!]), count: 10) }
@@ -123,6 +129,9 @@ struct BenchCommand: ParsableCommand {
         print("| open (mmap + validate header and sections, median) | \(Self.milliseconds(openSeconds)) |")
         print("| full checksum verification (median) | \(Self.milliseconds(checksumSeconds)) |")
         print("| engine set-up: 16-bit item factors, once per generation (median) | \(Self.milliseconds(engineSeconds)) |")
+        print("| fold-in alone: 5 ratings (median) | \(Self.microseconds(foldInSeconds)) |")
+        print("| fold-in alone: 50 ratings (median) | \(Self.microseconds(manyFoldInSeconds)) |")
+        print("| score all \(model.itemCount) movies for one person, k = \(model.factorCount) (median) | \(Self.microseconds(scoreSeconds)) |")
         print("| recommend: fold-in 5 ids + score all + top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
         print("| recommend with 5 exact titles (median) | \(Self.microseconds(titleSeconds)) |")
         print("| similar: 10 neighbours by id (median) | \(Self.microseconds(similarSeconds)) |")

@@ -31,6 +31,8 @@ struct CLIEndToEndTests {
         let rmse = try #require(Double(rmseLine.dropFirst("RMSE: ".count)))
         #expect(rmse > 0.85 && rmse < 1.0)
         #expect(evaluate.standardOutput.contains("Rows: 20000"))
+        #expect(evaluate.standardOutput.contains("Precision@10: 0."))
+        #expect(evaluate.standardOutput.contains("NDCG@10: 0."))
         #expect(FileManager.default.fileExists(atPath: runner.dataDirectory + "/model/evaluation.json"))
 
         let similar = try runner.run("similar", "--title", "Star Wars", "-n", "5")

@@ -5,6 +5,14 @@ struct FoldInTests {
     /// Runs `body` with an item view over `parameters`.
     static func withView<Result>(_ parameters: FactorParameters, ratingCounts: [Int32], foldIn: FoldInParameters,
                                  _ body: (ItemParameterView) -> Result) -> Result {
+        (parameters.foldInPrior?.factorPenalties ?? []).withUnsafeBufferPointer { penalties in
+            withView(parameters, ratingCounts: ratingCounts, foldIn: foldIn,
+                     penalties: parameters.foldInPrior == nil ? nil : penalties, body)
+        }
+    }
+
+    private static func withView<Result>(_ parameters: FactorParameters, ratingCounts: [Int32], foldIn: FoldInParameters,
+                                         penalties: UnsafeBufferPointer<Float>?, _ body: (ItemParameterView) -> Result) -> Result {
         parameters.itemBiases.withUnsafeBufferPointer { biases in
             parameters.itemFactors.values.withUnsafeBufferPointer { factors in
                 ratingCounts.withUnsafeBufferPointer { counts in
@@ -12,12 +20,14 @@ struct FoldInTests {
                         return implicit.values.withUnsafeBufferPointer { implicitFactors in
                             body(ItemParameterView(globalMean: parameters.globalMean, factorCount: parameters.factorCount,
                                                    stride: parameters.itemFactors.stride, itemBiases: biases, itemFactors: factors,
-                                                   itemImplicitFactors: implicitFactors, itemRatingCounts: counts, foldIn: foldIn))
+                                                   itemImplicitFactors: implicitFactors, itemRatingCounts: counts, foldIn: foldIn,
+                                                   foldInFactorPenalties: penalties))
                         }
                     }
                     return body(ItemParameterView(globalMean: parameters.globalMean, factorCount: parameters.factorCount,
                                                   stride: parameters.itemFactors.stride, itemBiases: biases, itemFactors: factors,
-                                                  itemImplicitFactors: nil, itemRatingCounts: counts, foldIn: foldIn))
+                                                  itemImplicitFactors: nil, itemRatingCounts: counts, foldIn: foldIn,
+                                                  foldInFactorPenalties: penalties))
                 }
             }
         }
@@ -70,13 +80,21 @@ struct FoldInTests {
 
     /// Folding in a training user from their own ratings must reproduce, closely, the
     /// predictions of the factors training learned for them.
-    @Test(arguments: [ModelAlgorithm.mf, .svdpp])
+    @Test(arguments: [ModelAlgorithm.mf, .svdpp, .bayesianSVDPlusPlus])
     func foldingInATrainingUserAgreesWithTheirTrainedPredictions(_ algorithm: ModelAlgorithm) throws {
         let data = try MovieLens100kFixture.load()
         let parameters: FactorParameters
         // The production settings (see ModelArtifactAssembler).
-        let foldIn = FoldInParameters(biasRegularization: 2, factorRegularization: 0.05, priorRatingCount: 20)
+        var foldIn = FoldInParameters(biasRegularization: 2, factorRegularization: 0.05, priorRatingCount: 20)
         switch algorithm {
+        case .bayesianSVDPlusPlus:
+            var settings = BayesianFactorizationHyperparameters()
+            settings.factors = 16
+            settings.sweeps = 60
+            parameters = BayesianSVDPlusPlusModel.train(on: data.training, hyperparameters: settings,
+                                                        context: TrainingContext(seed: 3, threadCount: 2)).parameters
+            // The learned prior, as ModelArtifactAssembler stores it.
+            foldIn = FoldInParameters(biasRegularization: parameters.foldInPrior!.biasPenalty, factorRegularization: 0, priorRatingCount: 0)
         case .svdpp:
             var settings = SVDPlusPlusModel.Hyperparameters()
             settings.factors = 16

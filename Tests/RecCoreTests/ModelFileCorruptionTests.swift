@@ -75,7 +75,7 @@ struct ModelFileCorruptionTests {
         let fileSize = UInt64(original.count)
         let fixedCount: Set<ModelFileSectionKind> = [.movieIDs, .itemBiases, .itemRatingCounts, .itemFactors, .itemImplicitFactors,
                                                       .titleOffsets, .neighbourItems, .neighbourSimilarities, .userIDs,
-                                                      .userBiases, .userFactors]
+                                                      .userBiases, .userFactors, .foldInFactorPenalties]
         for kind in ModelFileSectionKind.allCases {
             let entry = entry(kind)
             let offset = original.load(UInt64.self, at: entry + Entry.offset)
@@ -191,6 +191,14 @@ struct ModelFileCorruptionTests {
         var expected = artifact
         expected.itemImplicitFactors = nil
         #expect(try model.artifact() == expected)
+    }
+
+    @Test func rejectsAFoldInPenaltyThatIsNotPositive() throws {
+        for value: Float in [0, -1, .nan, .infinity] {
+            var corrupt = original
+            corrupt.withUnsafeMutableBytes { $0.storeBytes(of: value, toByteOffset: start(.foldInFactorPenalties) + 4, as: Float.self) }
+            #expect(try openError(sealed(corrupt))?.code == .corruptSection, "penalty \(value)")
+        }
     }
 
     @Test func rejectsRandomGarbage() throws {

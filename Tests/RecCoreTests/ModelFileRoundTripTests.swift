@@ -14,10 +14,13 @@ struct ModelFileRoundTripTests {
     @Test(arguments: [true, false])
     func reopensAnEqualArtifact(hasImplicitFactors: Bool) throws {
         let folder = TemporaryDirectory()
-        let artifact = ModelFileFixtures.artifact(seed: 42, hasImplicitFactors: hasImplicitFactors)
+        // The optional sections: implicit factors and the Bayesian fold-in penalties.
+        let artifact = ModelFileFixtures.artifact(seed: 42, hasImplicitFactors: hasImplicitFactors,
+                                                  hasFoldInFactorPenalties: hasImplicitFactors)
         let model = try writeAndOpen(artifact, in: folder)
         #expect(try model.artifact() == artifact)
         #expect((model.itemImplicitFactors != nil) == hasImplicitFactors)
+        #expect(model.foldInFactorPenalties.map(Array.init) == artifact.foldInFactorPenalties)
         #expect(folder.names() == ["model-1.recmodel"])
     }
 

@@ -13,7 +13,8 @@ enum ModelFileFixtures {
 
     /// An artifact with the given shape and values drawn from `seed`.
     static func artifact(seed: UInt64, itemCount: Int = 7, userCount: Int = 5, factorCount: Int = 5,
-                         hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3) -> ModelArtifact {
+                         hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3,
+                         hasFoldInFactorPenalties: Bool = true) -> ModelArtifact {
         var random = SeededRandomNumberGenerator(seed: seed)
         func floats(_ count: Int, _ range: ClosedRange<Float>) -> [Float] {
             (0..<count).map { _ in Float.random(in: range, using: &random) }
@@ -62,7 +63,8 @@ enum ModelFileFixtures {
             neighbours: NeighbourTable(neighboursPerItem: neighboursPerItem, items: neighbourItems,
                                        similarities: neighbourSimilarities),
             userIDs: ascendingIDs(userCount), userBiases: floats(userCount, -1...1),
-            userFactors: floats(userCount * factorCount, -0.5...0.5))
+            userFactors: floats(userCount * factorCount, -0.5...0.5),
+            foldInFactorPenalties: hasFoldInFactorPenalties ? floats(factorCount, 0.5...20) : nil)
     }
 }
 

@@ -9,6 +9,7 @@ struct ModelFileWriterValidationTests {
         "a rating count missing", "a negative rating count", "an item bias too many", "item factors short",
         "implicit factors short", "neighbour out of range", "neighbour similarities short", "user biases short",
         "user factors long", "title key past the key bytes", "title key for a missing item", "metadata with NaN",
+        "fold-in penalties short", "a fold-in penalty of zero",
     ])
     func rejectsAnInconsistentArtifact(_ defect: String) {
         var artifact = ModelFileFixtures.artifact(seed: 13)
@@ -29,6 +30,8 @@ struct ModelFileWriterValidationTests {
         case "title key past the key bytes": artifact.titleIndex.entries[0].keyLength = UInt32(artifact.titleIndex.keyBytes.count + 1)
         case "title key for a missing item": artifact.titleIndex.entries[0].item = 7
         case "metadata with NaN": artifact.metadata.hyperparameters["learning_rate"] = .nan
+        case "fold-in penalties short": artifact.foldInFactorPenalties!.removeLast()
+        case "a fold-in penalty of zero": artifact.foldInFactorPenalties![0] = 0
         default: Issue.record("unknown defect \(defect)")
         }
         let error = #expect(throws: ModelFileError.self) { try ModelFileWriter.encode(artifact) }

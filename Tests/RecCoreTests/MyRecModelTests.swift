@@ -18,6 +18,11 @@ struct MyRecModelTests {
         #expect(metrics.generation == 1)
         #expect(metrics.rmse > 0.8 && metrics.rmse < 1.0)
         #expect(EvaluationRecord.load(in: model.dataDirectory) == metrics)
+        // The model orders each user's movies better than chance.
+        let ndcg = try #require(metrics.ndcgAt10), randomNDCG = try #require(metrics.randomNDCGAt10)
+        #expect(ndcg > randomNDCG + 0.02)
+        #expect(try #require(metrics.precisionAt10) > metrics.randomPrecisionAt10!)
+        #expect(metrics.rankedUsers! > 400)
 
         let (movies, ratings) = try model.predict(([1, 50, 181], [5, 5, 4]), top: 10)
         #expect(movies.count == 10 && ratings.count == 10)

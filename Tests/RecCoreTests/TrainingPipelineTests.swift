@@ -27,6 +27,25 @@ struct TrainingPipelineTests {
         #expect(first.validationRMSE == second.validationRMSE)
     }
 
+    /// The Bayesian default validates and refits at the same time on two threads, one after
+    /// the other on one; the chain does not depend on threads, so both give the same model.
+    @Test func theBayesianDefaultGivesTheSameModelOverlappedOrInSequence() throws {
+        var options = TrainedModelFixture.options(algorithm: .bayesianSVDPlusPlus)
+        options.hyperparameters = ["factors": 8, "sweeps": 16, "burn_in": 4]
+        options.searchHyperparameters = true
+        let overlapped = try TrainingPipeline.train(options, logger: TrainedModelFixture.quietLogger)
+        options.threadCount = 1
+        let sequential = try TrainingPipeline.train(options, logger: TrainedModelFixture.quietLogger)
+        #expect(overlapped.candidates.count == 1)
+        #expect(overlapped.validationRMSE != nil && overlapped.validationRMSE == sequential.validationRMSE)
+        #expect(overlapped.artifact.itemFactors == sequential.artifact.itemFactors)
+        #expect(overlapped.artifact.userFactors == sequential.artifact.userFactors)
+        #expect(overlapped.artifact.foldInFactorPenalties?.count == 8)
+        #expect(overlapped.artifact.itemImplicitFactors != nil)
+        #expect(overlapped.artifact.metadata.ratings == 80_000)
+        #expect(overlapped.artifact.metadata.algorithm == "bayesian-svdpp")
+    }
+
     @Test func everyMovieOfTheCatalogueIsInTheModelWithItsTitle() throws {
         let artifact = try TrainedModelFixture.load().result.artifact
         #expect(artifact.itemCount == 1682)

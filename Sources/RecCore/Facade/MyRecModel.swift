@@ -80,6 +80,8 @@ public final class MyRecModel: Sendable {
             "generation": "\(metrics.generation)", "dataset": "\(dataset)", "rmse": "\(String(format: "%.4f", metrics.rmse))",
             "mae": "\(String(format: "%.4f", metrics.meanAbsoluteError))", "rows": "\(metrics.rows)",
             "fallback_rows": "\(metrics.fallbackRows)",
+            "precision_at_10": "\(metrics.precisionAt10.map { String(format: "%.4f", $0) } ?? "none")",
+            "ndcg_at_10": "\(metrics.ndcgAt10.map { String(format: "%.4f", $0) } ?? "none")",
         ])
         return metrics
     }

@@ -17,10 +17,20 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     public var fallbackRows: Int
     /// When the evaluation ran, ISO-8601 UTC.
     public var evaluatedAt: String
+    /// Mean precision@10 of each user's rows ranked by prediction (`RankingMetrics`).
+    public var precisionAt10: Double?
+    /// Mean NDCG@10 of each user's rows ranked by prediction (`RankingMetrics`).
+    public var ndcgAt10: Double?
+    /// The expected precision@10 of a random order, for reference.
+    public var randomPrecisionAt10: Double?
+    /// The expected NDCG@10 of a random order, for reference.
+    public var randomNDCGAt10: Double?
+    /// The users the ranking metrics average over (those with a row rated 4 or more).
+    public var rankedUsers: Int?
 
     /// Creates metrics.
     public init(generation: Int, dataset: String, rmse: Double, meanAbsoluteError: Double, rows: Int, fallbackRows: Int,
-                evaluatedAt: String) {
+                evaluatedAt: String, ranking: RankingMetrics.Result? = nil) {
         self.generation = generation
         self.dataset = dataset
         self.rmse = rmse
@@ -28,6 +38,11 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
         self.rows = rows
         self.fallbackRows = fallbackRows
         self.evaluatedAt = evaluatedAt
+        precisionAt10 = ranking?.precision
+        ndcgAt10 = ranking?.normalizedDiscountedCumulativeGain
+        randomPrecisionAt10 = ranking?.randomPrecision
+        randomNDCGAt10 = ranking?.randomNormalizedDiscountedCumulativeGain
+        rankedUsers = ranking?.users
     }
 
     enum CodingKeys: String, CodingKey {
@@ -35,6 +50,11 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
         case meanAbsoluteError = "mae"
         case fallbackRows = "fallback_rows"
         case evaluatedAt = "evaluated_at"
+        case precisionAt10 = "precision_at_10"
+        case ndcgAt10 = "ndcg_at_10"
+        case randomPrecisionAt10 = "random_precision_at_10"
+        case randomNDCGAt10 = "random_ndcg_at_10"
+        case rankedUsers = "ranked_users"
     }
 }
 
@@ -42,22 +62,31 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
 public enum ModelEvaluator {
     /// The predictions for every row of `table`, in row order, and how many used a fallback.
     public static func predictions(of engine: RecommendationEngine, for table: RatingTable) -> (ratings: [Float], fallbackRows: Int) {
+        let (predictions, fallbackRows) = allPredictions(of: engine, for: table)
+        return (predictions.map(\.rating), fallbackRows)
+    }
+
+    /// RMSE, MAE, fallback counts and ranking metrics of `engine` on `table`.
+    public static func evaluate(_ engine: RecommendationEngine, on table: RatingTable, dataset: String,
+                                evaluatedAt: String) -> EvaluationMetrics {
+        let (predictions, fallbackRows) = allPredictions(of: engine, for: table)
+        let predicted = predictions.map(\.rating)
+        // Ranked by the unclamped prediction, so movies above 5 keep their order.
+        let ranking = RankingMetrics.evaluate(userIDs: table.userIDs, movieIDs: table.movieIDs, ratings: table.ratings,
+                                              scores: predictions.map(\.unclampedRating))
+        return EvaluationMetrics(generation: engine.model.generation, dataset: dataset,
+                                 rmse: RatingMetrics.rmse(predictions: predicted, actual: table.ratings),
+                                 meanAbsoluteError: RatingMetrics.meanAbsoluteError(predictions: predicted, actual: table.ratings),
+                                 rows: table.count, fallbackRows: fallbackRows, evaluatedAt: evaluatedAt, ranking: ranking)
+    }
+
+    private static func allPredictions(of engine: RecommendationEngine, for table: RatingTable) -> ([RatingPrediction], Int) {
         var fallbackRows = 0
         let predictions = (0..<table.count).map { row in
             let prediction = engine.predictRating(userID: table.userIDs[row], movieID: table.movieIDs[row])
             if prediction.isFallback { fallbackRows += 1 }
-            return prediction.rating
+            return prediction
         }
         return (predictions, fallbackRows)
-    }
-
-    /// RMSE, MAE and fallback counts of `engine` on `table`.
-    public static func evaluate(_ engine: RecommendationEngine, on table: RatingTable, dataset: String,
-                                evaluatedAt: String) -> EvaluationMetrics {
-        let (predicted, fallbackRows) = predictions(of: engine, for: table)
-        return EvaluationMetrics(generation: engine.model.generation, dataset: dataset,
-                                 rmse: RatingMetrics.rmse(predictions: predicted, actual: table.ratings),
-                                 meanAbsoluteError: RatingMetrics.meanAbsoluteError(predictions: predicted, actual: table.ratings),
-                                 rows: table.count, fallbackRows: fallbackRows, evaluatedAt: evaluatedAt)
     }
 }

@@ -22,7 +22,8 @@ extension LoadedModel {
                                        similarities: Array(neighbourSimilarities)),
             userIDs: Array(userIDs),
             userBiases: Array(userBiases),
-            userFactors: unpaddedRows(userFactors, rowCount: userCount))
+            userFactors: unpaddedRows(userFactors, rowCount: userCount),
+            foldInFactorPenalties: foldInFactorPenalties.map(Array.init))
     }
 
     /// The first `factorCount` floats of each of `rowCount` rows of `matrix`, concatenated.

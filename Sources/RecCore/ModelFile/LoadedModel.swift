@@ -59,6 +59,8 @@ public final class LoadedModel: @unchecked Sendable {
     public let userBiases: UnsafeBufferPointer<Float>
     /// `userCount × factorStride` user factors, row-major.
     public let userFactors: UnsafeBufferPointer<Float>
+    /// A Bayesian model's fold-in penalty per factor, or `nil` (see `FoldInPrior`).
+    public let foldInFactorPenalties: UnsafeBufferPointer<Float>?
     /// The training metadata as UTF-8 JSON; `metadata()` decodes it.
     public let metadataJSON: UnsafeRawBufferPointer
 
@@ -106,6 +108,7 @@ public final class LoadedModel: @unchecked Sendable {
         userBiases = try sections.requiredElements(.userBiases, as: Float.self, count: userCount)
         userFactors = try sections.requiredElements(.userFactors, as: Float.self, count: userCount * stride)
         metadataJSON = sections.requiredBytes(.metadataJSON)
+        foldInFactorPenalties = try sections.elements(.foldInFactorPenalties, as: Float.self, count: header.factorCount)
 
         do throws(ModelFileInvariants.Violation) {
             try ModelFileInvariants.checkStrictlyAscending(movieIDs, name: "movie ids")
@@ -114,6 +117,9 @@ public final class LoadedModel: @unchecked Sendable {
             try ModelFileInvariants.checkStringOffsets(titleOffsets, byteCount: titles.bytes.count, name: "title")
             try ModelFileInvariants.checkTitleIndex(titleIndex, itemCount: itemCount)
             try ModelFileInvariants.checkNeighbourItems(neighbourItems, itemCount: itemCount)
+            if let foldInFactorPenalties {
+                try ModelFileInvariants.checkPositive(foldInFactorPenalties, name: "fold-in factor penalties")
+            }
         } catch {
             throw ModelFileError(.corruptSection, path: path, reason: error.reason)
         }

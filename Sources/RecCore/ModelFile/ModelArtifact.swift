@@ -63,6 +63,9 @@ public struct ModelArtifact: Sendable, Equatable {
     public var factorCount: Int
     /// The fold-in regularisation for new people.
     public var foldIn: FoldInParameters
+    /// A Bayesian model's fold-in penalty per factor (`FoldInPrior.factorPenalties`), or `nil`;
+    /// when present it replaces `foldIn`'s per-rating factor penalty.
+    public var foldInFactorPenalties: [Float]?
 
     /// The movie id of each item, strictly ascending.
     public var movieIDs: [Int32]
@@ -92,8 +95,10 @@ public struct ModelArtifact: Sendable, Equatable {
     public init(metadata: ModelMetadata, globalMean: Float, factorCount: Int, foldIn: FoldInParameters,
                 movieIDs: [Int32], titles: [String], itemRatingCounts: [Int32], itemBiases: [Float],
                 itemFactors: [Float], itemImplicitFactors: [Float]?, titleIndex: TitleIndexTables,
-                neighbours: NeighbourTable, userIDs: [Int32], userBiases: [Float], userFactors: [Float]) {
+                neighbours: NeighbourTable, userIDs: [Int32], userBiases: [Float], userFactors: [Float],
+                foldInFactorPenalties: [Float]? = nil) {
         self.metadata = metadata
+        self.foldInFactorPenalties = foldInFactorPenalties
         self.globalMean = globalMean
         self.factorCount = factorCount
         self.foldIn = foldIn

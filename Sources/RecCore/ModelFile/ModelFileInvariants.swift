@@ -74,6 +74,13 @@ enum ModelFileInvariants {
         }
     }
 
+    /// Checks that every value is finite and greater than zero, as a ridge penalty must be.
+    static func checkPositive(_ values: UnsafeBufferPointer<Float>, name: String) throws(Violation) {
+        if let index = values.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw Violation(reason: "\(name) has a value that is not finite and positive at index \(index) (\(values[index]))")
+        }
+    }
+
     /// Checks that every neighbour slot is an item index below `itemCount` or `-1` (empty).
     static func checkNeighbourItems(_ items: UnsafeBufferPointer<Int32>, itemCount: Int) throws(Violation) {
         if let index = items.firstIndex(where: { $0 < -1 || Int($0) >= itemCount }) {

@@ -40,6 +40,8 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     case titleTrigramPostingStarts = 17
     /// `UInt32`: positions in `titleKeyEntries` of the keys containing each trigram.
     case titleTrigramPostings = 18
+    /// `Float32`, `factorCount`: a Bayesian model's fold-in penalty of each factor; optional.
+    case foldInFactorPenalties = 19
 
     /// The size in bytes of one element of this kind of section.
     public var elementSize: Int {
@@ -51,5 +53,5 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     }
 
     /// Whether a version-1 file must have this section.
-    public var isRequired: Bool { self != .itemImplicitFactors }
+    public var isRequired: Bool { self != .itemImplicitFactors && self != .foldInFactorPenalties }
 }

@@ -30,6 +30,10 @@ public enum ModelFileWriter {
         if let implicitFactors = artifact.itemImplicitFactors {
             try expectCount(implicitFactors.count, itemCount * factorCount, "itemImplicitFactors")
         }
+        if let penalties = artifact.foldInFactorPenalties {
+            try expectCount(penalties.count, factorCount, "foldInFactorPenalties")
+            guard penalties.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw invalid("foldInFactorPenalties must be finite and positive") }
+        }
         try expectCount(artifact.neighbours.items.count, itemCount * neighboursPerItem, "neighbours.items")
         try expectCount(artifact.neighbours.similarities.count, itemCount * neighboursPerItem, "neighbours.similarities")
         try expectCount(artifact.userBiases.count, userCount, "userBiases")
@@ -97,6 +101,9 @@ public enum ModelFileWriter {
             .array(.titleTrigramPostingStarts, artifact.titleIndex.trigramPostingStarts),
             .array(.titleTrigramPostings, artifact.titleIndex.trigramPostings),
         ]
+        if let penalties = artifact.foldInFactorPenalties {
+            sections.append(.array(.foldInFactorPenalties, penalties))
+        }
 
         var entries: [ModelFileSection] = []
         var end = ModelFileLayout.sectionEntryOffset(sections.count)

@@ -17,6 +17,9 @@ public struct FactorParameters: Sendable, Equatable {
     public var itemFactors: FactorMatrix
     /// SVD++'s implicit-feedback item factors `y_j`, or nil.
     public var itemImplicitFactors: FactorMatrix?
+    /// A Bayesian model's prior for a new person, which fold-in uses instead of the per-rating
+    /// penalty of SGD-trained models; nil for those.
+    public var foldInPrior: FoldInPrior?
 
     /// Creates parameters from their parts.
     public init(globalMean: Float, userBiases: [Float], itemBiases: [Float], userFactors: FactorMatrix,

@@ -15,12 +15,15 @@ public struct FoldedInPerson: Sendable, Equatable {
 /// Folds a new person into a trained model from a handful of (movie, rating) pairs by a
 /// ridge solve against the fixed item parameters: no retraining.
 ///
-/// It minimises `Σ_j (r_j − μ − b_j − b − q_j·(p + z))² + λ_b·b² + λ_f·m·‖p‖²` over the
+/// It minimises `Σ_j (r_j − μ − b_j − b − q_j·(p + z))² + λ_b·b² + Σ_f λ_f·p_f²` over the
 /// person's bias `b` and vector `p`, where `z = n^-½ Σ_j y_j` is SVD++'s implicit sum of
-/// the rated movies (zero for plain factorisation) and `m = n + priorRatingCount`
-/// (see `FoldInParameters`). The bias is
-/// solved jointly as one more coordinate with feature `√(λ_f/λ_b)`. With fewer ratings than
-/// unknowns it solves the `n × n` dual system, otherwise the `(k+1) × (k+1)` primal one.
+/// the rated movies (zero for plain factorisation). For SGD-trained models every `λ_f` is
+/// `factorRegularization × (n + priorRatingCount)` (see `FoldInParameters`); a Bayesian model
+/// stores one constant penalty per factor (`FoldInPrior`), which makes the result the person's
+/// posterior mean given the item parameters. Each coordinate is rescaled by `1/√λ` so one
+/// unit penalty covers all, and the bias is solved jointly as one more coordinate. With fewer
+/// ratings than unknowns it solves the `n × n` dual system, otherwise the `(k+1) × (k+1)`
+/// primal one.
 public enum FoldIn {
     /// Solves for the person who gave `ratings` to `items` (dense indices; a repeated item
     /// keeps its last rating; out-of-range items are ignored).
@@ -45,20 +48,28 @@ public enum FoldIn {
 
         let count = order.count
         let factorCount = model.factorCount
-        let weight = Double(count) + Double(model.foldIn.priorRatingCount)
-        let factorPenalty = max(Double(model.foldIn.factorRegularization) * weight, 1e-9)
-        let biasPenalty = max(Double(model.foldIn.biasRegularization), 1e-9)
-        let biasFeature = (factorPenalty / biasPenalty).squareRoot()
         let dimension = factorCount + 1
+        // The penalty of each coordinate (factors, then the bias) and the feature scale 1/√λ
+        // that turns them all into a unit penalty.
+        var scales = [Double](repeating: 0, count: dimension)
+        if let penalties = model.foldInFactorPenalties {
+            for factor in 0..<factorCount { scales[factor] = 1 / max(Double(penalties[factor]), 1e-9).squareRoot() }
+        } else {
+            let weight = Double(count) + Double(model.foldIn.priorRatingCount)
+            let factorScale = 1 / max(Double(model.foldIn.factorRegularization) * weight, 1e-9).squareRoot()
+            for factor in 0..<factorCount { scales[factor] = factorScale }
+        }
+        scales[factorCount] = 1 / max(Double(model.foldIn.biasRegularization), 1e-9).squareRoot()
+        let unitPenalty = 1.0
 
-        // Features x_j = [q_j, biasFeature] and targets t_j = r_j − μ − b_j − q_j·z, in Double.
+        // Scaled features x_j = [q_j, 1] / √λ and targets t_j = r_j − μ − b_j − q_j·z, in Double.
         var features = [Double](repeating: 0, count: count * dimension)
         var targets = [Double](repeating: 0, count: count)
         implicitSum.withUnsafeBufferPointer { sum in
             for (row, item) in order.enumerated() {
                 let itemRow = model.itemFactors.baseAddress! + item * stride
-                for factor in 0..<factorCount { features[row * dimension + factor] = Double(itemRow[factor]) }
-                features[row * dimension + factorCount] = biasFeature
+                for factor in 0..<factorCount { features[row * dimension + factor] = Double(itemRow[factor]) * scales[factor] }
+                features[row * dimension + factorCount] = scales[factorCount]
                 let implicitPart = stride > 0 ? VectorKernels.dot(itemRow, sum.baseAddress!, length: stride) : 0
                 targets[row] = Double(lastRating[item]! - model.globalMean - model.itemBiases[item] - implicitPart)
             }
@@ -75,7 +86,7 @@ public enum FoldIn {
                     gram[row * count + column] = value
                     gram[column * count + row] = value
                 }
-                gram[row * count + row] += factorPenalty
+                gram[row * count + row] += unitPenalty
             }
             var alpha = targets
             CholeskySolver.solve(&gram, &alpha, size: count)
@@ -94,14 +105,14 @@ public enum FoldIn {
                 }
             }
             for first in 0..<dimension {
-                gram[first * dimension + first] += factorPenalty
+                gram[first * dimension + first] += unitPenalty
                 for second in 0..<first { gram[second * dimension + first] = gram[first * dimension + second] }
             }
             CholeskySolver.solve(&gram, &weights, size: dimension)
         }
 
         var factors = implicitSum
-        for factor in 0..<factorCount { factors[factor] += Float(weights[factor]) }
-        return FoldedInPerson(bias: Float(weights[factorCount] * biasFeature), factors: factors)
+        for factor in 0..<factorCount { factors[factor] += Float(weights[factor] * scales[factor]) }
+        return FoldedInPerson(bias: Float(weights[factorCount] * scales[factorCount]), factors: factors)
     }
 }

@@ -19,15 +19,20 @@ public struct ItemParameterView: @unchecked Sendable {
     public var itemRatingCounts: UnsafeBufferPointer<Int32>
     /// How strongly a folded-in person is regularised.
     public var foldIn: FoldInParameters
+    /// A Bayesian model's per-factor penalties (`FoldInPrior`), `factorCount` values, which
+    /// replace `foldIn`'s per-rating factor penalty when present.
+    public var foldInFactorPenalties: UnsafeBufferPointer<Float>?
 
     /// Creates a view; the caller guarantees the buffers' sizes agree.
     public init(globalMean: Float, factorCount: Int, stride: Int, itemBiases: UnsafeBufferPointer<Float>,
                 itemFactors: UnsafeBufferPointer<Float>, itemImplicitFactors: UnsafeBufferPointer<Float>?,
-                itemRatingCounts: UnsafeBufferPointer<Int32>, foldIn: FoldInParameters) {
+                itemRatingCounts: UnsafeBufferPointer<Int32>, foldIn: FoldInParameters,
+                foldInFactorPenalties: UnsafeBufferPointer<Float>? = nil) {
         precondition(itemFactors.count == itemBiases.count * stride && itemRatingCounts.count == itemBiases.count,
                      "item buffers must agree in size")
         precondition(itemImplicitFactors == nil || itemImplicitFactors!.count == itemFactors.count,
                      "implicit factors must match the item factors")
+        precondition(foldInFactorPenalties == nil || foldInFactorPenalties!.count == factorCount, "one fold-in penalty per factor")
         self.globalMean = globalMean
         self.factorCount = factorCount
         self.stride = stride
@@ -36,6 +41,7 @@ public struct ItemParameterView: @unchecked Sendable {
         self.itemImplicitFactors = itemImplicitFactors
         self.itemRatingCounts = itemRatingCounts
         self.foldIn = foldIn
+        self.foldInFactorPenalties = foldInFactorPenalties
     }
 
     /// The number of items.

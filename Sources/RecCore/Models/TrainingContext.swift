@@ -75,12 +75,13 @@ struct EpochMonitor {
     /// Records a finished epoch; `predict` scores the validation set when one is present.
     /// Returns true when training should stop now.
     mutating func record(epoch: Int, predict: (Int, Int) -> Float) -> Bool {
-        var validationRMSE: Double?
-        if let validation = context.validation {
-            let rmse = RatingMetrics.rmse(of: validation, predict: predict)
-            history.append(rmse)
-            validationRMSE = rmse
-        }
+        record(epoch: epoch, validationRMSE: context.validation.map { RatingMetrics.rmse(of: $0, predict: predict) })
+    }
+
+    /// Records a finished epoch whose validation RMSE the trainer computed itself (for
+    /// example over averaged samples). Returns true when training should stop now.
+    mutating func record(epoch: Int, validationRMSE: Double?) -> Bool {
+        if let validationRMSE { history.append(validationRMSE) }
         let elapsed = clock.now - start
         context.report(TrainingProgress(stage: context.stage, epoch: epoch, epochCount: epochCount,
                                         validationRMSE: validationRMSE,

@@ -24,6 +24,8 @@ public struct RatingPrediction: Sendable, Equatable {
     public var rating: Float
     /// Whether the user or the movie was unknown to the model, so biases stood in for factors.
     public var isFallback: Bool
+    /// The prediction before clamping, for ranking.
+    public var unclampedRating: Float
 }
 
 /// Answers the questions RecServe serves — recommend for a new person, find similar movies,
@@ -56,7 +58,7 @@ public struct RecommendationEngine: Sendable {
         items = ItemParameterView(globalMean: model.globalMean, factorCount: model.factorCount, stride: model.factorStride,
                                   itemBiases: model.itemBiases, itemFactors: model.itemFactors,
                                   itemImplicitFactors: model.itemImplicitFactors, itemRatingCounts: model.itemRatingCounts,
-                                  foldIn: model.foldIn)
+                                  foldIn: model.foldIn, foldInFactorPenalties: model.foldInFactorPenalties)
         quantizedItems = QuantizedItemFactors(items: items)
     }
 
@@ -172,7 +174,7 @@ public struct RecommendationEngine: Sendable {
             rating += VectorKernels.dot(model.userFactors.baseAddress! + user * stride, model.itemFactors.baseAddress! + item * stride,
                                         length: stride)
         }
-        return RatingPrediction(rating: RatingMetrics.clamp(rating), isFallback: user == nil || item == nil)
+        return RatingPrediction(rating: RatingMetrics.clamp(rating), isFallback: user == nil || item == nil, unclampedRating: rating)
     }
 
     private func resolved(_ item: Int, match: ResolvedMovie.Match) -> ResolvedMovie {

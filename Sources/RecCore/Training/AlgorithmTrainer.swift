@@ -21,6 +21,10 @@ struct AlgorithmTrainer: Sendable {
     let searchGrid: [[String: Double]]
     /// Whether the algorithm trains in epochs whose count is chosen by early stopping.
     let hasEpochs: Bool
+    /// Whether one fit may use several threads with a result that does not depend on how
+    /// many (the Gibbs samplers draw every row from its own random stream); the SGD models
+    /// share parameters between threads Hogwild-style, so their fits stay single-threaded.
+    let fitsOnSeveralThreads: Bool
     /// Fits the model with the given overrides of the defaults.
     let fit: @Sendable (IndexedRatings, [String: Double], TrainingContext) throws(HyperparameterError) -> FittedModel
     /// The full hyper-parameters for the given overrides, or why they are refused.
@@ -51,13 +55,19 @@ struct AlgorithmTrainer: Sendable {
             return make(MatrixFactorizationModel.self, algorithm, grid: [0.035, 0.045, 0.055].map { ["factor_regularization": $0] })
         case .svdpp:
             return make(SVDPlusPlusModel.self, algorithm, grid: [0.05, 0.06, 0.07].map { ["factor_regularization": $0] })
+        case .bayesianMF:
+            // The sampler learns its regularisation; the validation fit only measures.
+            return make(BayesianMatrixFactorizationModel.self, algorithm, grid: [[:]], fitsOnSeveralThreads: true)
+        case .bayesianSVDPlusPlus:
+            return make(BayesianSVDPlusPlusModel.self, algorithm, grid: [[:]], fitsOnSeveralThreads: true)
         }
     }
 
-    private static func make<Model: RatingModel>(_ type: Model.Type, _ algorithm: ModelAlgorithm,
-                                                 grid: [[String: Double]]) -> AlgorithmTrainer {
+    private static func make<Model: RatingModel>(_ type: Model.Type, _ algorithm: ModelAlgorithm, grid: [[String: Double]],
+                                                 fitsOnSeveralThreads: Bool = false) -> AlgorithmTrainer {
         let defaults = Model.Hyperparameters().dictionary
-        return AlgorithmTrainer(algorithm: algorithm, defaults: defaults, searchGrid: grid, hasEpochs: defaults["epochs"] != nil, fit: {
+        return AlgorithmTrainer(algorithm: algorithm, defaults: defaults, searchGrid: grid, hasEpochs: defaults["epochs"] != nil,
+                                fitsOnSeveralThreads: fitsOnSeveralThreads, fit: {
             ratings, overrides, context throws(HyperparameterError) in
             let hyperparameters = try Model.Hyperparameters().overriding(overrides)
             let history = ValidationHistory()

@@ -10,10 +10,16 @@ enum ModelArtifactAssembler {
                          metadata: ModelMetadata) -> ModelArtifact {
         let ratingCounts = data.ratings.itemRatingCounts
         let hyperparameters = metadata.hyperparameters
-        let foldIn = FoldInParameters(
+        var foldIn = FoldInParameters(
             biasRegularization: foldInBiasRegularization,
             factorRegularization: Float(hyperparameters["factor_regularization"] ?? 0.05),
             priorRatingCount: foldInPriorRatingCount)
+        if let prior = parameters.foldInPrior {
+            // A Bayesian model folds in with its learned prior: the header keeps the bias penalty
+            // and, for information, the mean factor penalty; the section has every factor's.
+            let meanPenalty = prior.factorPenalties.isEmpty ? 1 : prior.factorPenalties.reduce(0, +) / Float(prior.factorPenalties.count)
+            foldIn = FoldInParameters(biasRegularization: prior.biasPenalty, factorRegularization: meanPenalty, priorRatingCount: 0)
+        }
         return ModelArtifact(
             metadata: metadata, globalMean: parameters.globalMean, factorCount: parameters.factorCount, foldIn: foldIn,
             movieIDs: data.itemIndex.identifiers, titles: data.titles, itemRatingCounts: ratingCounts,
@@ -21,6 +27,7 @@ enum ModelArtifactAssembler {
             itemImplicitFactors: parameters.itemImplicitFactors?.unpadded,
             titleIndex: TitleIndexBuilder.build(titles: data.titles, ratingCounts: ratingCounts),
             neighbours: neighbours, userIDs: data.userIndex.identifiers, userBiases: parameters.userBiases,
-            userFactors: parameters.userFactors.unpadded)
+            userFactors: parameters.userFactors.unpadded,
+            foldInFactorPenalties: parameters.factorCount > 0 ? parameters.foldInPrior?.factorPenalties : nil)
     }
 }

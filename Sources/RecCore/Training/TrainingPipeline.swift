@@ -33,61 +33,58 @@ public enum TrainingPipeline {
             "movies": "\(data.ratings.itemCount)", "seconds": "\(format(timings.loadSeconds))",
         ])
 
-        // 1. Choose hyper-parameters on the validation split.
-        let searchStart = clock.now
-        var chosenOverrides = options.hyperparameters
-        var candidates: [CandidateResult] = []
-        var validationRMSE: Double?
-        if options.validationFraction > 0 {
-            let split = ValidationSplit(rowCount: data.ratings.count, fraction: options.validationFraction, seed: options.seed)
-            let fitPart = data.ratings.subset(split.trainingRows)
-            let validation = data.ratings.subset(split.validationRows)
-            let grid = options.searchHyperparameters ? trainer.searchGrid(fixing: options.hyperparameters) : [options.hyperparameters]
-            candidates = try evaluateCandidates(grid, trainer: trainer, fitPart: fitPart, validation: validation,
-                                                options: options, logger: logger, progress: progress)
-            let best = candidates.min { $0.validationRMSE < $1.validationRMSE }!
-            chosenOverrides = best.overrides
-            if trainer.hasEpochs { chosenOverrides["epochs"] = Double(best.bestEpoch) }
-            validationRMSE = best.validationRMSE
-            logger.info("chose hyper-parameters", metadata: [
-                "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(chosenOverrides))",
-                "validation_rmse": "\(format(best.validationRMSE))",
-            ])
-        }
-        timings.searchSeconds = seconds(clock.now - searchStart)
-
-        // 2. Refit on every rating while the similar-movie lists are computed alongside.
-        let finalStart = clock.now
-        let finalContext = TrainingContext(seed: options.seed, stage: "\(options.algorithm.rawValue) final fit", report: progress)
-        let finalFit = Mutex<Result<FittedModel, HyperparameterError>?>(nil)
-        let neighbours = Mutex<(NeighbourTable, Double)?>(nil)
-        let ratings = data.ratings
-        let overrides = chosenOverrides
-        let neighbourSettings = options.neighbourSettings
-        let neighbourThreads = max(1, options.threadCount - 1)
-        ParallelLoop.run(threadCount: options.threadCount > 1 ? 2 : 1) { thread in
-            if thread == 0 || options.threadCount <= 1 {
-                let result = Result { () throws(HyperparameterError) -> FittedModel in try trainer.fit(ratings, overrides, finalContext) }
-                finalFit.withLock { $0 = result }
+        // 1. Choose hyper-parameters on the validation split; 2. refit on every rating while the
+        // similar-movie lists are computed alongside. When the search cannot change what is
+        // refitted (one candidate and no epoch count to choose), the refit runs at the same
+        // time as the validation fit, each on half of the threads.
+        let grid = options.searchHyperparameters ? trainer.searchGrid(fixing: options.hyperparameters) : [options.hyperparameters]
+        let searches = options.validationFraction > 0
+        let overlaps = searches && grid.count == 1 && !trainer.hasEpochs && trainer.fitsOnSeveralThreads && options.threadCount > 1
+        var search = SearchOutcome(chosenOverrides: options.hyperparameters)
+        let final: FinalFit
+        if overlaps {
+            let searchThreads = options.threadCount / 2
+            let searchOptions = { () -> TrainingOptions in
+                var halved = options
+                halved.threadCount = searchThreads
+                return halved
+            }()
+            let searchResult = Mutex<Result<SearchOutcome, TrainingError>?>(nil)
+            let finalResult = Mutex<FinalFit?>(nil)
+            let ratings = data.ratings
+            ParallelLoop.run(threadCount: 2) { thread in
+                if thread == 0 {
+                    let outcome = Result { () throws(TrainingError) -> SearchOutcome in
+                        try runSearch(grid, trainer: trainer, ratings: ratings, options: searchOptions, logger: logger, progress: progress)
+                    }
+                    searchResult.withLock { $0 = outcome }
+                } else {
+                    let fit = fitFinal(trainer: trainer, ratings: ratings, overrides: grid[0], options: options,
+                                       threadCount: options.threadCount - searchThreads, progress: progress)
+                    finalResult.withLock { $0 = fit }
+                }
             }
-            if thread == 1 || options.threadCount <= 1 {
-                let neighbourStart = ContinuousClock.now
-                let baseline = BiasBaselineModel.train(on: ratings, hyperparameters: BiasBaselineModel.Hyperparameters(),
-                                                       context: TrainingContext(seed: options.seed))
-                let table = ItemNeighbourBuilder.build(ratings: ratings, baseline: baseline, settings: neighbourSettings,
-                                                       threadCount: neighbourThreads)
-                neighbours.withLock { $0 = (table, seconds(ContinuousClock.now - neighbourStart)) }
+            search = try searchResult.withLock { $0! }.get()
+            final = finalResult.withLock { $0! }
+            timings.searchSeconds = search.seconds
+        } else {
+            if searches {
+                search = try runSearch(grid, trainer: trainer, ratings: data.ratings, options: options, logger: logger, progress: progress)
             }
+            timings.searchSeconds = search.seconds
+            final = fitFinal(trainer: trainer, ratings: data.ratings, overrides: search.chosenOverrides, options: options,
+                             threadCount: trainer.fitsOnSeveralThreads ? options.threadCount : 1, progress: progress)
         }
+        let candidates = search.candidates, validationRMSE = search.validationRMSE
         let fitted: FittedModel
         do {
-            fitted = try finalFit.withLock { $0! }.get()
+            fitted = try final.model.get()
         } catch {
             throw TrainingError(.invalidHyperparameter, error.message)
         }
-        let (neighbourTable, neighbourSeconds) = neighbours.withLock { $0! }
-        timings.neighbourSeconds = neighbourSeconds
-        timings.finalFitSeconds = seconds(clock.now - finalStart)
+        let neighbourTable = final.neighbours
+        timings.neighbourSeconds = final.neighbourSeconds
+        timings.finalFitSeconds = final.seconds
         let trainingRMSE = RatingMetrics.rmse(of: data.ratings, predict: fitted.parameters.predict)
         timings.totalSeconds = seconds(clock.now - start)
         logger.info("trained final model", metadata: [
@@ -106,25 +103,98 @@ public enum TrainingPipeline {
                               candidates: candidates, timings: timings)
     }
 
+    /// What the validation search chose.
+    private struct SearchOutcome: Sendable {
+        var chosenOverrides: [String: Double]
+        var candidates: [CandidateResult] = []
+        var validationRMSE: Double?
+        var seconds = 0.0
+    }
+
+    /// The refitted model, the similar-movie lists and their timings.
+    private struct FinalFit: Sendable {
+        var model: Result<FittedModel, HyperparameterError>
+        var neighbours: NeighbourTable
+        var neighbourSeconds: Double
+        var seconds: Double
+    }
+
+    /// Splits off the validation rows, fits every candidate of `grid` and picks the best.
+    private static func runSearch(_ grid: [[String: Double]], trainer: AlgorithmTrainer, ratings: IndexedRatings,
+                                  options: TrainingOptions, logger: Logger,
+                                  progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError) -> SearchOutcome {
+        let start = ContinuousClock.now
+        let split = ValidationSplit(rowCount: ratings.count, fraction: options.validationFraction, seed: options.seed)
+        let fitPart = ratings.subset(split.trainingRows)
+        let validation = ratings.subset(split.validationRows)
+        let candidates = try evaluateCandidates(grid, trainer: trainer, fitPart: fitPart, validation: validation,
+                                                options: options, logger: logger, progress: progress)
+        let best = candidates.min { $0.validationRMSE < $1.validationRMSE }!
+        var chosenOverrides = best.overrides
+        if trainer.hasEpochs { chosenOverrides["epochs"] = Double(best.bestEpoch) }
+        logger.info("chose hyper-parameters", metadata: [
+            "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(chosenOverrides))",
+            "validation_rmse": "\(format(best.validationRMSE))",
+        ])
+        return SearchOutcome(chosenOverrides: chosenOverrides, candidates: candidates, validationRMSE: best.validationRMSE,
+                             seconds: seconds(ContinuousClock.now - start))
+    }
+
+    /// Refits on every rating with `overrides` on `threadCount` threads, and computes the
+    /// similar-movie lists alongside when there is a thread to spare (otherwise after).
+    private static func fitFinal(trainer: AlgorithmTrainer, ratings: IndexedRatings, overrides: [String: Double],
+                                 options: TrainingOptions, threadCount: Int,
+                                 progress: @escaping @Sendable (TrainingProgress) -> Void) -> FinalFit {
+        let start = ContinuousClock.now
+        let context = TrainingContext(seed: options.seed, threadCount: threadCount,
+                                      stage: "\(options.algorithm.rawValue) final fit", report: progress)
+        let model = Mutex<Result<FittedModel, HyperparameterError>?>(nil)
+        let neighbours = Mutex<(NeighbourTable, Double)?>(nil)
+        let neighbourSettings = options.neighbourSettings
+        let alongside = options.threadCount > 1 && threadCount == 1
+        ParallelLoop.run(threadCount: alongside ? 2 : 1) { thread in
+            if thread == 0 {
+                let result = Result { () throws(HyperparameterError) -> FittedModel in try trainer.fit(ratings, overrides, context) }
+                model.withLock { $0 = result }
+            }
+            if thread == 1 || !alongside {
+                let neighbourStart = ContinuousClock.now
+                let baseline = BiasBaselineModel.train(on: ratings, hyperparameters: BiasBaselineModel.Hyperparameters(),
+                                                       context: TrainingContext(seed: options.seed))
+                let table = ItemNeighbourBuilder.build(ratings: ratings, baseline: baseline, settings: neighbourSettings,
+                                                       threadCount: max(1, alongside ? options.threadCount - 1 : threadCount))
+                neighbours.withLock { $0 = (table, seconds(ContinuousClock.now - neighbourStart)) }
+            }
+        }
+        let (table, neighbourSeconds) = neighbours.withLock { $0! }
+        return FinalFit(model: model.withLock { $0! }, neighbours: table, neighbourSeconds: neighbourSeconds,
+                        seconds: seconds(ContinuousClock.now - start))
+    }
+
     /// Fits every candidate on `fitPart` with early stopping on `validation`, two at a time on
-    /// two cores; each fit is single-threaded, so results do not depend on scheduling.
+    /// two cores; each SGD fit is single-threaded, so results do not depend on scheduling, and
+    /// an algorithm whose fits are thread-count invariant shares the threads among them.
     private static func evaluateCandidates(_ grid: [[String: Double]], trainer: AlgorithmTrainer, fitPart: IndexedRatings,
                                            validation: IndexedRatings, options: TrainingOptions, logger: Logger,
                                            progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError) -> [CandidateResult] {
         let results = Mutex<[Int: Result<CandidateResult, HyperparameterError>]>([:])
         let next = Atomic<Int>(0)
-        ParallelLoop.run(threadCount: min(options.threadCount, grid.count)) { _ in
+        let workers = min(options.threadCount, grid.count)
+        let threadsPerFit = trainer.fitsOnSeveralThreads ? max(1, options.threadCount / workers) : 1
+        ParallelLoop.run(threadCount: workers) { _ in
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < grid.count else { return }
                 let overrides = grid[index]
-                let context = TrainingContext(seed: options.seed, validation: validation, earlyStoppingPatience: 3,
+                let context = TrainingContext(seed: options.seed, validation: validation, earlyStoppingPatience: 3, threadCount: threadsPerFit,
                                               stage: "\(options.algorithm.rawValue) candidate \(index + 1)/\(grid.count)",
                                               report: progress)
                 let result = Result { () throws(HyperparameterError) -> CandidateResult in
                     let fitted = try trainer.fit(fitPart, overrides, context)
-                    let history = fitted.validationHistory.isEmpty
-                        ? [RatingMetrics.rmse(of: validation, predict: fitted.parameters.predict)] : fitted.validationHistory
+                    // Epoch-trained models are scored at their best epoch, which the refit reuses;
+                    // the others on the parameters they ended with, which is what is served.
+                    let history = trainer.hasEpochs && !fitted.validationHistory.isEmpty
+                        ? fitted.validationHistory : [RatingMetrics.rmse(of: validation, predict: fitted.parameters.predict)]
                     let best = history.indices.min { history[$0] < history[$1] }!
                     return CandidateResult(overrides: overrides, validationRMSE: history[best], bestEpoch: best + 1)
                 }

@@ -14,7 +14,8 @@ public struct TrainingTimings: Sendable, Equatable {
     public var loadSeconds: Double = 0
     /// Fitting every candidate on the validation split.
     public var searchSeconds: Double = 0
-    /// Refitting the chosen candidate on all ratings.
+    /// Refitting the chosen candidate on all ratings, similar-movie lists included (it runs at
+    /// the same time as the search when the search cannot change it).
     public var finalFitSeconds: Double = 0
     /// Computing similar-movie lists (overlaps the final fit when two cores are available).
     public var neighbourSeconds: Double = 0
