@@ -128,28 +128,26 @@ struct BayesianSamplerStepTests {
         }
         let drawCount = 20_000
         var sums = [Double](repeating: 0, count: factorCount), squares = [Double](repeating: 0, count: factorCount)
-        let offsets = [0, rowCount], linked = (0..<rowCount).map(Int32.init), rowMeans = [Float](repeating: 0, count: stride)
+        let offsets = [0, rowCount], linked = (0..<rowCount).map(Int32.init)
         for draw in 0..<drawCount {
             var owner = old, rowResiduals = residuals
             offsets.withUnsafeBufferPointer { offsets in
                 linked.withUnsafeBufferPointer { linked in
                     linkWeights.withUnsafeBufferPointer { linkWeights in
                         [weightSquares].withUnsafeBufferPointer { weightSquares in
-                            rowMeans.withUnsafeBufferPointer { rowMeans in
-                                rowPrecisions.withUnsafeBufferPointer { rowPrecisions in
-                                    ownerMeans.withUnsafeBufferPointer { ownerMeans in
-                                        ownerPrecisions.withUnsafeBufferPointer { ownerPrecisions in
-                                            let regression = ImplicitFeedbackRegression(
-                                                factorCount: factorCount, stride: stride, ownerOffsets: offsets.baseAddress!,
-                                                linkedRows: linked.baseAddress!, linkWeights: linkWeights.baseAddress!,
-                                                ownerWeightSquares: weightSquares.baseAddress!, rowPriorMeans: rowMeans.baseAddress!,
-                                                rowPriorPrecisions: rowPrecisions.baseAddress!, ownerPriorMeans: ownerMeans.baseAddress!,
-                                                ownerPriorPrecisions: ownerPrecisions.baseAddress!)
-                                            owner.withUnsafeMutableBufferPointer { owner in
-                                                rowResiduals.withUnsafeMutableBufferPointer { rowResiduals in
-                                                    regression.sample(owners: owner.baseAddress!, ownerCount: 1, residuals: rowResiduals.baseAddress!,
-                                                                      rowCount: rowCount, seed: UInt64(draw), threadCount: 1)
-                                                }
+                            rowPrecisions.withUnsafeBufferPointer { rowPrecisions in
+                                ownerMeans.withUnsafeBufferPointer { ownerMeans in
+                                    ownerPrecisions.withUnsafeBufferPointer { ownerPrecisions in
+                                        let regression = ImplicitFeedbackRegression(
+                                            factorCount: factorCount, stride: stride, ownerOffsets: offsets.baseAddress!,
+                                            linkedRows: linked.baseAddress!, linkWeights: linkWeights.baseAddress!,
+                                            ownerWeightSquares: weightSquares.baseAddress!,
+                                            rowPriorPrecisions: rowPrecisions.baseAddress!, ownerPriorMeans: ownerMeans.baseAddress!,
+                                            ownerPriorPrecisions: ownerPrecisions.baseAddress!)
+                                        owner.withUnsafeMutableBufferPointer { owner in
+                                            rowResiduals.withUnsafeMutableBufferPointer { rowResiduals in
+                                                regression.sample(owners: owner.baseAddress!, ownerCount: 1, residuals: rowResiduals.baseAddress!,
+                                                                  rowCount: rowCount, seed: UInt64(draw), threadCount: 1)
                                             }
                                         }
                                     }

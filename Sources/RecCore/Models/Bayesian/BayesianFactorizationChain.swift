@@ -149,20 +149,18 @@ enum BayesianFactorizationChain {
                     side.ownerLinks.withUnsafeBufferPointer { links in
                         group.ownerWeights.withUnsafeBufferPointer { linkWeights in
                             group.ownerWeightSquares.withUnsafeBufferPointer { weightSquares in
-                                side.factorPrior.means.withUnsafeBufferPointer { rowMeans in
-                                    side.factorPrior.precisions.withUnsafeBufferPointer { rowPrecisions in
-                                        group.prior.means.withUnsafeBufferPointer { ownerMeans in
-                                            group.prior.precisions.withUnsafeBufferPointer { ownerPrecisions in
-                                                let regression = ImplicitFeedbackRegression(
-                                                    factorCount: factorCount, stride: stride, ownerOffsets: ownerOffsets.baseAddress!,
-                                                    linkedRows: links.baseAddress!, linkWeights: linkWeights.baseAddress!,
-                                                    ownerWeightSquares: weightSquares.baseAddress!, rowPriorMeans: rowMeans.baseAddress!,
-                                                    rowPriorPrecisions: rowPrecisions.baseAddress!, ownerPriorMeans: ownerMeans.baseAddress!,
-                                                    ownerPriorPrecisions: ownerPrecisions.baseAddress!)
-                                                regression.sample(owners: group.vectors, ownerCount: side.ownerCount,
-                                                                  residuals: side.regressionResiduals, rowCount: side.rowCount,
-                                                                  seed: regressionSeed, threadCount: threadCount)
-                                            }
+                                side.factorPrior.precisions.withUnsafeBufferPointer { rowPrecisions in
+                                    group.prior.means.withUnsafeBufferPointer { ownerMeans in
+                                        group.prior.precisions.withUnsafeBufferPointer { ownerPrecisions in
+                                            let regression = ImplicitFeedbackRegression(
+                                                factorCount: factorCount, stride: stride, ownerOffsets: ownerOffsets.baseAddress!,
+                                                linkedRows: links.baseAddress!, linkWeights: linkWeights.baseAddress!,
+                                                ownerWeightSquares: weightSquares.baseAddress!,
+                                                rowPriorPrecisions: rowPrecisions.baseAddress!, ownerPriorMeans: ownerMeans.baseAddress!,
+                                                ownerPriorPrecisions: ownerPrecisions.baseAddress!)
+                                            regression.sample(owners: group.vectors, ownerCount: side.ownerCount,
+                                                              residuals: side.regressionResiduals, rowCount: side.rowCount,
+                                                              seed: regressionSeed, threadCount: threadCount)
                                         }
                                     }
                                 }

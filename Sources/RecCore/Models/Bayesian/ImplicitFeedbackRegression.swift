@@ -27,11 +27,11 @@ struct ImplicitFeedbackRegression: @unchecked Sendable {
     let linkWeights: UnsafePointer<Float>
     /// `Σ weight²` over each owner's links.
     let ownerWeightSquares: UnsafePointer<Float>
-    /// The rows' prior means `m` and precisions `λ` (`stride` each).
-    let rowPriorMeans: UnsafePointer<Float>
+    /// The rows' prior precisions `λ` (`stride` values); their means are already in the residuals.
     let rowPriorPrecisions: UnsafePointer<Float>
-    /// The implicit vectors' prior means `m_y` and precisions `λ_y` (`stride` each).
+    /// The implicit vectors' prior means `m_y` (`stride` values).
     let ownerPriorMeans: UnsafePointer<Float>
+    /// The implicit vectors' prior precisions `λ_y` (`stride` values).
     let ownerPriorPrecisions: UnsafePointer<Float>
 
     /// Draws new implicit vectors into `owners` (`ownerCount × stride`) given `residuals`
