@@ -10,12 +10,8 @@ enum MasterCommand {
         RecLogging.bootstrap(processName: "rec-fcgi.master", dataDirectory: dataDirectory,
                              standardErrorLevel: .info, environment: environment)
         let logger = Logger(label: "master")
-        let configuration: ServingConfiguration
-        do {
-            configuration = try ServingConfiguration(environment: environment, dataDirectory: dataDirectory,
-                                                     processorCount: ServerSystemCalls.onlineProcessorCount())
-        } catch {
-            logger.critical("invalid serving configuration", metadata: ["error": "\(error)"])
+        guard let configuration = ServingConfiguration.loadLoggingFailure(environment: environment, dataDirectory: dataDirectory,
+                                                                           logger: logger) else {
             return 2
         }
         let programName = ServerSystemCalls.linkTarget("/proc/self/exe") ?? CommandLine.arguments.first ?? "rec-fcgi"

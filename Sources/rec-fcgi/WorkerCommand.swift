@@ -13,12 +13,8 @@ enum WorkerCommand {
         RecLogging.bootstrap(processName: "rec-fcgi.worker", dataDirectory: dataDirectory,
                              standardErrorLevel: .warning, environment: environment)
         let logger = Logger(label: "worker")
-        let configuration: ServingConfiguration
-        do {
-            configuration = try ServingConfiguration(environment: environment, dataDirectory: dataDirectory,
-                                                     processorCount: ServerSystemCalls.onlineProcessorCount())
-        } catch {
-            logger.critical("invalid serving configuration", metadata: ["error": "\(error)"])
+        guard let configuration = ServingConfiguration.loadLoggingFailure(environment: environment, dataDirectory: dataDirectory,
+                                                                           logger: logger) else {
             return WorkerExitCode.usage
         }
         var settings = FastCGIWorker.Settings()

@@ -19,11 +19,6 @@ public struct BayesianMatrixFactorizationModel: RatingModel {
         parameters = posterior.parameters
     }
 
-    /// The unclamped prediction from the posterior means.
-    @inline(__always)
-    public func predict(user: Int, item: Int) -> Float {
-        parameters.predict(user: user, item: item)
-    }
 
     /// Runs the chain.
     public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters,

@@ -24,11 +24,6 @@ public struct BayesianSVDPlusPlusModel: RatingModel {
         parameters = posterior.parameters
     }
 
-    /// The unclamped prediction from the posterior means.
-    @inline(__always)
-    public func predict(user: Int, item: Int) -> Float {
-        parameters.predict(user: user, item: item)
-    }
 
     /// Runs the chain.
     public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext) -> BayesianSVDPlusPlusModel {

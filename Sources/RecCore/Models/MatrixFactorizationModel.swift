@@ -58,11 +58,6 @@ public struct MatrixFactorizationModel: RatingModel {
         self.parameters = parameters
     }
 
-    /// The unclamped prediction.
-    @inline(__always)
-    public func predict(user: Int, item: Int) -> Float {
-        parameters.predict(user: user, item: item)
-    }
 
     /// Runs SGD for `hyperparameters.epochs` epochs (fewer if early stopping triggers).
     public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext) -> MatrixFactorizationModel {

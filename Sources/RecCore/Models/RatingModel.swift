@@ -19,6 +19,15 @@ public protocol RatingModel: Sendable {
     var parameters: FactorParameters { get }
 }
 
+extension RatingModel {
+    /// The prediction of the servable parameters: what a factor model predicts, and what the
+    /// model file serves, so a model only overrides it when it predicts otherwise.
+    @inline(__always)
+    public func predict(user: Int, item: Int) -> Float {
+        parameters.predict(user: user, item: item)
+    }
+}
+
 /// Settings of a model that can be recorded in the model's metadata and overridden by name
 /// from the command line.
 public protocol ModelHyperparameters: Sendable, Equatable {

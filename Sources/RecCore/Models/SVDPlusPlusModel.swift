@@ -68,11 +68,6 @@ public struct SVDPlusPlusModel: RatingModel {
         self.parameters = parameters
     }
 
-    /// The unclamped prediction.
-    @inline(__always)
-    public func predict(user: Int, item: Int) -> Float {
-        parameters.predict(user: user, item: item)
-    }
 
     /// Runs the user-by-user SGD sweeps.
     public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext) -> SVDPlusPlusModel {

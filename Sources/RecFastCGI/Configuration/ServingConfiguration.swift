@@ -1,3 +1,4 @@
+import Logging
 import RecCore
 
 /// The settings of the FastCGI worker pool, all from environment variables with documented
@@ -84,6 +85,21 @@ public struct ServingConfiguration: Sendable, Equatable {
         case "0", "false", "no", "off": return false
         default:
             throw ServingConfigurationError(.invalidSwitch, setting: name, value: text, reason: "not one of 1, 0, true, false, yes, no")
+        }
+    }
+}
+
+extension ServingConfiguration {
+    /// The configuration from `environment`, or `nil` after logging why it is invalid, so the
+    /// master and its workers refuse a bad setting the same way.
+    public static func loadLoggingFailure(environment: [String: String], dataDirectory: DataDirectory,
+                                          logger: Logger) -> ServingConfiguration? {
+        do {
+            return try ServingConfiguration(environment: environment, dataDirectory: dataDirectory,
+                                            processorCount: ServerSystemCalls.onlineProcessorCount())
+        } catch {
+            logger.critical("invalid serving configuration", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 }
