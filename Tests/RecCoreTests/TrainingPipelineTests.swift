@@ -44,6 +44,15 @@ struct TrainingPipelineTests {
         #expect(overlapped.artifact.itemImplicitFactors != nil)
         #expect(overlapped.artifact.metadata.ratings == 80_000)
         #expect(overlapped.artifact.metadata.algorithm == "bayesian-svdpp")
+
+        // Served from the model file, a new person is folded in with the learned prior.
+        let directory = TemporaryDirectory()
+        let store = ModelStore(dataDirectory: DataDirectory(root: directory.path))
+        let engine = RecommendationEngine(model: try store.open(generation: try store.publish(overlapped.artifact).generation))
+        #expect(engine.items.foldInFactorPenalties.map(Array.init) == overlapped.artifact.foldInFactorPenalties)
+        #expect(engine.model.foldIn.priorRatingCount == 0)
+        let recommendations = try engine.recommend(ratings: [(.id(50), 5), (.id(181), 4)], count: 5)
+        #expect(recommendations.count == 5 && !recommendations.contains { $0.movieID == 50 || $0.movieID == 181 })
     }
 
     @Test func everyMovieOfTheCatalogueIsInTheModelWithItsTitle() throws {
