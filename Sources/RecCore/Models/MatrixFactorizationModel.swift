@@ -6,7 +6,7 @@
 /// inner update is one fused SIMD pass over the user and item rows.
 public struct MatrixFactorizationModel: RatingModel {
     /// Size, schedule and regularisation of the factorisation.
-    public struct Hyperparameters: ModelHyperparameters {
+    public struct Hyperparameters: SGDHyperparameters {
         /// The number of latent factors.
         public var factors: Int = 128
         /// The number of passes over the ratings.
@@ -26,27 +26,11 @@ public struct MatrixFactorizationModel: RatingModel {
         public init() {}
 
         /// The settings by name.
-        public var dictionary: [String: Double] {
-            ["factors": Double(factors), "epochs": Double(epochs), "learning_rate": learningRate,
-             "learning_rate_decay": learningRateDecay, "bias_regularization": biasRegularization,
-             "factor_regularization": factorRegularization, "initial_standard_deviation": initialStandardDeviation]
-        }
+        public var dictionary: [String: Double] { sharedDictionary }
 
         /// Settings with named overrides.
         public func overriding(_ values: [String: Double]) throws(HyperparameterError) -> Self {
-            try applying(values) { settings, name, value in
-                switch name {
-                case "factors": settings.factors = max(1, Int(value))
-                case "epochs": settings.epochs = max(1, Int(value))
-                case "learning_rate": settings.learningRate = value
-                case "learning_rate_decay": settings.learningRateDecay = value
-                case "bias_regularization": settings.biasRegularization = value
-                case "factor_regularization": settings.factorRegularization = value
-                case "initial_standard_deviation": settings.initialStandardDeviation = value
-                default: return false
-                }
-                return true
-            }
+            try applying(values) { settings, name, value in settings.setShared(name, value) }
         }
     }
 

@@ -8,7 +8,7 @@
 /// the user's training ratings only; nothing is read from the evaluation file.
 public struct SVDPlusPlusModel: RatingModel {
     /// Size, schedule and regularisation.
-    public struct Hyperparameters: ModelHyperparameters {
+    public struct Hyperparameters: SGDHyperparameters {
         /// The number of latent factors.
         public var factors: Int = 128
         /// The number of sweeps over all users.
@@ -33,27 +33,17 @@ public struct SVDPlusPlusModel: RatingModel {
 
         /// The settings by name.
         public var dictionary: [String: Double] {
-            ["factors": Double(factors), "epochs": Double(epochs), "learning_rate": learningRate,
-             "learning_rate_decay": learningRateDecay, "bias_regularization": biasRegularization,
-             "factor_regularization": factorRegularization, "implicit_regularization": implicitRegularization,
-             "implicit_learning_rate_scale": implicitLearningRateScale,
-             "initial_standard_deviation": initialStandardDeviation]
+            sharedDictionary.merging(["implicit_regularization": implicitRegularization,
+                                      "implicit_learning_rate_scale": implicitLearningRateScale]) { shared, _ in shared }
         }
 
         /// Settings with named overrides.
         public func overriding(_ values: [String: Double]) throws(HyperparameterError) -> Self {
             try applying(values) { settings, name, value in
                 switch name {
-                case "factors": settings.factors = max(1, Int(value))
-                case "epochs": settings.epochs = max(1, Int(value))
-                case "learning_rate": settings.learningRate = value
-                case "learning_rate_decay": settings.learningRateDecay = value
-                case "bias_regularization": settings.biasRegularization = value
-                case "factor_regularization": settings.factorRegularization = value
                 case "implicit_regularization": settings.implicitRegularization = value
                 case "implicit_learning_rate_scale": settings.implicitLearningRateScale = value
-                case "initial_standard_deviation": settings.initialStandardDeviation = value
-                default: return false
+                default: return settings.setShared(name, value)
                 }
                 return true
             }
