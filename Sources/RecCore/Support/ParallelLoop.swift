@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs a body on several threads at once and waits for all of them.
 ///
@@ -23,11 +24,38 @@ enum ParallelLoop {
     }
 }
 
-/// Raw memory shared by the threads of a Hogwild-style parallel loop.
+/// Raw memory shared by the threads of a parallel loop.
 ///
-/// Concurrent SGD updates to the same factor row may race; that is the accepted Hogwild
-/// trade-off (rare, tiny lost updates), so the pointer is deliberately shared unchecked.
+/// Either each thread writes its own part (the dense matrix routines), or, in Hogwild-style
+/// SGD, concurrent updates to the same factor row may race: that is the accepted trade-off
+/// (rare, tiny lost updates), so the pointer is deliberately shared unchecked.
 struct SharedMutablePointer<Element>: @unchecked Sendable {
     /// The shared memory.
     let base: UnsafeMutablePointer<Element>
+}
+
+/// Read-only memory shared by the threads of a parallel loop.
+struct SharedPointer<Element>: @unchecked Sendable {
+    /// The shared memory.
+    let base: UnsafePointer<Element>
+}
+
+/// One result slot per thread of a parallel loop, each filled by its own thread.
+final class ParallelResults<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value?]>
+
+    /// `count` empty slots.
+    init(count: Int) {
+        slots = Mutex([Value?](repeating: nil, count: count))
+    }
+
+    /// Fills slot `index`.
+    func set(_ index: Int, _ value: Value) {
+        slots.withLock { $0[index] = value }
+    }
+
+    /// The filled slots' values, in slot order.
+    var values: [Value] {
+        slots.withLock { $0.compactMap { $0 } }
+    }
 }
