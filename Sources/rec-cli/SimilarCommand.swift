@@ -29,15 +29,15 @@ struct SimilarCommand: ParsableCommand {
         let engine = try CLIEnvironment.model().currentEngine()
         let reference: MovieReference = movieId.map { .id($0) } ?? .title(title!)
         let target = try engine.resolveMovie(reference)
-        let similar = try engine.similar(to: reference, count: count)
+        let similar = try engine.similarItems(to: reference, count: count)
         CLIEnvironment.logger.info("listed similar movies", metadata: ["movie": "\(target.movieID)", "count": "\(count)"])
         switch format {
         case .json:
-            print(JSONWriter.string(.array([.array(similar.map { .number(Double($0.movieID)) }), .array(similar.map { .string($0.title) })])))
+            print(String(decoding: APIResponseEncoding.similarMovies(similar, model: engine.model), as: UTF8.self))
         case .text:
             print("Movies similar to \(target.title) [\(target.movieID)]:")
             for (rank, movie) in similar.enumerated() {
-                print("\(String(rank + 1).leftPadded(to: 3)). \(String(format: "%.3f", movie.similarity))  \(movie.title)  [\(movie.movieID)]")
+                print("\(String(rank + 1).leftPadded(to: 3)). \(String(format: "%.3f", movie.score))  \(engine.title(ofItem: movie.item))  [\(engine.model.movieIDs[movie.item])]")
             }
         }
     }

@@ -5,32 +5,7 @@ struct FoldInTests {
     /// Runs `body` with an item view over `parameters`.
     static func withView<Result>(_ parameters: FactorParameters, ratingCounts: [Int32], foldIn: FoldInParameters,
                                  _ body: (ItemParameterView) -> Result) -> Result {
-        (parameters.foldInPrior?.factorPenalties ?? []).withUnsafeBufferPointer { penalties in
-            withView(parameters, ratingCounts: ratingCounts, foldIn: foldIn,
-                     penalties: parameters.foldInPrior == nil ? nil : penalties, body)
-        }
-    }
-
-    private static func withView<Result>(_ parameters: FactorParameters, ratingCounts: [Int32], foldIn: FoldInParameters,
-                                         penalties: UnsafeBufferPointer<Float>?, _ body: (ItemParameterView) -> Result) -> Result {
-        parameters.itemBiases.withUnsafeBufferPointer { biases in
-            parameters.itemFactors.values.withUnsafeBufferPointer { factors in
-                ratingCounts.withUnsafeBufferPointer { counts in
-                    if let implicit = parameters.itemImplicitFactors {
-                        return implicit.values.withUnsafeBufferPointer { implicitFactors in
-                            body(ItemParameterView(globalMean: parameters.globalMean, factorCount: parameters.factorCount,
-                                                   stride: parameters.itemFactors.stride, itemBiases: biases, itemFactors: factors,
-                                                   itemImplicitFactors: implicitFactors, itemRatingCounts: counts, foldIn: foldIn,
-                                                   foldInFactorPenalties: penalties))
-                        }
-                    }
-                    return body(ItemParameterView(globalMean: parameters.globalMean, factorCount: parameters.factorCount,
-                                                  stride: parameters.itemFactors.stride, itemBiases: biases, itemFactors: factors,
-                                                  itemImplicitFactors: nil, itemRatingCounts: counts, foldIn: foldIn,
-                                                  foldInFactorPenalties: penalties))
-                }
-            }
-        }
+        parameters.withItemParameterView(itemRatingCounts: ratingCounts, foldIn: foldIn, body)
     }
 
     @Test func biasOnlyFoldInIsTheShrunkMeanResidual() {

@@ -75,7 +75,9 @@ struct ModelFileCorruptionTests {
         let fileSize = UInt64(original.count)
         let fixedCount: Set<ModelFileSectionKind> = [.movieIDs, .itemBiases, .itemRatingCounts, .itemFactors, .itemImplicitFactors,
                                                       .titleOffsets, .neighbourItems, .neighbourSimilarities, .userIDs,
-                                                      .userBiases, .userFactors, .foldInFactorPenalties]
+                                                      .userBiases, .userFactors, .foldInFactorPenalties,
+                                                      .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems,
+                                                      .watchWeights, .rankingBlends]
         for kind in ModelFileSectionKind.allCases {
             let entry = entry(kind)
             let offset = original.load(UInt64.self, at: entry + Entry.offset)
@@ -148,6 +150,8 @@ struct ModelFileCorruptionTests {
         let movieIDs = start(.movieIDs), userIDs = start(.userIDs), titleOffsets = start(.titleOffsets)
         let titleKeys = start(.titleKeyEntries), neighbours = start(.neighbourItems), counts = start(.itemRatingCounts)
         let trigrams = start(.titleTrigrams), postingStarts = start(.titleTrigramPostingStarts), postings = start(.titleTrigramPostings)
+        let ratedStarts = start(.userRatedItemStarts), ratedItems = start(.userRatedItems), rankedItems = start(.userRankedItems)
+        let watchItems = start(.watchWeightItems), watchWeights = start(.watchWeights), blends = start(.rankingBlends)
         let mutations: [(String, (inout [UInt8]) -> Void)] = [
             ("movie ids descending", { $0.store($0.load(Int32.self, at: movieIDs + 4), at: movieIDs) }),
             ("user ids repeated", { $0.store($0.load(Int32.self, at: userIDs), at: userIDs + 4) }),
@@ -163,6 +167,15 @@ struct ModelFileCorruptionTests {
             ("neighbour out of range", { $0.store(Int32(7), at: neighbours) }),
             ("neighbour below -1", { $0.store(Int32(-2), at: neighbours + 4) }),
             ("negative rating count", { $0.store(Int32(-1), at: counts) }),
+            ("rated-item offsets not from zero", { $0.store(UInt32(1), at: ratedStarts) }),
+            ("rated items out of range", { $0.store(Int32(7), at: ratedItems) }),
+            ("rated items not ascending", { $0.store(Int32(-1), at: ratedItems) }),
+            ("ranked item out of range", { $0.store(Int32(7), at: rankedItems) }),
+            ("ranked item below -1", { $0.store(Int32(-5), at: rankedItems) }),
+            ("watch-weight target out of range", { $0.store(Int32(9), at: watchItems) }),
+            ("watch weight not finite", { $0.withUnsafeMutableBytes { $0.storeBytes(of: Float.nan, toByteOffset: watchWeights, as: Float.self) } }),
+            ("blend not finite", { $0.withUnsafeMutableBytes { $0.storeBytes(of: Float.infinity, toByteOffset: blends + 4, as: Float.self) } }),
+            ("ranking model incomplete", { $0.store(UInt32(201), at: self.entry(.watchWeights) + Entry.kind) }),
         ]
         for (name, mutate) in mutations {
             var corrupt = original
@@ -179,6 +192,16 @@ struct ModelFileCorruptionTests {
         let model = try LoadedModel.open(path: path, verifyChecksum: true)
         let error = #expect(throws: ModelFileError.self) { try model.metadata() }
         #expect(error?.code == .corruptSection)
+    }
+
+    @Test func opensAFileWithoutARankingModel() throws {
+        var bare = artifact
+        bare.ranking = nil
+        let path = folder.file("model-1.recmodel")
+        try ModelFileWriter.encode(bare).write(to: path)
+        let model = try LoadedModel.open(path: path, verifyChecksum: true)
+        #expect(model.ranking == nil)
+        #expect(try model.artifact() == bare)
     }
 
     @Test func skipsSectionKindsItDoesNotKnow() throws {

@@ -14,7 +14,7 @@ enum ModelFileFixtures {
     /// An artifact with the given shape and values drawn from `seed`.
     static func artifact(seed: UInt64, itemCount: Int = 7, userCount: Int = 5, factorCount: Int = 5,
                          hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3,
-                         hasFoldInFactorPenalties: Bool = true) -> ModelArtifact {
+                         hasFoldInFactorPenalties: Bool = true, hasRanking: Bool = true) -> ModelArtifact {
         var random = SeededRandomNumberGenerator(seed: seed)
         func floats(_ count: Int, _ range: ClosedRange<Float>) -> [Float] {
             (0..<count).map { _ in Float.random(in: range, using: &random) }
@@ -45,6 +45,36 @@ enum ModelFileFixtures {
             }
         }
 
+        var ranking: RankingArtifact?
+        if hasRanking {
+            var starts: [UInt32] = [0], rated: [Int32] = []
+            for _ in 0..<userCount {
+                rated += (0..<Int32(itemCount)).filter { _ in Bool.random(using: &random) }
+                starts.append(UInt32(rated.count))
+            }
+            let listLength = userCount > 0 ? min(4, itemCount) : 0
+            var rankedItems: [Int32] = []
+            for user in 0..<userCount {
+                let history = Set(rated[Int(starts[user])..<Int(starts[user + 1])])
+                let unrated = (0..<Int32(itemCount)).filter { !history.contains($0) }.shuffled(using: &random)
+                rankedItems += (0..<listLength).map { $0 < unrated.count ? unrated[$0] : -1 }
+            }
+            let weightsPerItem = itemCount > 0 ? 2 : 0
+            var weightItems: [Int32] = [], weights: [Float] = []
+            for item in 0..<itemCount {
+                let others = (0..<Int32(itemCount)).filter { $0 != item }.shuffled(using: &random)
+                for slot in 0..<weightsPerItem {
+                    weightItems.append(slot < others.count ? others[slot] : -1)
+                    weights.append(slot < others.count ? Float(weightsPerItem - slot) * 0.01 : 0)
+                }
+            }
+            let blend = RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1)
+            ranking = RankingArtifact(ratedItems: RatedItemSets(itemCount: itemCount, starts: starts, items: rated),
+                                      rankedItemsPerUser: listLength, userRankedItems: rankedItems,
+                                      watchWeights: NeighbourTable(neighboursPerItem: weightsPerItem, items: weightItems, similarities: weights),
+                                      blends: RankingBlends(knownUser: blend, newPerson: [blend, blend, blend]))
+        }
+
         let metadata = ModelMetadata(
             algorithm: hasImplicitFactors ? "svdpp" : "svd",
             hyperparameters: ["factors": Double(factorCount), "learning_rate": 0.007, "regularization": 0.02],
@@ -64,7 +94,7 @@ enum ModelFileFixtures {
                                        similarities: neighbourSimilarities),
             userIDs: ascendingIDs(userCount), userBiases: floats(userCount, -1...1),
             userFactors: floats(userCount * factorCount, -0.5...0.5),
-            foldInFactorPenalties: hasFoldInFactorPenalties ? floats(factorCount, 0.5...20) : nil)
+            foldInFactorPenalties: hasFoldInFactorPenalties ? floats(factorCount, 0.5...20) : nil, ranking: ranking)
     }
 }
 

@@ -123,7 +123,8 @@ struct QuantizedRecommenderTests {
         let resolvedItems = try [1, 50, 181, 100].map { try #require(engine.model.itemIndex(movieID: $0)) }
         let person = FoldIn.solve(items: resolvedItems, ratings: [5, 4, 2, 5], model: engine.items)
         let reference = Recommender.recommend(for: person, model: engine.items, excluding: Set(resolvedItems), count: 50)
-        let recommended = try engine.recommendedItems(ratings: [(.id(1), 5), (.id(50), 4), (.id(181), 2), (.id(100), 5)], count: 50)
+        let recommended = try engine.recommendedItems(ratings: [(.id(1), 5), (.id(50), 4), (.id(181), 2), (.id(100), 5)], count: 50,
+                                                     ranking: .rating)
         #expect(recommended.map(\.item) == reference.map(\.item))
         #expect(recommended.map(\.score) == reference.map { RatingMetrics.clamp($0.score) })
     }

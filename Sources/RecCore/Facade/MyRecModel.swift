@@ -86,14 +86,50 @@ public final class MyRecModel: Sendable {
         return metrics
     }
 
-    /// The homework's `predict([[movie ids], [ratings]], M)`: the `top` movies a new person
-    /// who gave these ratings should like, with their estimated ratings in descending order.
-    public func predict(_ input: ([Int], [Double]), top: Int = 20) throws -> ([Int], [Double]) {
+    /// Judges the current model's top-N lists under `kind` on the ratings file at `dataset`,
+    /// beside the baselines (most popular, item-kNN, EASE) computed in the same run from the
+    /// training file: `trainingDataset`, or by default the file the model was trained on.
+    /// `seed` chooses a new person's given ratings. The result is logged, not stored.
+    public func evaluate(dataset: String, protocol kind: TopNProtocol, trainingDataset: String? = nil,
+                         seed: UInt64 = TrainingOptions.defaultSeed) throws -> TopNReport {
+        let engine = try currentEngine()
+        let trainingPath = try trainingDataset ?? engine.model.metadata().dataset
+        let training: RatingTable
+        do {
+            training = try RatingsFileParser.load(path: trainingPath)
+        } catch {
+            throw DataFileError(error.code, file: error.file, line: error.line,
+                                reason: "\(error.reason) (the baselines need the training file; pass --training-dataset)")
+        }
+        let evaluation = try RatingsFileParser.load(path: dataset)
+        let report = TopNEvaluator.evaluate(engine: engine, training: training, evaluation: evaluation, kind: kind, seed: seed)
+        var metadata: Logger.Metadata = [
+            "generation": "\(report.generation)", "dataset": "\(dataset)", "protocol": "\(kind)", "users": "\(report.users)",
+            "skipped_users": "\(report.skippedUsers)", "seed": "\(seed)",
+        ]
+        for method in report.methods {
+            let key = method.name.lowercased().replacingOccurrences(of: ", ", with: "_").replacingOccurrences(of: " ", with: "_")
+            metadata["\(key)_recall_at_20"] = "\(String(format: "%.4f", method.recall))"
+        }
+        logger.info("evaluated top-N lists", metadata: metadata)
+        return report
+    }
+
+    /// The homework's `predict([[movie ids], [ratings]], M)`: the `top` movies `ranking` picks
+    /// for a new person who gave these ratings, with their estimated ratings in descending order.
+    public func predict(_ input: ([Int], [Double]), top: Int = 20, ranking: RecommendationRanking = .defaultRanking) throws -> ([Int], [Double]) {
         guard input.0.count == input.1.count else {
             throw QueryError(.mismatchedLengths, "the movie list and the rating list must have the same length (\(input.0.count) and \(input.1.count))")
         }
         let ratings = zip(input.0, input.1).map { (movie: MovieReference.id(Int32(clamping: $0.0)), rating: $0.1) }
-        let recommendations = try currentEngine().recommend(ratings: ratings, count: top)
+        let recommendations = try currentEngine().recommend(ratings: ratings, count: top, ranking: ranking)
+        return (recommendations.map { Int($0.movieID) }, recommendations.map { Double($0.rating) })
+    }
+
+    /// The `top` movies `ranking` picks for the training user `userId`, never one they rated in
+    /// training, with their estimated ratings in descending order.
+    public func recommend(userId: Int, top: Int = 20, ranking: RecommendationRanking = .defaultRanking) throws -> ([Int], [Double]) {
+        let recommendations = try currentEngine().recommend(userID: Int32(clamping: userId), count: top, ranking: ranking)
         return (recommendations.map { Int($0.movieID) }, recommendations.map { Double($0.rating) })
     }
 

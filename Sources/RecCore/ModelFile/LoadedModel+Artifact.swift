@@ -23,7 +23,14 @@ extension LoadedModel {
             userIDs: Array(userIDs),
             userBiases: Array(userBiases),
             userFactors: unpaddedRows(userFactors, rowCount: userCount),
-            foldInFactorPenalties: foldInFactorPenalties.map(Array.init))
+            foldInFactorPenalties: foldInFactorPenalties.map(Array.init),
+            ranking: ranking.map { view in
+                RankingArtifact(ratedItems: RatedItemSets(itemCount: itemCount, starts: Array(view.ratedItemStarts), items: Array(view.ratedItems)),
+                                rankedItemsPerUser: view.rankedItemsPerUser, userRankedItems: Array(view.userRankedItems),
+                                watchWeights: NeighbourTable(neighboursPerItem: view.watchWeightsPerItem, items: Array(view.watchWeightItems),
+                                                             similarities: Array(view.watchWeights)),
+                                blends: view.blends)
+            })
     }
 
     /// The first `factorCount` floats of each of `rowCount` rows of `matrix`, concatenated.

@@ -61,6 +61,9 @@ public final class LoadedModel: @unchecked Sendable {
     public let userFactors: UnsafeBufferPointer<Float>
     /// A Bayesian model's fold-in penalty per factor, or `nil` (see `FoldInPrior`).
     public let foldInFactorPenalties: UnsafeBufferPointer<Float>?
+    /// The ranking model, or nil when lists follow the rating order (models trained before it
+    /// existed, or with it disabled).
+    public let ranking: RankingModelView?
     /// The training metadata as UTF-8 JSON; `metadata()` decodes it.
     public let metadataJSON: UnsafeRawBufferPointer
 
@@ -109,6 +112,7 @@ public final class LoadedModel: @unchecked Sendable {
         userFactors = try sections.requiredElements(.userFactors, as: Float.self, count: userCount * stride)
         metadataJSON = sections.requiredBytes(.metadataJSON)
         foldInFactorPenalties = try sections.elements(.foldInFactorPenalties, as: Float.self, count: header.factorCount)
+        ranking = try RankingModelView(sections: sections, itemCount: itemCount, userCount: userCount, path: path)
 
         do throws(ModelFileInvariants.Violation) {
             try ModelFileInvariants.checkStrictlyAscending(movieIDs, name: "movie ids")

@@ -90,14 +90,17 @@ public struct ModelArtifact: Sendable, Equatable {
     public var userBiases: [Float]
     /// `userCount × factorCount` user factors, row-major, implicit part included.
     public var userFactors: [Float]
+    /// The ranking model, or nil for a model whose lists follow the rating order.
+    public var ranking: RankingArtifact?
 
     /// Creates an artifact from its parts.
     public init(metadata: ModelMetadata, globalMean: Float, factorCount: Int, foldIn: FoldInParameters,
                 movieIDs: [Int32], titles: [String], itemRatingCounts: [Int32], itemBiases: [Float],
                 itemFactors: [Float], itemImplicitFactors: [Float]?, titleIndex: TitleIndexTables,
                 neighbours: NeighbourTable, userIDs: [Int32], userBiases: [Float], userFactors: [Float],
-                foldInFactorPenalties: [Float]? = nil) {
+                foldInFactorPenalties: [Float]? = nil, ranking: RankingArtifact? = nil) {
         self.metadata = metadata
+        self.ranking = ranking
         self.foldInFactorPenalties = foldInFactorPenalties
         self.globalMean = globalMean
         self.factorCount = factorCount

@@ -87,4 +87,31 @@ enum ModelFileInvariants {
             throw Violation(reason: "neighbour slot \(index) holds item \(items[index]), not -1 or an index below \(itemCount)")
         }
     }
+
+    /// Checks each training user's rated items: `starts` runs from 0 to the item count in
+    /// ascending order, and each user's items strictly ascend inside `0..<itemCount`.
+    static func checkRatedItems(starts: UnsafeBufferPointer<UInt32>, items: UnsafeBufferPointer<Int32>, itemCount: Int) throws(Violation) {
+        guard starts.first == 0, starts.last.map(Int.init) == items.count else {
+            throw Violation(reason: "the rated-item offsets must run from 0 to the \(items.count) rated items")
+        }
+        for user in 0..<(starts.count - 1) {
+            let start = Int(starts[user]), end = Int(starts[user + 1])
+            guard start <= end else { throw Violation(reason: "the rated-item offsets descend at user \(user)") }
+            var previous: Int32 = -1
+            for position in start..<end {
+                let item = items[position]
+                guard item > previous, Int(item) < itemCount else {
+                    throw Violation(reason: "user \(user)'s rated items are not strictly ascending item indices below \(itemCount) at position \(position) (\(item))")
+                }
+                previous = item
+            }
+        }
+    }
+
+    /// Checks that every value is finite.
+    static func checkFinite(_ values: UnsafeBufferPointer<Float>, name: String) throws(Violation) {
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw Violation(reason: "\(name) has a value that is not finite at index \(index) (\(values[index]))")
+        }
+    }
 }

@@ -42,6 +42,19 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     case titleTrigramPostings = 18
     /// `Float32`, `factorCount`: a Bayesian model's fold-in penalty of each factor; optional.
     case foldInFactorPenalties = 19
+    /// `UInt32`, `userCount + 1`: ascending offsets into `userRatedItems`, from 0 to its length;
+    /// the ranking model's, optional like the rest of kinds 20 to 25.
+    case userRatedItemStarts = 20
+    /// `Int32`: each training user's distinct rated items, strictly ascending per user.
+    case userRatedItems = 21
+    /// `Int32`, `userCount × L`: each training user's ranked list, best first, `-1` after its end.
+    case userRankedItems = 22
+    /// `Int32`, `itemCount × T`: the new-person watch weights' target items, `-1` for an empty slot.
+    case watchWeightItems = 23
+    /// `Float32`, `itemCount × T`: the new-person watch weights, descending within a movie.
+    case watchWeights = 24
+    /// `Float32`, 12: the known-user blend and the three new-person blends (`RankingBlends.sectionValues`).
+    case rankingBlends = 25
 
     /// The size in bytes of one element of this kind of section.
     public var elementSize: Int {
@@ -53,5 +66,10 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     }
 
     /// Whether a version-1 file must have this section.
-    public var isRequired: Bool { self != .itemImplicitFactors && self != .foldInFactorPenalties }
+    public var isRequired: Bool { rawValue < 19 && self != .itemImplicitFactors }
+
+    /// The sections of the ranking model: a file has all of them or none.
+    public static let rankingModel: [ModelFileSectionKind] = [
+        .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems, .watchWeights, .rankingBlends,
+    ]
 }

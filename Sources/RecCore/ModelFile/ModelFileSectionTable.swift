@@ -108,6 +108,9 @@ struct ModelFileSectionTable {
         try elements(kind, as: type, count: expectedCount)!
     }
 
+    /// Whether the file has a section of `kind`.
+    func contains(_ kind: ModelFileSectionKind) -> Bool { sectionsByKind[kind] != nil }
+
     /// The bytes of the required section `kind`.
     func requiredBytes(_ kind: ModelFileSectionKind) -> UnsafeRawBufferPointer {
         let section = sectionsByKind[kind]!

@@ -36,6 +36,20 @@ public enum ModelFileWriter {
         }
         try expectCount(artifact.neighbours.items.count, itemCount * neighboursPerItem, "neighbours.items")
         try expectCount(artifact.neighbours.similarities.count, itemCount * neighboursPerItem, "neighbours.similarities")
+        if let ranking = artifact.ranking {
+            try expectCount(ranking.ratedItems.userCount, userCount, "ranking.ratedItems users")
+            try expectCount(ranking.ratedItems.itemCount, itemCount, "ranking.ratedItems items")
+            guard ranking.rankedItemsPerUser >= 0, ranking.rankedItemsPerUser <= itemCount else {
+                throw invalid("ranking.rankedItemsPerUser is \(ranking.rankedItemsPerUser), not from 0 to the \(itemCount) items")
+            }
+            try expectCount(ranking.userRankedItems.count, userCount * ranking.rankedItemsPerUser, "ranking.userRankedItems")
+            let weightsPerItem = ranking.watchWeights.neighboursPerItem
+            guard userCount > 0 || ranking.rankedItemsPerUser == 0, itemCount > 0 || weightsPerItem == 0 else {
+                throw invalid("a ranking model without users or items must have empty rows (the file stores no row lengths)")
+            }
+            try expectCount(ranking.watchWeights.items.count, itemCount * weightsPerItem, "ranking.watchWeights.items")
+            guard ranking.blends.isFinite else { throw invalid("the ranking blends must be finite") }
+        }
         try expectCount(artifact.userBiases.count, userCount, "userBiases")
         try expectCount(artifact.userFactors.count, userCount * factorCount, "userFactors")
         let titleByteCount = artifact.titles.reduce(0) { $0 + $1.utf8.count }
@@ -63,6 +77,22 @@ public enum ModelFileWriter {
             if let titleIndexViolation { throw titleIndexViolation }
             try artifact.neighbours.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
                 try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+            }
+            if let ranking = artifact.ranking {
+                try ranking.ratedItems.starts.withUnsafeBufferPointer { starts throws(ModelFileInvariants.Violation) in
+                    try ranking.ratedItems.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+                        try ModelFileInvariants.checkRatedItems(starts: starts, items: items, itemCount: itemCount)
+                    }
+                }
+                try ranking.userRankedItems.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+                    try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+                }
+                try ranking.watchWeights.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+                    try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+                }
+                try ranking.watchWeights.similarities.withUnsafeBufferPointer { weights throws(ModelFileInvariants.Violation) in
+                    try ModelFileInvariants.checkFinite(weights, name: "watch weights")
+                }
             }
         } catch {
             throw invalid(error.reason)
@@ -103,6 +133,16 @@ public enum ModelFileWriter {
         ]
         if let penalties = artifact.foldInFactorPenalties {
             sections.append(.array(.foldInFactorPenalties, penalties))
+        }
+        if let ranking = artifact.ranking {
+            sections += [
+                .array(.userRatedItemStarts, ranking.ratedItems.starts),
+                .array(.userRatedItems, ranking.ratedItems.items),
+                .array(.userRankedItems, ranking.userRankedItems),
+                .array(.watchWeightItems, ranking.watchWeights.items),
+                .array(.watchWeights, ranking.watchWeights.similarities),
+                .array(.rankingBlends, ranking.blends.sectionValues),
+            ]
         }
 
         var entries: [ModelFileSection] = []

@@ -25,11 +25,13 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     public var validationFraction: Double
     /// The seed that makes the split, the shuffles and the initialisation reproducible.
     public var seed: UInt64
+    /// How the ranking model was made, or nil for a model without one.
+    public var ranking: RankingSummary?
 
     /// Creates metadata.
     public init(algorithm: String, hyperparameters: [String: Double], dataset: String, ratings: Int, users: Int,
                 movies: Int, trainedAt: String, trainingSeconds: Double, trainingRMSE: Double?,
-                validationRMSE: Double?, validationFraction: Double, seed: UInt64) {
+                validationRMSE: Double?, validationFraction: Double, seed: UInt64, ranking: RankingSummary? = nil) {
         self.algorithm = algorithm
         self.hyperparameters = hyperparameters
         self.dataset = dataset
@@ -42,6 +44,7 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
         self.validationRMSE = validationRMSE
         self.validationFraction = validationFraction
         self.seed = seed
+        self.ranking = ranking
     }
 
     enum CodingKeys: String, CodingKey {
@@ -51,6 +54,6 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
         case trainingRMSE = "training_rmse"
         case validationRMSE = "validation_rmse"
         case validationFraction = "validation_fraction"
-        case seed
+        case seed, ranking
     }
 }

@@ -60,3 +60,12 @@ public struct FactorParameters: Sendable, Equatable {
         return prediction
     }
 }
+
+extension FactorParameters {
+    /// Training user `user` as a person the recommender can score: their bias and their
+    /// factor row, implicit part included.
+    public func person(ofUser user: Int) -> FoldedInPerson {
+        let stride = userFactors.stride
+        return FoldedInPerson(bias: userBiases[user], factors: Array(userFactors.values[(user * stride)..<((user + 1) * stride)]))
+    }
+}

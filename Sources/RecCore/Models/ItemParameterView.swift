@@ -47,3 +47,31 @@ public struct ItemParameterView: @unchecked Sendable {
     /// The number of items.
     public var itemCount: Int { itemBiases.count }
 }
+
+extension FactorParameters {
+    /// Calls `body` with an item view over these parameters, folding in with `foldIn` and, for
+    /// a Bayesian model, its learned per-factor penalties; the view is valid only inside `body`.
+    public func withItemParameterView<Result>(itemRatingCounts: [Int32], foldIn: FoldInParameters,
+                                              _ body: (ItemParameterView) -> Result) -> Result {
+        let penalties = factorCount > 0 ? foldInPrior?.factorPenalties : nil
+        return withOptionalBuffer(penalties) { penalties in
+            withOptionalBuffer(itemImplicitFactors?.values) { implicitFactors in
+                itemBiases.withUnsafeBufferPointer { biases in
+                    itemFactors.values.withUnsafeBufferPointer { factors in
+                        itemRatingCounts.withUnsafeBufferPointer { counts in
+                            body(ItemParameterView(globalMean: globalMean, factorCount: factorCount, stride: itemFactors.stride,
+                                                   itemBiases: biases, itemFactors: factors, itemImplicitFactors: implicitFactors,
+                                                   itemRatingCounts: counts, foldIn: foldIn, foldInFactorPenalties: penalties))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body` with a buffer over `array`, or with nil when there is no array.
+private func withOptionalBuffer<Element, Result>(_ array: [Element]?, _ body: (UnsafeBufferPointer<Element>?) -> Result) -> Result {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0) }
+}

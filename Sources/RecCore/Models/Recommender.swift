@@ -33,6 +33,18 @@ public enum Recommender {
         }
     }
 
+    /// The unclamped rating estimate of `item` for `person`.
+    @inline(__always)
+    public static func estimate(for person: FoldedInPerson, item: Int, model: ItemParameterView) -> Float {
+        var score = model.globalMean + person.bias + model.itemBiases[item]
+        if model.stride > 0 {
+            score += person.factors.withUnsafeBufferPointer { factors in
+                VectorKernels.dot(model.itemFactors.baseAddress! + item * model.stride, factors.baseAddress!, length: model.stride)
+            }
+        }
+        return score
+    }
+
     /// The `count` best items for `person`, best first, leaving out `excluded` items and items
     /// without training ratings. Ties go to the lower item index, so results are deterministic.
     ///
@@ -166,6 +178,9 @@ public struct BoundedTopItems: Sendable {
 
     /// The number of items kept.
     public var count: Int { heap.count }
+
+    /// The score of the worst kept item, or `-infinity` when none is kept.
+    public var worstScore: Float { heap.first?.score ?? -.infinity }
 
     /// Keeps `candidate` if it ranks among the best `capacity` offered so far.
     @inline(__always)

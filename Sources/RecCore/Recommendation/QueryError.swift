@@ -19,6 +19,10 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case emptyInput = "empty_input"
         /// The movie has no similarity data (it has no training ratings).
         case noSimilarityData = "no_similarity_data"
+        /// The user id is not one of the training data's users.
+        case unknownUser = "unknown_user"
+        /// The model generation does not record who rated what, so it cannot recommend to a known user.
+        case noUserHistory = "no_user_history"
     }
 
     /// Why the query was refused.

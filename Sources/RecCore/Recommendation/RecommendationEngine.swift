@@ -50,6 +50,9 @@ public struct RecommendationEngine: Sendable {
     /// The 16-bit copy of the item factors that lets `recommend` score exactly only the few
     /// movies that can make the list; `nil` for models without factors.
     public let quantizedItems: QuantizedItemFactors?
+    /// Each movie's popularity share for the ranking blend (`RankingPopularity`); empty for a
+    /// model without a ranking model.
+    let popularity: [Float]
 
     /// An engine over `model`. Building it quantizes the item factors once (about 2 ms on
     /// MovieLens-1M), so make one per loaded generation, not per query.
@@ -60,6 +63,7 @@ public struct RecommendationEngine: Sendable {
                                   itemImplicitFactors: model.itemImplicitFactors, itemRatingCounts: model.itemRatingCounts,
                                   foldIn: model.foldIn, foldInFactorPenalties: model.foldInFactorPenalties)
         quantizedItems = QuantizedItemFactors(items: items)
+        popularity = model.ranking == nil ? [] : RankingPopularity.shares(of: model.itemRatingCounts)
     }
 
     /// The title of item `item`.
@@ -104,23 +108,31 @@ public struct RecommendationEngine: Sendable {
         }
     }
 
-    /// The `count` best movies for a person who gave `ratings`, best first, never one they rated.
-    public func recommend(ratings: [(movie: MovieReference, rating: Double)], count: Int) throws(QueryError) -> [Recommendation] {
-        try recommendedItems(ratings: ratings, count: count).map { recommended in
-            Recommendation(movieID: model.movieIDs[recommended.item], title: title(ofItem: recommended.item), rating: recommended.score)
-        }
+    /// The `count` movies `ranking` picks for a person who gave `ratings`, never one they rated,
+    /// in descending order of their estimated rating.
+    public func recommend(ratings: [(movie: MovieReference, rating: Double)], count: Int,
+                          ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [Recommendation] {
+        try recommendations(recommendedItems(ratings: ratings, count: count, ranking: ranking))
     }
 
-    /// `recommend(ratings:count:)` as item indices and predicted ratings (clamped to 1...5),
-    /// best first: what the API writes out without making a `String` per title.
+    /// `recommend(ratings:count:ranking:)` as item indices and estimated ratings (clamped to
+    /// 1...5): what the API writes out without making a `String` per title.
+    public func recommendedItems(ratings: [(movie: MovieReference, rating: Double)], count: Int,
+                                 ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+        Self.displayOrder(try rankedItems(ratings: ratings, count: count, ranking: ranking))
+    }
+
+    /// The list `ranking` picks for a person who gave `ratings`, best first by the ranking,
+    /// each with the person's unclamped rating estimate: what the top-N protocols judge.
     ///
     /// Checks the count, that there is at least one rating and that every rating is a finite
-    /// number from 1 to 5, then resolves every movie (reporting all unknown ones together),
-    /// folds the person in and ranks with `Recommender.recommend(for:model:quantized:excluding:count:)`.
-    public func recommendedItems(ratings: [(movie: MovieReference, rating: Double)], count: Int) throws(QueryError) -> [ScoredItem] {
-        guard Self.recommendationCountRange.contains(count) else {
-            throw QueryError(.countOutOfRange, "the number of recommendations must be from \(Self.recommendationCountRange.lowerBound) to \(Self.recommendationCountRange.upperBound), not \(count)")
-        }
+    /// number from 1 to 5, then resolves every movie (reporting all unknown ones together) and
+    /// folds the person in. `relevance` then ranks with `RelevanceRanker`, or in rating order
+    /// when the model has no ranking model; `rating` ranks with
+    /// `Recommender.recommend(for:model:quantized:excluding:count:)`.
+    public func rankedItems(ratings: [(movie: MovieReference, rating: Double)], count: Int,
+                            ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+        try Self.checkCount(count)
         guard !ratings.isEmpty else {
             throw QueryError(.emptyInput, "give at least one rated movie")
         }
@@ -129,9 +141,68 @@ public struct RecommendationEngine: Sendable {
         }
         let resolved = try resolveItems(ratings.map(\.movie))
         let person = FoldIn.solve(items: resolved, ratings: ratings.map { Float($0.rating) }, model: items)
-        var best = Recommender.recommend(for: person, model: items, quantized: quantizedItems, excluding: resolved, count: count)
-        for index in best.indices { best[index].score = RatingMetrics.clamp(best[index].score) }
-        return best
+        if ranking == .relevance, let rankingModel = model.ranking {
+            return RelevanceRanker.rank(person: person, givenItems: resolved, items: items, ranking: rankingModel,
+                                        popularity: popularity, count: count)
+        }
+        return Recommender.recommend(for: person, model: items, quantized: quantizedItems, excluding: resolved, count: count)
+    }
+
+    /// The `count` movies `ranking` picks for the training user `userID`, never one they rated
+    /// in training, in descending order of their estimated rating.
+    public func recommend(userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [Recommendation] {
+        try recommendations(recommendedItems(userID: userID, count: count, ranking: ranking))
+    }
+
+    /// `recommend(userID:count:ranking:)` as item indices and clamped estimated ratings.
+    public func recommendedItems(userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+        Self.displayOrder(try rankedItems(userID: userID, count: count, ranking: ranking))
+    }
+
+    /// The list `ranking` picks for the training user `userID`, best first by the ranking, with
+    /// unclamped rating estimates. `relevance` reads the list ranked at training time;
+    /// `rating` scores every movie the user did not rate.
+    ///
+    /// - Throws: `count_out_of_range`, `unknown_user` for an id not in the training data, or
+    ///   `no_user_history` for a model that does not record who rated what.
+    public func rankedItems(userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+        try Self.checkCount(count)
+        guard let user = model.userIndex(userID: userID) else {
+            throw QueryError(.unknownUser, "there is no user \(userID) in the training data; only its users can be recommended to by id")
+        }
+        guard let rankingModel = model.ranking else {
+            throw QueryError(.noUserHistory, "this model generation does not record who rated what; train a new one to recommend to known users")
+        }
+        let stride = model.factorStride
+        let person = FoldedInPerson(bias: model.userBiases[user],
+                                    factors: stride == 0 ? [] : Array(model.userFactors[(user * stride)..<((user + 1) * stride)]))
+        if ranking == .rating {
+            let rated = rankingModel.ratedItems(ofUser: user).map { Int($0) }
+            return Recommender.recommend(for: person, model: items, quantized: quantizedItems, excluding: rated, count: count)
+        }
+        return rankingModel.rankedItems(ofUser: user).prefix(count).map { item in
+            ScoredItem(item: Int(item), score: Recommender.estimate(for: person, item: Int(item), model: items))
+        }
+    }
+
+    /// `ranked` with clamped ratings, in descending order of rating; equal ratings keep their
+    /// ranked order.
+    static func displayOrder(_ ranked: [ScoredItem]) -> [ScoredItem] {
+        ranked.enumerated()
+            .map { (rank: $0.offset, item: ScoredItem(item: $0.element.item, score: RatingMetrics.clamp($0.element.score))) }
+            .sorted { $0.item.score > $1.item.score || ($0.item.score == $1.item.score && $0.rank < $1.rank) }
+            .map(\.item)
+    }
+
+    /// The public form of scored items.
+    private func recommendations(_ scored: [ScoredItem]) -> [Recommendation] {
+        scored.map { Recommendation(movieID: model.movieIDs[$0.item], title: title(ofItem: $0.item), rating: $0.score) }
+    }
+
+    private static func checkCount(_ count: Int) throws(QueryError) {
+        guard recommendationCountRange.contains(count) else {
+            throw QueryError(.countOutOfRange, "the number of recommendations must be from \(recommendationCountRange.lowerBound) to \(recommendationCountRange.upperBound), not \(count)")
+        }
     }
 
     /// The `count` movies most similar to `movie`, most similar first, never the movie itself.

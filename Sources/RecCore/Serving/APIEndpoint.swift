@@ -2,6 +2,8 @@
 public enum APIEndpoint: String, Sendable, CaseIterable {
     /// `POST /api/predict`: recommendations for a new person.
     case predict = "/api/predict"
+    /// `GET /api/recommend?user_id=ID`: recommendations for a training user.
+    case recommend = "/api/recommend"
     /// `POST` or `GET /api/similar`: the movies most similar to one movie.
     case similar = "/api/similar"
     /// `GET /api/log`: the last lines of the log as a JSON array.
@@ -26,7 +28,7 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
         switch self {
         case .predict: return ["POST"]
         case .similar: return ["GET", "HEAD", "POST"]
-        case .log, .logDownload, .info, .health: return ["GET", "HEAD"]
+        case .recommend, .log, .logDownload, .info, .health: return ["GET", "HEAD"]
         case .reload: return ["GET", "POST"]
         }
     }

@@ -19,10 +19,15 @@ public struct APIError: Error, Sendable, Equatable {
         case unauthorized
         /// No such endpoint (404).
         case notFound = "not_found"
+        /// `/api/recommend` for a user id that is not in the training data (404).
+        case unknownUser = "unknown_user"
         /// The endpoint exists but not for this method; the `Allow` header lists the right ones (405).
         case methodNotAllowed = "method_not_allowed"
         /// The generation a reload would serve is corrupt or missing (409).
         case invalidModel = "invalid_model"
+        /// The served generation does not record who rated what, so it cannot recommend to a
+        /// known user; a newer training run does (409).
+        case noUserHistory = "no_user_history"
         /// The body is over 64 KiB (413).
         case bodyTooLarge = "body_too_large"
         /// A movie matched nothing; `unknown` and `suggestions` say which and what is close (422).
@@ -47,9 +52,9 @@ public struct APIError: Error, Sendable, Equatable {
             switch self {
             case .malformedJSON, .invalidShape, .mismatchedLengths, .invalidParameter: return 400
             case .unauthorized: return 401
-            case .notFound: return 404
+            case .notFound, .unknownUser: return 404
             case .methodNotAllowed: return 405
-            case .invalidModel: return 409
+            case .invalidModel, .noUserHistory: return 409
             case .bodyTooLarge: return 413
             case .unknownMovie, .invalidRating, .countOutOfRange, .emptyInput, .noSimilarityData: return 422
             case .reloadFailed, .logUnavailable: return 500
@@ -90,6 +95,8 @@ public struct APIError: Error, Sendable, Equatable {
         case .countOutOfRange: code = .countOutOfRange
         case .emptyInput: code = .emptyInput
         case .noSimilarityData: code = .noSimilarityData
+        case .unknownUser: code = .unknownUser
+        case .noUserHistory: code = .noUserHistory
         }
         self.init(code, error.message, unknownMovies: error.unknownMovies)
     }

@@ -67,6 +67,7 @@ public struct APIRouter: Sendable {
         do throws(APIError) {
             switch endpoint {
             case .predict: return try predict(request, served: served)
+            case .recommend: return try recommend(request, served: served)
             case .similar: return try similar(request, served: served)
             case .log: return try log(request)
             case .logDownload: return logDownload()
@@ -85,7 +86,18 @@ public struct APIRouter: Sendable {
         let query = try PredictRequest.parse(body: request.body, query: request.query)
         let engine = try servedEngine(served)
         do throws(QueryError) {
-            let recommendations = try engine.recommendedItems(ratings: query.ratings, count: query.count)
+            let recommendations = try engine.recommendedItems(ratings: query.ratings, count: query.count, ranking: query.ranking)
+            return APIResponse(status: 200, body: APIResponseEncoding.recommendations(recommendations, model: engine.model))
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    private func recommend(_ request: APIRequest, served: ServedModelSnapshot) throws(APIError) -> APIResponse {
+        let query = try RecommendRequest.parse(query: request.query)
+        let engine = try servedEngine(served)
+        do throws(QueryError) {
+            let recommendations = try engine.recommendedItems(userID: query.userID, count: query.count, ranking: query.ranking)
             return APIResponse(status: 200, body: APIResponseEncoding.recommendations(recommendations, model: engine.model))
         } catch {
             throw APIError(error)

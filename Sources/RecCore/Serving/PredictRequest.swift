@@ -2,7 +2,8 @@
 ///
 /// The body is either the homework's bare `[[movies], [ratings]]`, or an object with the list
 /// under `movies` (aliases `data`, `movies_ratings`) and M under `top` (aliases `M`, `top_m`,
-/// `n`). M may also come from the query (`?top=10`, same aliases); the body's value wins. A
+/// `n`). M may also come from the query (`?top=10`, same aliases); the body's value wins. The
+/// ranking is `rank` in the object body or the query: `relevance` (the default) or `rating`. A
 /// movie is a title or an integer movie id. Shapes are checked here (400); ratings, M's range
 /// and titles are checked by `RecommendationEngine` (422), so the CLI and the API agree.
 public struct PredictRequest: Sendable, Equatable {
@@ -17,11 +18,14 @@ public struct PredictRequest: Sendable, Equatable {
     public var ratings: [(movie: MovieReference, rating: Double)]
     /// How many recommendations to return (not yet range-checked).
     public var count: Int
+    /// Which movies the list picks.
+    public var ranking: RecommendationRanking
 
     /// Creates a request.
-    public init(ratings: [(movie: MovieReference, rating: Double)], count: Int) {
+    public init(ratings: [(movie: MovieReference, rating: Double)], count: Int, ranking: RecommendationRanking = .defaultRanking) {
         self.ratings = ratings
         self.count = count
+        self.ranking = ranking
     }
 
     /// Reads a request from its `body` and `query` string.
@@ -40,6 +44,7 @@ public struct PredictRequest: Sendable, Equatable {
         }
         let list: JSONValue
         var count: Int?
+        var ranking: RecommendationRanking?
         switch document {
         case .array:
             list = document
@@ -51,11 +56,21 @@ public struct PredictRequest: Sendable, Equatable {
             if let top = try RequestFieldReader.member(of: members, anyOf: countNames) {
                 count = try RequestFieldReader.count(top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
             }
+            if let rank = try RequestFieldReader.member(of: members, anyOf: ["rank"]) {
+                guard case .string(let name) = rank.value else {
+                    throw APIError(.invalidShape, "'rank' must be \"relevance\" or \"rating\", not \(rank.value.kindDescription)")
+                }
+                ranking = try RequestFieldReader.ranking(named: name)
+            }
         default:
             throw APIError(.invalidShape, #"expected [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}, not "# + document.kindDescription)
         }
-        if count == nil, !query.isEmpty, let top = try URLQueryParameters(query).value(anyOf: countNames) {
-            count = try RequestFieldReader.count(queryText: top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
+        if !query.isEmpty, count == nil || ranking == nil {
+            let parameters = URLQueryParameters(query)
+            if count == nil, let top = try parameters.value(anyOf: countNames) {
+                count = try RequestFieldReader.count(queryText: top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
+            }
+            if ranking == nil { ranking = try RequestFieldReader.ranking(in: parameters) }
         }
         let ratings: [(movie: MovieReference, rating: Double)]
         do throws(QueryError) {
@@ -63,13 +78,13 @@ public struct PredictRequest: Sendable, Equatable {
         } catch {
             throw APIError(error)
         }
-        return PredictRequest(ratings: ratings, count: count ?? defaultCount)
+        return PredictRequest(ratings: ratings, count: count ?? defaultCount, ranking: ranking ?? .defaultRanking)
     }
 
     /// Whether both ask for the same count and the same ratings in the same order (tuples are
     /// not `Equatable`, so this is spelled out).
     public static func == (lhs: PredictRequest, rhs: PredictRequest) -> Bool {
-        lhs.count == rhs.count && lhs.ratings.count == rhs.ratings.count
+        lhs.count == rhs.count && lhs.ranking == rhs.ranking && lhs.ratings.count == rhs.ratings.count
             && zip(lhs.ratings, rhs.ratings).allSatisfy { $0.movie == $1.movie && $0.rating == $1.rating }
     }
 }

@@ -56,6 +56,25 @@ enum RequestFieldReader {
         APIError(.countOutOfRange, "'\(name)' must be from \(range.lowerBound) to \(range.upperBound), not \(text)")
     }
 
+    /// The ranking named by the query parameter `rank`, or the default when it is absent.
+    ///
+    /// - Throws: `invalid_parameter` for a name other than `relevance` or `rating`.
+    static func ranking(in parameters: URLQueryParameters) throws(APIError) -> RecommendationRanking {
+        guard let rank = try parameters.value(anyOf: ["rank"]) else { return .defaultRanking }
+        return try ranking(named: rank.value)
+    }
+
+    /// The ranking called `name`.
+    ///
+    /// - Throws: `invalid_parameter` for a name other than `relevance` or `rating`.
+    static func ranking(named name: String) throws(APIError) -> RecommendationRanking {
+        guard let ranking = RecommendationRanking(rawValue: name) else {
+            let names = RecommendationRanking.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+            throw APIError(.invalidParameter, "'rank' must be \(names), not '\(name)'")
+        }
+        return ranking
+    }
+
     /// Whether `body` holds nothing but JSON whitespace.
     static func isBlank(_ body: [UInt8]) -> Bool {
         body.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }

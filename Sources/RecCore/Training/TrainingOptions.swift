@@ -18,6 +18,8 @@ public struct TrainingOptions: Sendable, Equatable {
     public var threadCount: Int
     /// How similar-movie lists are computed.
     public var neighbourSettings: ItemNeighbourBuilder.Settings
+    /// How the ranking model is built and its blends chosen.
+    public var ranking: RankingSettings
 
     /// The default seed.
     public static let defaultSeed: UInt64 = 42
@@ -29,7 +31,8 @@ public struct TrainingOptions: Sendable, Equatable {
                 hyperparameters: [String: Double] = [:], seed: UInt64 = defaultSeed,
                 validationFraction: Double = defaultValidationFraction, searchHyperparameters: Bool = true,
                 threadCount: Int = TrainingOptions.availableCores,
-                neighbourSettings: ItemNeighbourBuilder.Settings = ItemNeighbourBuilder.Settings()) {
+                neighbourSettings: ItemNeighbourBuilder.Settings = ItemNeighbourBuilder.Settings(),
+                ranking: RankingSettings = RankingSettings()) {
         self.datasetPath = datasetPath
         self.moviesPath = moviesPath
         self.algorithm = algorithm
@@ -39,6 +42,7 @@ public struct TrainingOptions: Sendable, Equatable {
         self.searchHyperparameters = searchHyperparameters
         self.threadCount = threadCount
         self.neighbourSettings = neighbourSettings
+        self.ranking = ranking
     }
 
     /// The number of cores this process may run on.

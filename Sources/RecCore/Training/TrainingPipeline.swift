@@ -86,6 +86,10 @@ public enum TrainingPipeline {
         timings.neighbourSeconds = final.neighbourSeconds
         timings.finalFitSeconds = final.seconds
         let trainingRMSE = RatingMetrics.rmse(of: data.ratings, predict: fitted.parameters.predict)
+        let ranking = RankingModelTrainer.train(ratings: data.ratings, ratingModel: fitted.parameters, validationFit: search.validationFit,
+                                                settings: options.ranking, seed: options.seed, threadCount: options.threadCount,
+                                                logger: logger)
+        timings.rankingSeconds = ranking?.summary.seconds ?? 0
         timings.totalSeconds = seconds(clock.now - start)
         logger.info("trained final model", metadata: [
             "algorithm": "\(options.algorithm.rawValue)", "training_rmse": "\(format(trainingRMSE))",
@@ -96,9 +100,11 @@ public enum TrainingPipeline {
             algorithm: options.algorithm.rawValue, hyperparameters: fitted.hyperparameters, dataset: options.datasetPath,
             ratings: data.ratings.count, users: data.ratings.userCount, movies: data.ratings.itemCount,
             trainedAt: Timestamp.iso8601(Date()), trainingSeconds: timings.totalSeconds, trainingRMSE: trainingRMSE,
-            validationRMSE: validationRMSE, validationFraction: options.validationFraction, seed: options.seed)
-        let artifact = ModelArtifactAssembler.assemble(parameters: fitted.parameters, data: data, neighbours: neighbourTable,
+            validationRMSE: validationRMSE, validationFraction: options.validationFraction, seed: options.seed,
+            ranking: ranking?.summary)
+        var artifact = ModelArtifactAssembler.assemble(parameters: fitted.parameters, data: data, neighbours: neighbourTable,
                                                        metadata: metadata)
+        artifact.ranking = ranking?.artifact
         return TrainingResult(artifact: artifact, validationRMSE: validationRMSE, trainingRMSE: trainingRMSE,
                               candidates: candidates, timings: timings)
     }
@@ -109,6 +115,8 @@ public enum TrainingPipeline {
         var candidates: [CandidateResult] = []
         var validationRMSE: Double?
         var seconds = 0.0
+        /// The chosen candidate's fit on the training part, which the ranking search uses.
+        var validationFit: RankingModelTrainer.ValidationFit?
     }
 
     /// The refitted model, the similar-movie lists and their timings.
@@ -119,6 +127,12 @@ public enum TrainingPipeline {
         var seconds: Double
     }
 
+    /// A candidate's validation result and the model it was measured on.
+    private struct CandidateFit: Sendable {
+        var candidate: CandidateResult
+        var model: FittedModel
+    }
+
     /// Splits off the validation rows, fits every candidate of `grid` and picks the best.
     private static func runSearch(_ grid: [[String: Double]], trainer: AlgorithmTrainer, ratings: IndexedRatings,
                                   options: TrainingOptions, logger: Logger,
@@ -127,17 +141,23 @@ public enum TrainingPipeline {
         let split = ValidationSplit(rowCount: ratings.count, fraction: options.validationFraction, seed: options.seed)
         let fitPart = ratings.subset(split.trainingRows)
         let validation = ratings.subset(split.validationRows)
-        let candidates = try evaluateCandidates(grid, trainer: trainer, fitPart: fitPart, validation: validation,
-                                                options: options, logger: logger, progress: progress)
-        let best = candidates.min { $0.validationRMSE < $1.validationRMSE }!
+        let fits = try evaluateCandidates(grid, trainer: trainer, fitPart: fitPart, validation: validation,
+                                          options: options, logger: logger, progress: progress)
+        let candidates = fits.map(\.candidate)
+        let bestIndex = candidates.indices.min { candidates[$0].validationRMSE < candidates[$1].validationRMSE }!
+        let best = candidates[bestIndex]
+        let bestFit = fits[bestIndex].model
         var chosenOverrides = best.overrides
         if trainer.hasEpochs { chosenOverrides["epochs"] = Double(best.bestEpoch) }
         logger.info("chose hyper-parameters", metadata: [
             "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(chosenOverrides))",
             "validation_rmse": "\(format(best.validationRMSE))",
         ])
+        let validationFit = RankingModelTrainer.ValidationFit(
+            fitPart: fitPart, validation: validation, ratingModel: bestFit.parameters,
+            foldIn: ModelArtifactAssembler.foldInParameters(for: bestFit.parameters, hyperparameters: bestFit.hyperparameters))
         return SearchOutcome(chosenOverrides: chosenOverrides, candidates: candidates, validationRMSE: best.validationRMSE,
-                             seconds: seconds(ContinuousClock.now - start))
+                             seconds: seconds(ContinuousClock.now - start), validationFit: validationFit)
     }
 
     /// Refits on every rating with `overrides` on `threadCount` threads, and computes the
@@ -176,8 +196,8 @@ public enum TrainingPipeline {
     /// an algorithm whose fits are thread-count invariant shares the threads among them.
     private static func evaluateCandidates(_ grid: [[String: Double]], trainer: AlgorithmTrainer, fitPart: IndexedRatings,
                                            validation: IndexedRatings, options: TrainingOptions, logger: Logger,
-                                           progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError) -> [CandidateResult] {
-        let results = Mutex<[Int: Result<CandidateResult, HyperparameterError>]>([:])
+                                           progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError) -> [CandidateFit] {
+        let results = Mutex<[Int: Result<CandidateFit, HyperparameterError>]>([:])
         let next = Atomic<Int>(0)
         let workers = min(options.threadCount, grid.count)
         let threadsPerFit = trainer.fitsOnSeveralThreads ? max(1, options.threadCount / workers) : 1
@@ -189,16 +209,18 @@ public enum TrainingPipeline {
                 let context = TrainingContext(seed: options.seed, validation: validation, earlyStoppingPatience: 3, threadCount: threadsPerFit,
                                               stage: "\(options.algorithm.rawValue) candidate \(index + 1)/\(grid.count)",
                                               report: progress)
-                let result = Result { () throws(HyperparameterError) -> CandidateResult in
+                let result = Result { () throws(HyperparameterError) -> CandidateFit in
                     let fitted = try trainer.fit(fitPart, overrides, context)
                     // Epoch-trained models are scored at their best epoch, which the refit reuses;
                     // the others on the parameters they ended with, which is what is served.
                     let history = trainer.hasEpochs && !fitted.validationHistory.isEmpty
                         ? fitted.validationHistory : [RatingMetrics.rmse(of: validation, predict: fitted.parameters.predict)]
                     let best = history.indices.min { history[$0] < history[$1] }!
-                    return CandidateResult(overrides: overrides, validationRMSE: history[best], bestEpoch: best + 1)
+                    return CandidateFit(candidate: CandidateResult(overrides: overrides, validationRMSE: history[best], bestEpoch: best + 1),
+                                        model: fitted)
                 }
-                if case .success(let candidate) = result {
+                if case .success(let fit) = result {
+                    let candidate = fit.candidate
                     logger.info("validated candidate", metadata: [
                         "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(overrides))",
                         "validation_rmse": "\(format(candidate.validationRMSE))", "best_epoch": "\(candidate.bestEpoch)",
@@ -207,7 +229,7 @@ public enum TrainingPipeline {
                 results.withLock { $0[index] = result }
             }
         }
-        var candidates: [CandidateResult] = []
+        var candidates: [CandidateFit] = []
         for index in grid.indices {
             do {
                 candidates.append(try results.withLock { $0[index]! }.get())

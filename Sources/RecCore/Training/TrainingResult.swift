@@ -19,6 +19,8 @@ public struct TrainingTimings: Sendable, Equatable {
     public var finalFitSeconds: Double = 0
     /// Computing similar-movie lists (overlaps the final fit when two cores are available).
     public var neighbourSeconds: Double = 0
+    /// Choosing and building the ranking model, after the fits.
+    public var rankingSeconds: Double = 0
     /// Everything, end to end.
     public var totalSeconds: Double = 0
 }

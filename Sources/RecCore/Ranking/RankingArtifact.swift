@@ -1,0 +1,62 @@
+/// The ranking model of a generation, as owned arrays: what `RankingModelTrainer` builds and
+/// the model file stores in its optional sections 20 to 25 (`docs/model-file-format.md`).
+public struct RankingArtifact: Sendable, Equatable {
+    /// Each training user's distinct rated movies (sections 20 and 21).
+    public var ratedItems: RatedItemSets
+    /// The length of each training user's stored list.
+    public var rankedItemsPerUser: Int
+    /// `userCount × rankedItemsPerUser` item indices, each user's list best first, `-1` after
+    /// the last movie they can be recommended (section 22).
+    public var userRankedItems: [Int32]
+    /// The denoising weights that score a new person (sections 23 and 24).
+    public var watchWeights: NeighbourTable
+    /// The two blends (section 25).
+    public var blends: RankingBlends
+
+    /// Creates an artifact from its parts.
+    public init(ratedItems: RatedItemSets, rankedItemsPerUser: Int, userRankedItems: [Int32], watchWeights: NeighbourTable,
+                blends: RankingBlends) {
+        self.ratedItems = ratedItems
+        self.rankedItemsPerUser = rankedItemsPerUser
+        self.userRankedItems = userRankedItems
+        self.watchWeights = watchWeights
+        self.blends = blends
+    }
+}
+
+/// How a generation's ranking model was made, for its metadata and `/api/info`.
+public struct RankingSummary: Codable, Sendable, Equatable {
+    /// The EASE model for known users.
+    public var knownUserModel: KnownUserModel
+    /// The dropout probability of the new-person model.
+    public var newPersonDropout: Float
+    /// The ridge penalty added to the new-person model's.
+    public var denoisingRegularization: Float
+    /// The weights kept per movie of the new-person model.
+    public var watchWeightsPerItem: Int
+    /// The ranked movies stored per training user.
+    public var rankedItemsPerUser: Int
+    /// The blends.
+    public var blends: RankingBlends
+    /// Whether the blends and models were chosen on the validation split (otherwise defaults).
+    public var fittedOnValidation: Bool
+    /// The chosen known-user blend's validation recall@20, within the search's pools.
+    public var knownUserValidationRecall: Double?
+    /// The chosen new-person blend's validation recall@20 by number of given ratings.
+    public var newPersonValidationRecall: [String: Double]?
+    /// Seconds spent choosing and building the ranking model.
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case knownUserModel = "known_user_model"
+        case newPersonDropout = "new_person_dropout"
+        case denoisingRegularization = "denoising_regularization"
+        case watchWeightsPerItem = "watch_weights_per_item"
+        case rankedItemsPerUser = "ranked_items_per_user"
+        case blends
+        case fittedOnValidation = "fitted_on_validation"
+        case knownUserValidationRecall = "known_user_validation_recall"
+        case newPersonValidationRecall = "new_person_validation_recall"
+        case seconds
+    }
+}

@@ -1,0 +1,73 @@
+/// The hyper-parameters of the ranking model and the grid its blends are chosen from.
+///
+/// Every candidate is tried on the validation split carved from the training file
+/// (`RankingBlendSearch`); the grids' ranges and the fixed values below were chosen the same
+/// way, as `docs/accuracy.md` describes. Without a validation split the defaults are used.
+public struct RankingSettings: Sendable, Equatable {
+    /// Whether training builds the ranking model at all; without it lists follow the rating.
+    public var isEnabled = true
+    /// The EASE models tried for known users; the first is the default.
+    public var knownUserModels: [KnownUserModel] = [
+        KnownUserModel(userWeightExponent: 0, regularization: 500), KnownUserModel(userWeightExponent: 0, regularization: 250),
+        KnownUserModel(userWeightExponent: 0, regularization: 1000), KnownUserModel(userWeightExponent: 0.5, regularization: 30),
+        KnownUserModel(userWeightExponent: 0.5, regularization: 60),
+    ]
+    /// The denoising dropout probabilities tried for new people; the first is the default. 0.99
+    /// scores as well on the validation split, but it shrinks each movie's own weights so far
+    /// that popular movies crowd out the ones a single given movie points to, so it is not tried.
+    public var newPersonDropouts: [Float] = [0.98, 0.95]
+    /// The ridge penalty added to the denoising model's dropout penalty.
+    public var denoisingRegularization: Float = 10
+    /// The largest weights kept per movie of the denoising model, which a new person's scores
+    /// add up: keeping 256 of 3,706 per row changed validation recall by less than its noise.
+    public var watchWeightsPerItem = 256
+    /// The ranked movies stored per training user: the largest `top` a request may ask for
+    /// (`RecommendationEngine.recommendationCountRange`), so every list is a prefix.
+    public var rankedItemsPerUser = 1000
+    /// The popularity weights tried. They stop at 0.003: larger ones score slightly better at
+    /// one given rating on the validation split, but let the most popular movies crowd out the
+    /// ones the person's movie points to (Toy Story 2 for Toy Story).
+    public var popularityWeights: [Float] = [0, 0.0005, 0.001, 0.002, 0.003]
+    /// The logistic offsets tried.
+    public var ratingOffsets: [Float] = [-5, -4, -3.5, -3, -2.5, -2, -1]
+    /// The logistic slopes tried.
+    public var ratingSlopes: [Float] = [0.25, 0.5, 0.75, 1, 1.5]
+    /// The number of given ratings each new-person group's blend is fitted at, one per group of
+    /// `RankingBlends.givenGroupLimits`; the dropout maximises their mean recall.
+    public var newPersonGivenCounts = [1, 5, 20]
+    /// The length of the lists the blends are fitted on, as the protocol measures them.
+    public var listLength = 20
+    /// Catalogues with more movies are served in rating order: the dense item-by-item matrices
+    /// would need more than 1.6 GB and `n³` time.
+    public var maximumItemCount = 20_000
+    /// The blends used when there is no validation split to fit them on.
+    public var defaultBlends = RankingBlends(
+        knownUser: RankingBlend(popularityWeight: 0, ratingOffset: -3, ratingSlope: 0.5),
+        newPerson: [RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1),
+                    RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1),
+                    RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1)])
+
+    /// RecServe's defaults.
+    public init() {}
+}
+
+/// One candidate EASE model for known users: how much each training user's co-occurrences
+/// count, and the ridge penalty.
+public struct KnownUserModel: Sendable, Equatable, Codable {
+    /// A user who rated `n` movies adds `n^-exponent` to each co-occurrence they make: 0 counts
+    /// every user alike, 0.5 keeps the heaviest raters from dominating the counts.
+    public var userWeightExponent: Float
+    /// EASE's ridge penalty, in the weighted counts' units.
+    public var regularization: Float
+
+    /// Creates a candidate.
+    public init(userWeightExponent: Float, regularization: Float) {
+        self.userWeightExponent = userWeightExponent
+        self.regularization = regularization
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userWeightExponent = "user_weight_exponent"
+        case regularization
+    }
+}

@@ -1,0 +1,58 @@
+/// Ranks every movie for a person folded in from a few ratings by the ranking model's
+/// new-person blend (`RankingBlend`), exactly, while computing the rating estimate of only the
+/// few movies that can make the list.
+///
+/// The blend's score is the watch term times a logistic in (0, 1), so the watch term bounds
+/// it from above:
+///
+/// 1. The watch scores are the sums of the given movies' stored weights (`WatchWeights`), a
+///    few hundred additions per given movie, and every movie's watch term follows in one pass.
+/// 2. The movies with the highest watch terms (four times the list, at least 64) are scored
+///    exactly; the `count`-th best of those scores, `τ`, is a lower bound of the final list's.
+/// 3. Every other movie whose watch term exceeds `τ` is scored exactly too; the rest score
+///    below `τ` and cannot make the list.
+///
+/// Ties go to the lower item index, so the list is the same as scoring every movie.
+enum RelevanceRanker {
+    /// The best `count` items for `person`, who gave `givenItems`, best first; each score is
+    /// the person's unclamped rating estimate, not the blend's score.
+    static func rank(person: FoldedInPerson, givenItems: [Int], items: ItemParameterView, ranking: RankingModelView,
+                     popularity: [Float], count: Int) -> [ScoredItem] {
+        let itemCount = items.itemCount, blend = ranking.blends.newPersonBlend(givenCount: Set(givenItems).count)
+        let stride = items.stride, base = items.globalMean + person.bias
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: itemCount) { watchBuffer in
+            let watch = watchBuffer.baseAddress!
+            watch.initialize(repeating: 0, count: itemCount)
+            WatchWeights.accumulate(rows: givenItems, items: ranking.watchWeightItems, weights: ranking.watchWeights,
+                                    perItem: ranking.watchWeightsPerItem, into: watch)
+            // Turn the watch scores into bounds; −∞ marks movies that cannot be recommended.
+            for item in 0..<itemCount {
+                watch[item] = items.itemRatingCounts[item] > 0 ? blend.watchTerm(watch: watch[item], popularity: popularity[item]) : -.infinity
+            }
+            for item in givenItems where item >= 0 && item < itemCount { watch[item] = -.infinity }
+
+            return person.factors.withUnsafeBufferPointer { factors in
+                func estimate(_ item: Int) -> Float {
+                    var rating = base + items.itemBiases[item]
+                    if stride > 0 { rating += VectorKernels.dot(items.itemFactors.baseAddress! + item * stride, factors.baseAddress!, length: stride) }
+                    return rating
+                }
+                var best = BoundedTopItems(capacity: count)
+                var estimates: [Int: Float] = [:]
+                let seeds = TopItems.select(count: max(4 * count, 64), from: itemCount) { watch[$0] > -.infinity ? watch[$0] : nil }
+                for seed in seeds {
+                    let rating = estimate(seed.item)
+                    estimates[seed.item] = rating
+                    best.offer(ScoredItem(item: seed.item, score: seed.score * blend.likingFactor(rating: rating)))
+                }
+                let threshold = best.count == count ? best.worstScore : -.infinity
+                for item in 0..<itemCount where watch[item] > threshold && watch[item] > -.infinity && estimates[item] == nil {
+                    let rating = estimate(item)
+                    estimates[item] = rating
+                    best.offer(ScoredItem(item: item, score: watch[item] * blend.likingFactor(rating: rating)))
+                }
+                return best.bestFirst().map { ScoredItem(item: $0.item, score: estimates[$0.item]!) }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Testing
+@testable import RecCore
+
+struct ItemAutoencoderTests {
+    /// Four users over five movies; movie 4 is never rated.
+    static let sets = RatedItemSets(itemCount: 5, starts: [0, 3, 5, 7, 9], items: [0, 1, 2, 0, 1, 1, 2, 0, 3])
+
+    @Test func cooccurrenceCountsUsersWhoRatedBoth() {
+        let counts = ItemCooccurrence.counts(of: Self.sets, threadCount: 3)
+        #expect(counts.diagonal == [3, 3, 2, 1, 0])
+        #expect(counts[0, 1] == 2 && counts[1, 0] == 2)
+        #expect(counts[1, 2] == 2 && counts[0, 3] == 1 && counts[2, 3] == 0)
+        let weighted = ItemCooccurrence.counts(of: Self.sets, userWeightExponent: 1, threadCount: 2)
+        // Users 0 (3 movies) and 1 (2 movies) rated 0 and 1 together: 1/3 + 1/2.
+        #expect(abs(weighted[0, 1] - (1.0 / 3 + 1.0 / 2)) < 1e-6)
+    }
+
+    @Test func ratedItemSetsAreDistinctAndAscending() {
+        let ratings = IndexedRatings(userCount: 2, itemCount: 4, users: [0, 0, 0, 1, 1], items: [3, 1, 3, 2, 0], ratings: [5, 4, 2, 3, 1])
+        let sets = RatedItemSets(ratings)
+        #expect(Array(sets.items(ofUser: 0)) == [1, 3])
+        #expect(Array(sets.items(ofUser: 1)) == [0, 2])
+        #expect(sets.starts == [0, 2, 4])
+    }
+
+    /// The regularised counts as a double-precision matrix, inverted by Gauss–Jordan.
+    static func referenceInverse(_ counts: SquareMatrix, penalty: [Double]) -> [[Double]] {
+        let size = counts.size
+        var matrix = (0..<size).map { row in (0..<size).map { Double(counts[row, $0]) + (row == $0 ? penalty[row] : 0) } }
+        var inverse = (0..<size).map { row in (0..<size).map { row == $0 ? 1.0 : 0 } }
+        for pivot in 0..<size {
+            let scale = matrix[pivot][pivot]
+            for column in 0..<size { matrix[pivot][column] /= scale; inverse[pivot][column] /= scale }
+            for row in 0..<size where row != pivot {
+                let factor = matrix[row][pivot]
+                for column in 0..<size {
+                    matrix[row][column] -= factor * matrix[pivot][column]
+                    inverse[row][column] -= factor * inverse[pivot][column]
+                }
+            }
+        }
+        return inverse
+    }
+
+    @Test func easeIsTheClosedFormWithAZeroDiagonal() throws {
+        let counts = ItemCooccurrence.counts(of: Self.sets, threadCount: 1)
+        let weights = try #require(ItemAutoencoder.ease(cooccurrence: counts, regularization: 2, threadCount: 2))
+        let inverse = Self.referenceInverse(counts, penalty: [Double](repeating: 2, count: 5))
+        for row in 0..<5 {
+            for column in 0..<5 {
+                let expected = row == column ? 0 : -inverse[row][column] / inverse[column][column]
+                #expect(abs(Double(weights[row, column]) - expected) < 1e-5)
+            }
+        }
+    }
+
+    @Test func denoisingIsTheExpectedDropoutSolution() throws {
+        let counts = ItemCooccurrence.counts(of: Self.sets, threadCount: 1)
+        let weights = try #require(ItemAutoencoder.denoising(cooccurrence: counts, dropout: 0.5, regularization: 1, threadCount: 2))
+        let penalty = counts.diagonal.map { Double($0) * 0.5 / 0.5 + 1 }
+        let inverse = Self.referenceInverse(counts, penalty: penalty)
+        // B = (G + Λ)⁻¹ G off the diagonal.
+        for row in 0..<5 {
+            for column in 0..<5 where column != row {
+                let expected = (0..<5).reduce(0.0) { $0 + inverse[row][$1] * Double(counts[$1, column]) }
+                #expect(abs(Double(weights[row, column]) - expected) < 1e-5)
+            }
+            #expect(weights[row, row] == 0)
+        }
+    }
+
+    @Test func watchWeightsKeepTheLargestPositiveWeightsInOrder() {
+        var weights = SquareMatrix(size: 4)
+        weights[0, 1] = 0.2; weights[0, 2] = 0.5; weights[0, 3] = -0.4
+        weights[1, 0] = 0.1
+        let table = WatchWeights.table(from: weights, weightsPerItem: 2, threadCount: 2)
+        #expect(table.neighboursPerItem == 2)
+        #expect(Array(table.items[0..<2]) == [2, 1] && Array(table.similarities[0..<2]) == [0.5, 0.2])
+        #expect(Array(table.items[2..<4]) == [0, -1], "empty slots are -1 after the kept ones")
+        #expect(Array(table.items[4..<8]) == [-1, -1, -1, -1])
+        var scores = [Float](repeating: 0, count: 4)
+        table.items.withUnsafeBufferPointer { items in
+            table.similarities.withUnsafeBufferPointer { values in
+                scores.withUnsafeMutableBufferPointer { WatchWeights.accumulate(rows: [0, 1], items: items, weights: values, perItem: 2, into: $0.baseAddress!) }
+            }
+        }
+        #expect(scores == [0.1, 0.2, 0.5, 0])
+    }
+}
