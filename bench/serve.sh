@@ -5,8 +5,10 @@
 #
 # usage: bash bench/serve.sh [-w "1 2"] [-c 32] [-t 2] [-d 10s] [ROUTE...]
 #   ROUTE is a GET path such as /bench/hello (the hello-world ceiling), or
-#   METHOD:PATH:BODY_FILE for a request with a JSON body, e.g. POST:/api/predict:bench/predict.json.
-#   The default routes are the ceiling, a 5-movie predict and a similar query.
+#   METHOD:PATH:BODY_FILE for a request with a JSON body, e.g. POST:/api/predict:bench/predict.json,
+#   or SCRIPT:FILE for a wrk Lua script that makes its own requests, e.g. SCRIPT:bench/recommend.lua.
+#   The default routes are the ceiling, a 5-movie predict, a known-user recommend for random
+#   users and a similar query.
 # After the table it times /api/reload (curl, 10 reloads per worker count).
 # The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
 # exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
@@ -29,7 +31,8 @@ while getopts "w:c:t:d:h" option; do
 done
 shift $((OPTIND - 1))
 routes=("$@")
-((${#routes[@]} > 0)) || routes=(/bench/hello POST:/api/predict:bench/predict.json "/api/similar?movie_name=Toy%20Story&n=5")
+((${#routes[@]} > 0)) || routes=(/bench/hello POST:/api/predict:bench/predict.json SCRIPT:bench/recommend.lua
+                                  "/api/similar?movie_name=Toy%20Story&n=5")
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "bench: nginx is missing (make serve installs it)" >&2; exit 1; }
@@ -98,7 +101,10 @@ for workers in $worker_counts; do
     for route in "${routes[@]}"; do
         arguments=(-t"$threads" -c"$connections" --latency)
         path=$route
-        if [[ $route == *:*:* ]]; then
+        if [[ $route == SCRIPT:* ]]; then
+            arguments+=(-s "${route#SCRIPT:}")
+            path=/
+        elif [[ $route == *:*:* ]]; then
             IFS=: read -r method path body_file <<<"$route"
             arguments+=(-s "$(request_script "$method" "$body_file")")
         fi

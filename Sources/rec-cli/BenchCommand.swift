@@ -110,6 +110,10 @@ struct BenchCommand: ParsableCommand {
         let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
         let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
         let recommendSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: inputs, count: 20) }
+        let ratingOrderSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: inputs, count: 20, ranking: .rating) }
+        let knownUserSeconds: Double? = model.ranking == nil || model.userCount == 0 ? nil : try Self.median(max(repetitions, 200)) {
+            _ = try engine.recommend(userID: model.userIDs[model.userCount / 2], count: 20)
+        }
         let foldInItems = Array(popular.prefix(5)), foldInRatings: [Float] = [5, 4, 3, 4, 5]
         let foldInSeconds = try Self.median(max(repetitions, 200)) { _ = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items) }
         let manyItems = Array(popular.prefix(50)), manyRatings = (0..<50).map { Float(1 + $0 % 5) }
@@ -132,7 +136,11 @@ struct BenchCommand: ParsableCommand {
         print("| fold-in alone: 5 ratings (median) | \(Self.microseconds(foldInSeconds)) |")
         print("| fold-in alone: 50 ratings (median) | \(Self.microseconds(manyFoldInSeconds)) |")
         print("| score all \(model.itemCount) movies for one person, k = \(model.factorCount) (median) | \(Self.microseconds(scoreSeconds)) |")
-        print("| recommend: fold-in 5 ids + score all + top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
+        print("| recommend: fold-in 5 ids, rank by relevance, top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
+        print("| the same in rating order (`rank=rating`; median) | \(Self.microseconds(ratingOrderSeconds)) |")
+        if let knownUserSeconds {
+            print("| recommend to a known user: stored list, top 20 (median) | \(Self.microseconds(knownUserSeconds)) |")
+        }
         print("| recommend with 5 exact titles (median) | \(Self.microseconds(titleSeconds)) |")
         print("| similar: 10 neighbours by id (median) | \(Self.microseconds(similarSeconds)) |")
         for figure in routerFigures {

@@ -156,4 +156,37 @@ struct CLIEndToEndTests {
         let typo = try runner.run("recommend", "--rate", "Toy Stroy=5", "--top", "3")
         #expect(typo.status == 0, "a close typo resolves by the fuzzy match: \(typo.standardError)")
     }
+
+    @Test func knownUsersRankingsAndTheTopNProtocols() throws {
+        let runner = try trainedRunner()
+        defer { runner.cleanUp() }
+        let user = try runner.run("recommend", "--user", "1", "--top", "5", "--format", "json")
+        #expect(user.status == 0, "\(user.standardError)")
+        #expect(user.standardOutput.hasPrefix("[[\""))
+        let byRating = try runner.run("recommend", "--user", "1", "--top", "5", "--rank", "rating")
+        #expect(byRating.status == 0 && byRating.standardOutput.split(separator: "\n").count == 5, "\(byRating.standardError)")
+        let unknown = try runner.run("recommend", "--user", "999999")
+        #expect(unknown.status == 1)
+        #expect(unknown.standardError.contains("there is no user 999999"))
+        #expect(try runner.run("recommend", "--user", "1", "--rate", "Heat=4").status == 2)
+        #expect(try runner.run("recommend", "--user", "1", "--rank", "best").status == 2)
+
+        let test = "--dataset=\(CLIRunner.movieLens100kFolder)/u1.test"
+        let known = try runner.run("evaluate", test, "--protocol", "known-user")
+        #expect(known.status == 0, "\(known.standardError)")
+        for row in ["| RecServe | 0.", "| RecServe, rating order | 0.", "| most popular | 0.", "| item-kNN | 0.", "| EASE | 0."] {
+            #expect(known.standardOutput.contains(row), "\(row) in \(known.standardOutput)")
+        }
+        #expect(known.standardOutput.contains("RecServe / best baseline ("))
+        let newPerson = try runner.run("evaluate", test, "--protocol", "new-person", "--given", "500")
+        #expect(newPerson.status == 0, "\(newPerson.standardError)")
+        #expect(newPerson.standardOutput.contains("skipped with fewer than 500 training ratings"))
+        #expect(!newPerson.standardOutput.contains("(0 skipped"), "someone has fewer than 500 ratings")
+        #expect(runner.log().contains("evaluated top-N lists"))
+        #expect(try runner.run("evaluate", test, "--protocol", "new-person").status == 2, "--given is required")
+        #expect(try runner.run("evaluate", test, "--given", "5").status == 2, "--given needs the new-person protocol")
+        let missingTraining = try runner.run("evaluate", test, "--protocol", "known-user", "--training-dataset", "/nonexistent.dat")
+        #expect(missingTraining.status == 1)
+        #expect(missingTraining.standardError.contains("pass --training-dataset"))
+    }
 }

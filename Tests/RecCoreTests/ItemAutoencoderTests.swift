@@ -81,7 +81,7 @@ struct ItemAutoencoderTests {
         var scores = [Float](repeating: 0, count: 4)
         table.items.withUnsafeBufferPointer { items in
             table.similarities.withUnsafeBufferPointer { values in
-                scores.withUnsafeMutableBufferPointer { WatchWeights.accumulate(rows: [0, 1], items: items, weights: values, perItem: 2, into: $0.baseAddress!) }
+                scores.withUnsafeMutableBufferPointer { WatchWeights.accumulate(rows: [0, 1], items: items, weights: values, perItem: 2, into: $0.baseAddress!, itemCount: 4) }
             }
         }
         #expect(scores == [0.1, 0.2, 0.5, 0])

@@ -79,7 +79,7 @@ struct RankingEngineTests {
             let userID = engine.model.userIDs[user]
             let trained = Set(fixture.training.itemsByUser[fixture.training.userOffsets[user]..<fixture.training.userOffsets[user + 1]]
                 .map { engine.model.itemIndex(movieID: fixture.items.identifiers[Int($0)])! })
-            #expect(Set(ranking.ratedItems(ofUser: user).map { Int($0) }) == trained)
+            #expect(Set(ranking.ratedItems(ofUser: user)) == trained)
             for order in RecommendationRanking.allCases {
                 let list = try engine.recommendedItems(userID: userID, count: 1000, ranking: order)
                 #expect(trained.isDisjoint(with: list.map(\.item)), "user \(userID), \(order)")

@@ -88,15 +88,22 @@ enum ModelFileInvariants {
         }
     }
 
+    /// Checks that `offsets` start at 0, ascend, and end at `count`.
+    static func checkOffsets(_ offsets: UnsafeBufferPointer<UInt32>, endingAt count: Int, name: String) throws(Violation) {
+        guard offsets.first == 0, offsets.last.map(Int.init) == count else {
+            throw Violation(reason: "the \(name) offsets must run from 0 to the \(count) entries")
+        }
+        for index in 1..<offsets.count where offsets[index - 1] > offsets[index] {
+            throw Violation(reason: "the \(name) offsets descend at index \(index)")
+        }
+    }
+
     /// Checks each training user's rated items: `starts` runs from 0 to the item count in
     /// ascending order, and each user's items strictly ascend inside `0..<itemCount`.
     static func checkRatedItems(starts: UnsafeBufferPointer<UInt32>, items: UnsafeBufferPointer<Int32>, itemCount: Int) throws(Violation) {
-        guard starts.first == 0, starts.last.map(Int.init) == items.count else {
-            throw Violation(reason: "the rated-item offsets must run from 0 to the \(items.count) rated items")
-        }
+        try checkOffsets(starts, endingAt: items.count, name: "rated-item")
         for user in 0..<(starts.count - 1) {
             let start = Int(starts[user]), end = Int(starts[user + 1])
-            guard start <= end else { throw Violation(reason: "the rated-item offsets descend at user \(user)") }
             var previous: Int32 = -1
             for position in start..<end {
                 let item = items[position]

@@ -1,10 +1,14 @@
 /// A loaded generation's ranking model: zero-copy views of the model file's sections 20 to
 /// 25, valid while the `LoadedModel` that made them is alive.
 ///
-/// Opening checks their sizes against the header's counts, that the rated items of each user
-/// are strictly ascending item indices, that every stored list entry and watch-weight target
-/// is `-1` or an item index, and that the weights and blends are finite, so no lookup below
-/// can read outside the map.
+/// Opening checks their sizes against the header's counts, that the rated-item offsets run
+/// from 0 to the rated items in order and that the blends are finite: work that grows with the
+/// users and items, not with the 6 million list entries, so a worker still switches generations
+/// in well under a millisecond. The entries themselves are checked where they are read: a list
+/// ends at its first entry that is not an item index, and `WatchWeights.accumulate` skips
+/// targets outside the catalogue, so a damaged entry can shorten a list but never make a
+/// lookup read outside the map. The writer checks every entry (`ModelFileWriter.validate`), and
+/// the checksum catches damage after writing.
 public struct RankingModelView: @unchecked Sendable {
     /// `userCount + 1` offsets into `ratedItems`.
     public let ratedItemStarts: UnsafeBufferPointer<UInt32>
@@ -22,6 +26,8 @@ public struct RankingModelView: @unchecked Sendable {
     public let watchWeights: UnsafeBufferPointer<Float>
     /// The blends.
     public let blends: RankingBlends
+    /// The number of items, which every valid entry is below.
+    private let itemCount: Int
 
     /// The views of `sections`, or nil when the file has no ranking model.
     ///
@@ -44,26 +50,26 @@ public struct RankingModelView: @unchecked Sendable {
         rankedItemsPerUser = try Self.rowLength(of: userRankedItems.count, rows: userCount, name: "userRankedItems", corrupt: corrupt)
         watchWeightsPerItem = try Self.rowLength(of: watchWeightItems.count, rows: itemCount, name: "watchWeightItems", corrupt: corrupt)
         blends = RankingBlends(sectionValues: blendValues)
+        self.itemCount = itemCount
         do throws(ModelFileInvariants.Violation) {
-            try ModelFileInvariants.checkRatedItems(starts: ratedItemStarts, items: ratedItems, itemCount: itemCount)
-            try ModelFileInvariants.checkNeighbourItems(userRankedItems, itemCount: itemCount)
-            try ModelFileInvariants.checkNeighbourItems(watchWeightItems, itemCount: itemCount)
-            try ModelFileInvariants.checkFinite(watchWeights, name: "watch weights")
+            try ModelFileInvariants.checkOffsets(ratedItemStarts, endingAt: ratedItems.count, name: "rated-item")
             try ModelFileInvariants.checkFinite(blendValues, name: "ranking blends")
         } catch {
             throw corrupt(error.reason)
         }
     }
 
-    /// The movies `user` rated in training, ascending.
-    public func ratedItems(ofUser user: Int) -> UnsafeBufferPointer<Int32> {
-        UnsafeBufferPointer(rebasing: ratedItems[Int(ratedItemStarts[user])..<Int(ratedItemStarts[user + 1])])
+    /// The movies `user` rated in training, as item indices (entries outside the catalogue,
+    /// which only a damaged file has, are left out).
+    public func ratedItems(ofUser user: Int) -> [Int] {
+        ratedItems[Int(ratedItemStarts[user])..<Int(ratedItemStarts[user + 1])].compactMap { $0 >= 0 && Int($0) < itemCount ? Int($0) : nil }
     }
 
-    /// `user`'s stored list, best first, ending at its first `-1`.
+    /// `user`'s stored list, best first, ending at its first entry that is not an item index
+    /// (`-1` pads a list shorter than `rankedItemsPerUser`).
     public func rankedItems(ofUser user: Int) -> UnsafeBufferPointer<Int32> {
         let row = UnsafeBufferPointer(rebasing: userRankedItems[(user * rankedItemsPerUser)..<((user + 1) * rankedItemsPerUser)])
-        return UnsafeBufferPointer(rebasing: row[..<(row.firstIndex(of: -1) ?? row.count)])
+        return UnsafeBufferPointer(rebasing: row[..<(row.firstIndex { $0 < 0 || Int($0) >= itemCount } ?? row.count)])
     }
 
     /// The length of rows when `count` values hold `rows` equal rows.

@@ -209,12 +209,12 @@ private struct PoolContext: Sendable {
         table.items.withUnsafeBufferPointer { tableItems in
             table.similarities.withUnsafeBufferPointer { tableWeights in
                 let sharedItems = SharedPointer(base: tableItems.baseAddress!), sharedWeights = SharedPointer(base: tableWeights.baseAddress!)
-                let slots = tableItems.count, perItem = table.neighboursPerItem
+                let slots = tableItems.count, perItem = table.neighboursPerItem, itemCount = items.itemCount
                 return pools(for: cases) { topNCase, watch in
                     WatchWeights.accumulate(rows: topNCase.givenItems.lazy.map { Int($0) },
                                             items: UnsafeBufferPointer(start: sharedItems.base, count: slots),
                                             weights: UnsafeBufferPointer(start: sharedWeights.base, count: slots),
-                                            perItem: perItem, into: watch)
+                                            perItem: perItem, into: watch, itemCount: itemCount)
                     let person = FoldIn.solve(items: topNCase.givenItems.map { Int($0) }, ratings: topNCase.givenRatings, model: items)
                     return Recommender.scores(for: person, model: items)
                 }

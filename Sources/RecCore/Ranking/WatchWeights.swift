@@ -35,16 +35,18 @@ enum WatchWeights {
         return NeighbourTable(neighboursPerItem: width, items: items, similarities: values)
     }
 
-    /// Adds the weights of `rows`' slots in `table` (`perItem` slots per row) to `scores`.
+    /// Adds the weights of `rows`' slots in `table` (`perItem` slots per row) to the
+    /// `itemCount` floats at `scores`. A row ends at its first empty slot; rows and targets
+    /// outside the catalogue, which only a damaged file has, are skipped.
     @inline(__always)
     static func accumulate<Rows: Sequence<Int>>(rows: Rows, items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>,
-                                                perItem: Int, into scores: UnsafeMutablePointer<Float>) {
-        for row in rows {
+                                                perItem: Int, into scores: UnsafeMutablePointer<Float>, itemCount: Int) {
+        for row in rows where row >= 0 && (row + 1) * perItem <= items.count {
             let start = row * perItem
             for slot in start..<(start + perItem) {
                 let item = Int(items[slot])
                 guard item >= 0 else { break }
-                scores[item] += weights[slot]
+                if item < itemCount { scores[item] += weights[slot] }
             }
         }
     }

@@ -177,8 +177,8 @@ public struct RecommendationEngine: Sendable {
         let person = FoldedInPerson(bias: model.userBiases[user],
                                     factors: stride == 0 ? [] : Array(model.userFactors[(user * stride)..<((user + 1) * stride)]))
         if ranking == .rating {
-            let rated = rankingModel.ratedItems(ofUser: user).map { Int($0) }
-            return Recommender.recommend(for: person, model: items, quantized: quantizedItems, excluding: rated, count: count)
+            return Recommender.recommend(for: person, model: items, quantized: quantizedItems,
+                                         excluding: rankingModel.ratedItems(ofUser: user), count: count)
         }
         return rankingModel.rankedItems(ofUser: user).prefix(count).map { item in
             ScoredItem(item: Int(item), score: Recommender.estimate(for: person, item: Int(item), model: items))

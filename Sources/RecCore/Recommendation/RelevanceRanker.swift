@@ -24,7 +24,7 @@ enum RelevanceRanker {
             let watch = watchBuffer.baseAddress!
             watch.initialize(repeating: 0, count: itemCount)
             WatchWeights.accumulate(rows: givenItems, items: ranking.watchWeightItems, weights: ranking.watchWeights,
-                                    perItem: ranking.watchWeightsPerItem, into: watch)
+                                    perItem: ranking.watchWeightsPerItem, into: watch, itemCount: itemCount)
             // Turn the watch scores into bounds; −∞ marks movies that cannot be recommended.
             for item in 0..<itemCount {
                 watch[item] = items.itemRatingCounts[item] > 0 ? blend.watchTerm(watch: watch[item], popularity: popularity[item]) : -.infinity
