@@ -292,8 +292,10 @@ unshare --mount --pid --fork --kill-child --propagation private -- \
     >"$work/worker.log" 2>&1 8>&- &
 ns_pid=$!
 # The namespace's process 1 (host pid), for `docker exec`-like entry and for cleanup.
+# `|| true`: pgrep exits 1 while the child is not up yet, and under `set -euo pipefail` that
+# would end this script silently instead of polling again.
 for _ in $(seq 100); do
-    init_pid=$(pgrep -P "$ns_pid" | head -n1)
+    init_pid=$(pgrep -P "$ns_pid" | head -n1 || true)
     [[ -n $init_pid ]] && break
     sleep 0.05
 done

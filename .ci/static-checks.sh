@@ -86,6 +86,19 @@ mapfile -t scripts < <(
 )
 run shellcheck --external-sources "${scripts[@]}"
 
+# A process lookup that finds nothing exits 1. Assigned from a command substitution under
+# `set -euo pipefail`, that ends the script silently: the cause of a load-dependent CI flake.
+# Every variable assigned from pgrep or pidof must tolerate "not found" with `|| true`.
+unguarded_lookups() {
+    grep -nE '=\$\((pgrep|pidof) ' "$@" | grep -vE '\|\| *true *\)' || true
+}
+lookups=$(unguarded_lookups "${scripts[@]}")
+if [[ -n $lookups ]]; then
+    failed=1
+    log "FAILED: process lookups that exit the script when nothing matches (add || true):"
+    printf '%s\n' "$lookups" >&2
+fi
+
 if ((failed)); then
     log "static checks failed"
     exit 1
