@@ -4,8 +4,9 @@
 /// A query is normalised with `TitleNormalizer`, then:
 /// 1. **Exact.** The normalised query is looked up as a key. If that finds nothing and the
 ///    query ends with a year (`Heat (1995)`, `heat 1995`), the text before the year is looked
-///    up among keys of movies from that year. The first entry of the equal range wins, which
-///    the index's order makes the most-rated movie (then the lowest item index).
+///    up among keys of movies from that year. Within the equal range a movie's own title beats
+///    another's alternate title (`TitleKeyKind.Form` order); among equals the first entry wins,
+///    which the index's order makes the most-rated movie (then the lowest item index).
 /// 2. **Fuzzy.** Otherwise every key is scored with `FuzzyTitleScorer` (the year only
 ///    penalises), each movie keeps its best key, and movies rank by score, then rating count,
 ///    then item index. The best resolves if it scores at least `fuzzyThreshold`.
@@ -78,19 +79,38 @@ public struct TitleMatcher: @unchecked Sendable {
         return firstItem(withKey: query.text, year: year)
     }
 
-    /// The first valid item in the equal range of `key`, from `year` when one is given.
+    /// The valid item in the equal range of `key` (from `year` when one is given) whose key is
+    /// the most direct form of its title; among equals, the first, which the index's order
+    /// makes the most-rated movie.
+    ///
+    /// The form decides before popularity so that a movie's own title always beats another
+    /// movie's alternate title: `Bewegte Mann, Der (1994)` is movie 811, even though the more
+    /// rated `Maybe, Maybe Not (Bewegte Mann, Der) (1994)` has the same key as an alternate.
     private func firstItem(withKey key: ArraySlice<UInt8>, year: Int?) -> Int32? {
         key.withUnsafeBytes { key in
             var position = index.entries.partitioningIndex { index.key(of: $0).lexicographicallyPrecedes(key) }
+            var best: (item: Int32, precedence: Int)?
             while position < index.entries.count {
                 let entry = index.entries[position]
-                guard index.key(of: entry).elementsEqual(key) else { return nil }
-                if isValid(entry), year == nil || TitleKeyKind.year(rawValue: entry.kind) == year {
-                    return entry.item
-                }
+                guard index.key(of: entry).elementsEqual(key) else { break }
                 position += 1
+                guard isValid(entry), year == nil || TitleKeyKind.year(rawValue: entry.kind) == year else { continue }
+                let precedence = Self.exactPrecedence(ofKind: entry.kind)
+                if best.map({ precedence < $0.precedence }) ?? true { best = (entry.item, precedence) }
             }
-            return nil
+            return best?.item
+        }
+    }
+
+    /// How directly a key of this kind names its movie, lower first: the title itself, then
+    /// the title without its article, then alternate titles; forms this version does not know last.
+    private static func exactPrecedence(ofKind kind: UInt32) -> Int {
+        switch TitleKeyKind(rawValue: kind)?.form {
+        case .title, .fullTitle: 0
+        case .titleWithoutArticle: 1
+        case .alternateTitle: 2
+        case .alternateTitleWithoutArticle: 3
+        case nil: 4
         }
     }
 
