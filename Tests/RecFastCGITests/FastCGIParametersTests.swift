@@ -37,6 +37,8 @@ struct FastCGIParametersTests {
         #expect(request.query == "")
         #expect(request.requestID == "")
         #expect(request.authorization == nil)
+        // nginx forwards `$http_authorization` empty when the client sent no header.
+        #expect(parameters(["HTTP_AUTHORIZATION="]).request(body: []).authorization == nil)
         #expect(parameters(["REQUEST_METHOD=GET"]).contentLength == .absent)
     }
 

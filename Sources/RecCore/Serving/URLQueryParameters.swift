@@ -19,9 +19,12 @@ public struct URLQueryParameters: Sendable, Equatable {
         }
     }
 
-    /// The value of the first parameter named `name`, if any.
-    public func value(_ name: String) -> String? {
-        pairs.first { $0.name == name }?.value
+    /// The value of the parameter named `name`, if any.
+    ///
+    /// - Throws: `APIError.invalidParameter` when it is given twice with different values, so
+    ///   `?lines=20&lines=30` is refused instead of silently picking one.
+    public func value(_ name: String) throws(APIError) -> String? {
+        try value(anyOf: [name])?.value
     }
 
     /// The first of `names` that is present, with its value; `nil` when none is.
@@ -32,6 +35,9 @@ public struct URLQueryParameters: Sendable, Equatable {
         let present = pairs.filter { names.contains($0.name) }
         guard let first = present.first else { return nil }
         if let other = present.dropFirst().first(where: { $0.name != first.name || $0.value != first.value }) {
+            if other.name == first.name {
+                throw APIError(.invalidParameter, "the query gives '\(first.name)' more than once, with different values; give it once")
+            }
             throw APIError(.invalidParameter, "the query gives '\(first.name)' and '\(other.name)', which mean the same; give one of them once")
         }
         return (first.name, first.value)

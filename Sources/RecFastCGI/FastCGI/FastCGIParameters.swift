@@ -65,7 +65,8 @@ public struct FastCGIParameters: Sendable, Equatable {
         case 17:
             if Self.matches(name, "HTTP_X_REQUEST_ID"), !hasServerRequestID { requestID = Self.text(value) }
         case 18:
-            if Self.matches(name, "HTTP_AUTHORIZATION") { authorization = Self.text(value) }
+            // nginx sends the parameter empty when the client sent no header: that is no header.
+            if Self.matches(name, "HTTP_AUTHORIZATION") { authorization = value.isEmpty ? nil : Self.text(value) }
         default:
             break
         }
