@@ -8,6 +8,9 @@ enum WorkerCommand {
     /// Runs a worker; returns the process exit code (see `WorkerExitCode`).
     static func run(environment: [String: String], maximumRequests: Int) -> Int32 {
         let dataDirectory = DataDirectory.fromEnvironment(environment)
+        // Before any model is mapped: a read past a served file truncated in place becomes
+        // zero pages and a 503 instead of killing the worker with SIGBUS.
+        MappingFaultGuard.install()
         // Request lines are info records; copying them to standard error would double the cost
         // of every request, so workers only show warnings and errors there.
         RecLogging.bootstrap(processName: "rec-fcgi.worker", dataDirectory: dataDirectory,

@@ -17,11 +17,11 @@ struct ModelFileCorruptionTests {
     }
 
     /// What opening `bytes` as a model file fails with, or `nil` if it opens.
-    private func openError(_ bytes: [UInt8], verifyChecksum: Bool = true) throws -> ModelFileError? {
+    private func openError(_ bytes: [UInt8], verifyContents: Bool = true) throws -> ModelFileError? {
         let path = folder.file("model-1.recmodel")
         try bytes.write(to: path)
         do {
-            _ = try LoadedModel.open(path: path, verifyChecksum: verifyChecksum)
+            _ = try LoadedModel.open(path: path, verifyContents: verifyContents)
             return nil
         } catch {
             #expect(error.description.hasPrefix(path), "the message names the file")
@@ -67,7 +67,7 @@ struct ModelFileCorruptionTests {
     @Test func detectsAFlippedFactorBitOnlyWithTheChecksum() throws {
         var flipped = original
         flipped[start(.itemFactors) + 5] ^= 0x10
-        #expect(try openError(flipped, verifyChecksum: false) == nil)
+        #expect(try openError(flipped, verifyContents: false) == nil)
         #expect(try openError(flipped)?.code == .checksumMismatch)
     }
 
@@ -183,7 +183,7 @@ struct ModelFileCorruptionTests {
         corrupt[start(.metadataJSON)] = UInt8(ascii: "x")
         let path = folder.file("model-1.recmodel")
         try sealed(corrupt).write(to: path)
-        let model = try LoadedModel.open(path: path, verifyChecksum: true)
+        let model = try LoadedModel.open(path: path, verifyContents: true)
         let error = #expect(throws: ModelFileError.self) { try model.metadata() }
         #expect(error?.code == .corruptSection)
     }
@@ -198,7 +198,7 @@ struct ModelFileCorruptionTests {
         corrupt.store(Int32(1_000_000), at: ratedItems)
         let path = folder.file("model-1.recmodel")
         try sealed(corrupt).write(to: path)
-        let model = try LoadedModel.open(path: path, verifyChecksum: true)
+        let model = try LoadedModel.open(path: path, verifyContents: true)
         let ranking = try #require(model.ranking)
         #expect(ranking.rankedItems(ofUser: 0).count == 1, "the list ends at the damaged entry")
         #expect(ranking.ratedItems(ofUser: 0).allSatisfy { $0 < model.itemCount })
@@ -213,7 +213,7 @@ struct ModelFileCorruptionTests {
         bare.ranking = nil
         let path = folder.file("model-1.recmodel")
         try ModelFileWriter.encode(bare).write(to: path)
-        let model = try LoadedModel.open(path: path, verifyChecksum: true)
+        let model = try LoadedModel.open(path: path, verifyContents: true)
         #expect(model.ranking == nil)
         #expect(try model.artifact() == bare)
     }
@@ -223,7 +223,7 @@ struct ModelFileCorruptionTests {
         extended.store(UInt32(200), at: entry(.itemImplicitFactors) + Entry.kind)
         let path = folder.file("model-1.recmodel")
         try sealed(extended).write(to: path)
-        let model = try LoadedModel.open(path: path, verifyChecksum: true)
+        let model = try LoadedModel.open(path: path, verifyContents: true)
         #expect(model.itemImplicitFactors == nil)
         var expected = artifact
         expected.itemImplicitFactors = nil

@@ -35,7 +35,7 @@ struct ModelFilePublishingTests {
         #expect(try currentPointer() == "1\n")
         #expect(folder.names(in: "data/model") == [".lock", "CURRENT", "model-1.recmodel"])
 
-        let model = try store.openCurrent(verifyChecksum: true)
+        let model = try store.openCurrent(verifyContents: true)
         #expect(model.generation == 1)
         #expect(model.path == publication.path)
         #expect(try model.artifact() == artifact(1))
@@ -141,6 +141,46 @@ struct ModelFilePublishingTests {
         let pruneError = #expect(throws: ModelFileError.self) { try store.prune() }
         #expect(pruneError?.code == .corruptCurrentPointer)
         #expect(try store.generations() == [1])
+    }
+
+    /// A `CURRENT` that someone who can write the folder planted: a symbolic link to a secret
+    /// file, a FIFO, a folder. Each is refused at once, and no error quotes what the file holds.
+    @Test func aCurrentThatIsNotARegularFileIsRefusedWithoutFollowingOrQuotingIt() throws {
+        _ = try store.publish(artifact(1))
+        let secret = folder.file("secret")
+        try Array("root:$6$saltsaltsalt$hash:19000:0:99999:7:::\n".utf8).write(to: secret)
+        let path = store.currentPointerPath
+        for plant in ["symlink", "symlink to a good pointer", "fifo", "folder"] {
+            try? FileManager.default.removeItem(atPath: path)
+            switch plant {
+            case "symlink": try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: secret)
+            case "symlink to a good pointer":
+                try Array("1\n".utf8).write(to: folder.file("elsewhere"))
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: folder.file("elsewhere"))
+            case "fifo": #expect(mkfifo(path, 0o644) == 0)
+            default: try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            }
+            let error = #expect(throws: ModelFileError.self, "\(plant)") { try store.currentGeneration() }
+            #expect(error?.code == .corruptCurrentPointer || plant == "folder", "\(plant): \(String(describing: error))")
+            #expect(error.map { !$0.description.contains("root") && !$0.description.contains("salt") } == true,
+                    "\(plant): \(String(describing: error))")
+        }
+        // Garbage is described by its length, never quoted.
+        try? FileManager.default.removeItem(atPath: path)
+        try writeCurrentPointer("hunter2-password\n")
+        let garbage = #expect(throws: ModelFileError.self) { try store.currentGeneration() }
+        #expect(garbage.map { !$0.description.contains("hunter2") } == true)
+    }
+
+    @Test func aModelFileThatIsASymbolicLinkOrAFIFOIsRefused() throws {
+        _ = try store.publish(artifact(1))
+        let modelPath = store.path(forGeneration: 1)
+        try FileManager.default.moveItem(atPath: modelPath, toPath: folder.file("moved.recmodel"))
+        try FileManager.default.createSymbolicLink(atPath: modelPath, withDestinationPath: folder.file("moved.recmodel"))
+        #expect(throws: ModelFileError.self) { try store.open(generation: 1) }
+        try FileManager.default.removeItem(atPath: modelPath)
+        #expect(mkfifo(modelPath, 0o644) == 0)
+        #expect(throws: ModelFileError.self) { try store.open(generation: 1) }
     }
 
     @Test func aCurrentWithoutNewlineIsAccepted() throws {

@@ -8,7 +8,7 @@ struct ModelFileRoundTripTests {
                               name: String = "model-1.recmodel") throws -> LoadedModel {
         let path = folder.file(name)
         try ModelFileWriter.write(artifact, toPath: path)
-        return try LoadedModel.open(path: path, verifyChecksum: true)
+        return try LoadedModel.open(path: path, verifyContents: true)
     }
 
     @Test(arguments: [true, false])

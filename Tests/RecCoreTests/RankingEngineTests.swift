@@ -111,7 +111,7 @@ struct RankingEngineTests {
         artifact.ranking = nil
         let path = folder.file("model-1.recmodel")
         try ModelFileWriter.write(artifact, toPath: path)
-        let engine = RecommendationEngine(model: try LoadedModel.open(path: path, verifyChecksum: true))
+        let engine = RecommendationEngine(model: try LoadedModel.open(path: path, verifyContents: true))
         let input: [(movie: MovieReference, rating: Double)] = [(.id(1), 5), (.id(50), 4)]
         #expect(try engine.rankedItems(ratings: input, count: 20) == engine.rankedItems(ratings: input, count: 20, ranking: .rating))
         let refused = #expect(throws: QueryError.self) { try engine.recommend(userID: engine.model.userIDs[0], count: 5) }

@@ -29,6 +29,6 @@ struct TrainedModelFixture: @unchecked Sendable {
 
     /// An engine over the published generation.
     func engine() throws -> RecommendationEngine {
-        RecommendationEngine(model: try ModelStore(dataDirectory: dataDirectory).openCurrent(verifyChecksum: true))
+        RecommendationEngine(model: try ModelStore(dataDirectory: dataDirectory).openCurrent(verifyContents: true))
     }
 }

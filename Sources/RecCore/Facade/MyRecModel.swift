@@ -137,7 +137,7 @@ public final class MyRecModel: Sendable {
     /// model is already loaded; the file is fully validated, checksum included.
     @discardableResult
     public func warmup() throws -> LoadedModel {
-        let model = try store.openCurrent(verifyChecksum: true)
+        let model = try store.openCurrent(verifyContents: true)
         engine.withLock { $0 = RecommendationEngine(model: model) }
         logger.info("loaded model", metadata: ["generation": "\(model.generation)", "path": "\(model.path)"])
         return model

@@ -70,10 +70,11 @@ public final class LoadedModel: @unchecked Sendable {
     private let mapping: MemoryMappedFile
 
     /// Opens the model file at `path`: maps it and checks its structure, and with
-    /// `verifyChecksum` also its checksum (a pass over the whole file).
+    /// `verifyContents` also its checksum and that every float is finite (`verifyContents()`,
+    /// a pass over the whole file).
     ///
     /// `generation` defaults to the number in a `model-<generation>.recmodel` file name, or 0.
-    public static func open(path: String, generation: Int? = nil, verifyChecksum: Bool = false) throws(ModelFileError) -> LoadedModel {
+    public static func open(path: String, generation: Int? = nil, verifyContents: Bool = false) throws(ModelFileError) -> LoadedModel {
         let mapping: MemoryMappedFile
         do throws(SystemCallError) {
             mapping = try MemoryMappedFile(path: path)
@@ -82,7 +83,7 @@ public final class LoadedModel: @unchecked Sendable {
         }
         let generation = generation ?? ModelStore.generation(inFileName: String(path.split(separator: "/").last ?? "")) ?? 0
         let model = try LoadedModel(mapping: mapping, path: path, generation: generation)
-        if verifyChecksum { try model.verifyChecksum() }
+        if verifyContents { try model.verifyContents() }
         return model
     }
 
@@ -140,6 +141,35 @@ public final class LoadedModel: @unchecked Sendable {
         self.userCount = userCount
         self.neighboursPerItem = header.neighboursPerItem
         self.mapping = mapping
+    }
+
+    /// The model file's identity when it was mapped and checked.
+    public var fileIdentity: FileIdentity { mapping.identity }
+
+    /// Whether the file is still exactly what was mapped and checked: neither written,
+    /// truncated nor replaced in place since (one `fstat`), and no read of it faulted.
+    ///
+    /// Serving checks this before and after each request, so a generation changed on disk
+    /// after validation is refused instead of answered from (see `ServedModelHolder`).
+    public var isUnchangedOnDisk: Bool { mapping.isUnchanged }
+
+    /// Checks everything the structural checks on open leave out: the checksum
+    /// (`verifyChecksum()`) and that every stored float is finite, so no prediction, similarity
+    /// or ranking score can come out NaN. Costs about two passes over the file.
+    public func verifyContents() throws(ModelFileError) {
+        try verifyChecksum()
+        var floatSections: [(String, UnsafeBufferPointer<Float>)] = [
+            ("item biases", itemBiases), ("item factors", itemFactors), ("neighbour similarities", neighbourSimilarities),
+            ("user biases", userBiases), ("user factors", userFactors),
+        ]
+        if let itemImplicitFactors { floatSections.append(("implicit item factors", itemImplicitFactors)) }
+        if let ranking { floatSections.append(("watch weights", ranking.watchWeights)) }
+        do throws(ModelFileInvariants.Violation) {
+            guard globalMean.isFinite else { throw ModelFileInvariants.Violation(reason: "the global mean is not finite (\(globalMean))") }
+            for (name, values) in floatSections { try ModelFileInvariants.checkFinite(values, name: name) }
+        } catch {
+            throw ModelFileError(.corruptSection, path: path, reason: error.reason)
+        }
     }
 
     /// Checks the whole file against the checksum in its header: catches bit rot and torn

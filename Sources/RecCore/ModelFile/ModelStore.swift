@@ -90,40 +90,51 @@ public struct ModelStore: Sendable {
 
     /// The generation `CURRENT` names, or `nil` when there is no `CURRENT` yet.
     ///
-    /// `CURRENT` holds a generation number and a newline; anything else is reported as a
-    /// `.corruptCurrentPointer` error rather than guessed at.
+    /// `CURRENT` must be a regular file holding a generation number and a newline. It is opened
+    /// without following a symbolic link and without blocking on a FIFO, so a `CURRENT` planted
+    /// by someone who can write the folder can neither point the service at another file nor
+    /// hang it. Anything else is a `.corruptCurrentPointer` error rather than a guess, and the
+    /// error describes the file without ever quoting its contents.
     public func currentGeneration() throws(ModelFileError) -> Int? {
         let path = currentPointerPath
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.currentPointerCapacity + 1, alignment: 1)
         defer { buffer.deallocate() }
         var length = 0
+        var isRegularFile = true
         do throws(SystemCallError) {
-            let descriptor = try SystemCalls.open(path, flags: O_RDONLY | O_CLOEXEC)
+            let descriptor = try SystemCalls.open(path, flags: O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
             defer { SystemCalls.close(descriptor) }
-            while length < buffer.count {
+            isRegularFile = try SystemCalls.fileStatus(descriptor, subject: path).isRegularFile
+            while isRegularFile, length < buffer.count {
                 let read = try SystemCalls.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]), subject: path)
                 if read == 0 { break }
                 length += read
             }
         } catch where error.errorNumber == ENOENT {
             return nil
+        } catch where error.errorNumber == ELOOP {
+            throw ModelFileError(.corruptCurrentPointer, path: path,
+                                 reason: "is a symbolic link, which is never followed; publish a model with `rec-cli train` to replace it")
         } catch {
             throw ModelFileError(error, path: path)
+        }
+        guard isRegularFile else {
+            throw ModelFileError(.corruptCurrentPointer, path: path,
+                                 reason: "is not a regular file; publish a model with `rec-cli train` to replace it")
         }
         let contents = Array(buffer[..<length])
         var digits = contents[...]
         if digits.last == UInt8(ascii: "\n") { digits = digits.dropLast() }
         guard let generation = Self.generation(fromDigits: digits) else {
-            let shown = String(decoding: contents.prefix(32), as: UTF8.self)
             throw ModelFileError(.corruptCurrentPointer, path: path,
-                                 reason: "holds \(String(reflecting: shown))\(length > 32 ? "…" : ""), not a generation number and a newline; publish a model with `rec-cli train` or write a generation number into it")
+                                 reason: "holds \(length > Self.currentPointerCapacity ? "over \(Self.currentPointerCapacity)" : "\(length)") bytes that are not a generation number and a newline; publish a model with `rec-cli train` or write a generation number into it")
         }
         return generation
     }
 
     /// Opens generation `generation`'s model file (see `LoadedModel.open`).
-    public func open(generation: Int, verifyChecksum: Bool = false) throws(ModelFileError) -> LoadedModel {
-        try LoadedModel.open(path: path(forGeneration: generation), generation: generation, verifyChecksum: verifyChecksum)
+    public func open(generation: Int, verifyContents: Bool = false) throws(ModelFileError) -> LoadedModel {
+        try LoadedModel.open(path: path(forGeneration: generation), generation: generation, verifyContents: verifyContents)
     }
 
     /// Opens the generation `CURRENT` names.
@@ -131,7 +142,7 @@ public struct ModelStore: Sendable {
     /// With no `CURRENT` yet, the `.noCurrentModel` error tells the user how to train one. If a
     /// publisher moves `CURRENT` and prunes the named file between the read and the open, the
     /// new `CURRENT` is read again.
-    public func openCurrent(verifyChecksum: Bool = false) throws(ModelFileError) -> LoadedModel {
+    public func openCurrent(verifyContents: Bool = false) throws(ModelFileError) -> LoadedModel {
         var attemptsLeft = 3
         while true {
             guard let generation = try currentGeneration() else {
@@ -139,7 +150,7 @@ public struct ModelStore: Sendable {
                                      reason: "no trained model yet; run `rec-cli train --dataset=dataset/ratings_train.dat` to train and publish one")
             }
             do throws(ModelFileError) {
-                return try open(generation: generation, verifyChecksum: verifyChecksum)
+                return try open(generation: generation, verifyContents: verifyContents)
             } catch where error.code == .notFound {
                 attemptsLeft -= 1
                 guard attemptsLeft > 0, try currentGeneration() != generation else {

@@ -62,7 +62,9 @@ public struct RankingModelView: @unchecked Sendable {
     /// The movies `user` rated in training, as item indices (entries outside the catalogue,
     /// which only a damaged file has, are left out).
     public func ratedItems(ofUser user: Int) -> [Int] {
-        ratedItems[Int(ratedItemStarts[user])..<Int(ratedItemStarts[user + 1])].compactMap { $0 >= 0 && Int($0) < itemCount ? Int($0) : nil }
+        let start = Int(ratedItemStarts[user]), end = Int(ratedItemStarts[user + 1])
+        guard start <= end, end <= ratedItems.count else { return [] }
+        return ratedItems[start..<end].compactMap { $0 >= 0 && Int($0) < itemCount ? Int($0) : nil }
     }
 
     /// `user`'s stored list, best first, ending at its first entry that is not an item index

@@ -46,9 +46,12 @@ public struct StringTableView: @unchecked Sendable {
     /// The number of strings.
     public var count: Int { max(offsets.count - 1, 0) }
 
-    /// The UTF-8 bytes of the string at `index`.
+    /// The UTF-8 bytes of the string at `index`; empty if its offsets lie outside `bytes`,
+    /// which only a file changed after it was validated can have.
     public func utf8(at index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[index])..<Int(offsets[index + 1])])
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        guard start <= end, end <= bytes.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// The string at `index`.

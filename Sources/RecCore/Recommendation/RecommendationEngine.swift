@@ -223,7 +223,9 @@ public struct RecommendationEngine: Sendable {
         result.reserveCapacity(min(count, neighbours.items.count))
         for slot in 0..<neighbours.items.count where result.count < count {
             let item = Int(neighbours.items[slot])
-            guard item >= 0, item != target else { continue }
+            // Validated on open; checked again because a file changed in place mid-request
+            // must not make this read outside the catalogue before the change is noticed.
+            guard item >= 0, item < model.itemCount, item != target else { continue }
             result.append(ScoredItem(item: item, score: neighbours.similarities[slot]))
         }
         if result.isEmpty {

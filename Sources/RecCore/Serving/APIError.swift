@@ -76,7 +76,8 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, unknownMovies: [UnknownMovie] = [], allowedMethods: [String] = [],
-                failure: String? = nil) {
+                failure: String? = nil, status: Int? = nil) {
+        self.status = status ?? code.status
         self.code = code
         self.message = message
         self.unknownMovies = unknownMovies
@@ -106,8 +107,9 @@ public struct APIError: Error, Sendable, Equatable {
         self.init(.malformedJSON, "the body is not valid JSON: \(error)")
     }
 
-    /// The HTTP status.
-    public var status: Int { code.status }
+    /// The HTTP status: the code's, unless the error was made with another (a damaged served
+    /// model is `invalid_model` with 503, where a refused reload is `invalid_model` with 409).
+    public var status: Int
 
     /// The response: the status, the JSON body with `requestID`, an `Allow` header for 405, a
     /// `WWW-Authenticate` header for 401, and for a 5xx the cause for the log.

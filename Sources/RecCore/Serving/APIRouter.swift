@@ -117,7 +117,7 @@ public struct APIRouter: Sendable {
 
     private func log(_ request: APIRequest) throws(APIError) -> APIResponse {
         var count = Self.defaultLogLines
-        if !request.query.isEmpty, let lines = URLQueryParameters(request.query).value("lines") {
+        if !request.query.isEmpty, let lines = try URLQueryParameters(request.query).value("lines") {
             count = try RequestFieldReader.count(queryText: lines, name: "lines", range: Self.logLineRange)
             guard Self.logLineRange.contains(count) else {
                 throw APIError(.countOutOfRange, "'lines' must be from \(Self.logLineRange.lowerBound) to \(Self.logLineRange.upperBound), not \(lines)")
@@ -168,7 +168,7 @@ public struct APIRouter: Sendable {
     }
 
     private func health(served: ServedModelSnapshot) -> APIResponse {
-        guard let generation = served.generation else {
+        guard let generation = served.generation, !served.isModelDamaged else {
             return APIResponseEncoding.json(.object([("status", .string("unavailable")), ("generation", .null)]), status: 503,
                                             failure: "no model is served: \(served.problem ?? "none has been loaded")")
         }
@@ -178,11 +178,28 @@ public struct APIRouter: Sendable {
     // MARK: Shared checks
 
     private func servedEngine(_ served: ServedModelSnapshot) throws(APIError) -> RecommendationEngine {
+        if served.isModelDamaged { throw Self.damagedModelError(problem: served.problem) }
         guard let engine = served.engine else {
             throw APIError(.noModel, "no model is served yet; train one with `rec-cli train`, then POST /api/reload",
                            failure: "no model is served: \(served.problem ?? "none has been loaded")")
         }
         return engine
+    }
+
+    /// The refusal for a request whose generation changed on disk after it was validated:
+    /// 503 `invalid_model`, with the cause for the log.
+    public static func damagedModelError(problem: String?) -> APIError {
+        APIError(.invalidModel, "the served model file changed on disk after it was validated, so it is not answered from; publish a model with `rec-cli train` or restore the file, then POST /api/reload",
+                 failure: problem ?? "the served model file changed on disk during the request", status: 503)
+    }
+
+    /// Whether answering `request` reads the served model, so that an answer computed while its
+    /// file changed must be withdrawn.
+    public static func readsModel(_ request: APIRequest) -> Bool {
+        switch APIEndpoint(path: request.path) {
+        case .predict, .recommend, .similar: true
+        default: false
+        }
     }
 
     /// Requires `Authorization: Bearer <adminToken>` when an admin token is set; the token is
@@ -201,7 +218,8 @@ public struct APIRouter: Sendable {
         var difference = UInt8(given.count == expected.count ? 0 : 1)
         for index in 0..<expected.count { difference |= expected[index] ^ (index < given.count ? given[index] : 0) }
         guard difference == 0 else {
-            throw APIError(.unauthorized, request.authorization == nil
+            let sentNoToken = request.authorization.map { $0.allSatisfy { $0 == " " || $0 == "\t" } } ?? true
+            throw APIError(.unauthorized, sentNoToken
                            ? "this endpoint needs the admin token: send Authorization: Bearer <REC_ADMIN_TOKEN>"
                            : "the admin token is wrong")
         }

@@ -63,13 +63,24 @@ public final class APIService: Sendable {
     /// echoed in an `X-Request-Id` header, so error bodies always carry an id.
     public func respond(to request: APIRequest) -> APIResponse {
         let served = holder.snapshot()
-        guard request.requestID.isEmpty else { return router.respond(to: request, served: served) }
+        guard request.requestID.isEmpty else { return answer(request, from: served) }
         var identified = request
         let number = generatedRequestCount.add(1, ordering: .relaxed).newValue
         identified.requestID = String(processID, radix: 16) + "-" + String(number, radix: 16)
-        var response = router.respond(to: identified, served: served)
+        var response = answer(identified, from: served)
         response.headers.append(APIResponse.HeaderField(name: "X-Request-Id", value: identified.requestID))
         return response
+    }
+
+    /// The router's answer, withdrawn for 503 `invalid_model` when the generation it read
+    /// changed on disk while it was computed: `snapshot()` checked the file before, this
+    /// checks it after, so no answer comes from bytes that were not validated.
+    private func answer(_ request: APIRequest, from served: ServedModelSnapshot) -> APIResponse {
+        let response = router.respond(to: request, served: served)
+        guard let model = served.engine?.model, APIRouter.readsModel(request), !model.isUnchangedOnDisk else { return response }
+        holder.noteChangedOnDisk(model)
+        return APIRouter.damagedModelError(problem: "generation \(model.generation) (\(model.path)) changed on disk while a request read it")
+            .response(requestID: request.requestID)
     }
 
     /// The generation this worker serves now, or `nil`; for the worker's start-up log line.

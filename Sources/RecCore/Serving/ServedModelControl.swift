@@ -24,8 +24,8 @@ public enum ServedModelControl {
     /// Makes every worker serve the generation `CURRENT` names, from its next request on.
     ///
     /// Holding the model folder's lock (so it cannot race a publisher or pruning), it reads
-    /// `CURRENT`, opens that generation with `LoadedModel.open(verifyChecksum: true)` (header,
-    /// sections, invariants and the whole-file checksum), and only then stores the generation
+    /// `CURRENT`, opens that generation with `LoadedModel.open(verifyContents: true)` (header,
+    /// sections, invariants, the whole-file checksum and finite floats), and only then stores the generation
     /// in the control file with an atomic 64-bit store and `msync`. The control file is created
     /// first if missing. A generation that fails validation is refused and the control file
     /// keeps its value; so is a missing `CURRENT`.
@@ -71,7 +71,7 @@ public enum ServedModelControl {
         }
         let model: LoadedModel
         do throws(ModelFileError) {
-            model = try store.open(generation: generation, verifyChecksum: true)
+            model = try store.open(generation: generation, verifyContents: true)
         } catch {
             return .failure(ReloadError(.invalidModel, "refused to reload generation \(generation): \(error); the served generation is unchanged",
                                         modelFileError: error))

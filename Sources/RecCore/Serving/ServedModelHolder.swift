@@ -5,11 +5,19 @@ import Synchronization
 ///
 /// Before each request `snapshot()` makes one atomic load of the control file's change count
 /// (see `ServedModelControlFile`). Only when it changed does it read the generation and, if
-/// that differs from its own, open the new model file (`LoadedModel.open`, structural
-/// validation; the reload already verified the checksum) and swap it in. Requests already
-/// running keep their snapshot, so the old mapping goes away after the last request that
-/// used it. If the new file cannot be opened, the worker keeps serving the old generation,
-/// logs why (at most once a minute per generation), and tries again every `retryInterval`.
+/// that differs from its own or names another file than the one mapped (a generation's file
+/// replaced under the same number), open the model file with full validation
+/// (`LoadedModel.open(verifyContents: true)`: structure, checksum, finite floats) and swap it
+/// in. Requests already running keep their snapshot, so the old mapping goes away after the
+/// last request that used it. If the new file cannot be opened, the worker keeps serving the
+/// old generation, logs why (at most once a minute per generation), and tries again every
+/// `retryInterval`.
+///
+/// Each snapshot also checks, with one `fstat`, that the served file is unchanged since it was
+/// validated (`LoadedModel.isUnchangedOnDisk`); `APIService` checks again after the request.
+/// A file written or truncated in place is withdrawn: it is validated again from its path, and
+/// served if it passes, else requests get 503 `invalid_model` until a valid generation is
+/// reloaded or the file passes a retry.
 ///
 /// At most once per `controlCheckInterval` it also checks that the control file's path still
 /// names the mapped file, and maps it again (creating it if needed) when it was removed or
@@ -34,6 +42,11 @@ public final class ServedModelHolder: Sendable {
         var problem: String?
         /// The generation that failed to open, retried at `nextRetry`.
         var failedGeneration: Int?
+        /// Whether the served generation was withdrawn because its file changed on disk.
+        var isModelDamaged = false
+        /// The failed generation's file as it was when it failed: a change to it (a restored
+        /// or replaced file) is retried at once rather than at `nextRetry`.
+        var failedIdentity: FileIdentity?
         var nextRetry: Int64 = 0
         var nextControlCheck: Int64 = 0
         /// When each kind of problem was last logged, and how many were suppressed since.
@@ -72,10 +85,45 @@ public final class ServedModelHolder: Sendable {
             }
             let now = SystemCalls.coarseMonotonicNanoseconds()
             if now >= state.nextControlCheck { checkControlFile(&state, now: now) }
-            if state.failedGeneration != nil, now >= state.nextRetry, let control = state.control {
+            if let failed = state.failedGeneration, let control = state.control,
+               now >= state.nextRetry || identityOnDisk(of: failed) != state.failedIdentity {
                 refresh(&state, control: control, changeCount: control.changeCount, now: now)
             }
-            return ServedModelSnapshot(engine: state.engine, problem: state.problem)
+            if let model = state.engine?.model, !model.isUnchangedOnDisk { withdraw(model, in: &state, now: now) }
+            return ServedModelSnapshot(engine: state.isModelDamaged ? nil : state.engine, problem: state.problem,
+                                       isModelDamaged: state.isModelDamaged)
+        }
+    }
+
+    /// Withdraws `model` if it is still the served one: called when a request found that its
+    /// file changed on disk while the request read it.
+    public func noteChangedOnDisk(_ model: LoadedModel) {
+        state.withLock { state in
+            guard state.engine?.model === model else { return }
+            withdraw(model, in: &state, now: SystemCalls.coarseMonotonicNanoseconds())
+        }
+    }
+
+    /// Replaces the served `model`, whose file changed on disk after it was validated, with the
+    /// same generation validated again from its path; when that fails, serves nothing and
+    /// marks the generation damaged, to be retried every `retryInterval`.
+    private func withdraw(_ model: LoadedModel, in state: inout State, now: Int64) {
+        let store = ModelStore(dataDirectory: dataDirectory)
+        do throws(ModelFileError) {
+            let validated = try store.open(generation: model.generation, verifyContents: true)
+            logger.warning("the served model file changed on disk; it was validated again and is served", metadata: [
+                "generation": "\(model.generation)", "path": "\(model.path)", "was": "\(model.fileIdentity)", "now": "\(validated.fileIdentity)",
+            ])
+            serve(validated, in: &state, source: "validated again after an on-disk change")
+        } catch {
+            state.engine = nil
+            state.isModelDamaged = true
+            markFailed(model.generation, in: &state, now: now)
+            state.problem = "generation \(model.generation) changed on disk after it was validated and no longer validates: \(error)"
+            logProblem(&state, key: "damaged-\(model.generation)", now: now,
+                       message: "the served model file changed on disk after validation; refusing to answer from it", metadata: [
+                           "generation": "\(model.generation)", "path": "\(model.path)", "error": "\(error)",
+                       ])
         }
     }
 
@@ -90,7 +138,7 @@ public final class ServedModelHolder: Sendable {
             state.seenChangeCount = outcome.changeCount
             state.failedGeneration = nil
             state.problem = nil
-            guard state.engine?.model.generation != outcome.generation else { return }
+            guard !Self.isServing(outcome.model.generation, identity: outcome.model.fileIdentity, state.engine) else { return }
             serve(outcome.model, in: &state, source: "reload")
         }
     }
@@ -100,6 +148,7 @@ public final class ServedModelHolder: Sendable {
         let previous = state.engine?.model.generation
         state.engine = RecommendationEngine(model: model)
         state.failedGeneration = nil
+        state.isModelDamaged = false
         state.problem = nil
         logger.info("serving model generation", metadata: [
             "generation": "\(model.generation)", "previous_generation": "\(previous.map(String.init) ?? "none")", "source": "\(source)",
@@ -115,17 +164,16 @@ public final class ServedModelHolder: Sendable {
             }
             return
         }
-        guard state.engine?.model.generation != generation else {
+        let store = ModelStore(dataDirectory: dataDirectory)
+        if let onDisk = identityOnDisk(of: generation), Self.isServing(generation, identity: onDisk, state.engine) {
             state.failedGeneration = nil
             state.problem = nil
             return
         }
-        let store = ModelStore(dataDirectory: dataDirectory)
         do throws(ModelFileError) {
-            serve(try store.open(generation: generation), in: &state, source: "control file")
+            serve(try store.open(generation: generation, verifyContents: true), in: &state, source: "control file")
         } catch {
-            state.failedGeneration = generation
-            state.nextRetry = now + retryNanoseconds
+            markFailed(generation, in: &state, now: now)
             let keeping = state.engine.map { "still serving generation \($0.model.generation)" } ?? "no model is served"
             state.problem = "cannot open generation \(generation): \(error); \(keeping)"
             logProblem(&state, key: "open-\(generation)", now: now, message: "cannot serve the reloaded model generation", metadata: [
@@ -159,11 +207,30 @@ public final class ServedModelHolder: Sendable {
             ])
             guard state.control == nil, state.engine == nil else { return }
             do throws(ModelFileError) {
-                serve(try store.openCurrent(), in: &state, source: "CURRENT, without a control file")
+                serve(try store.openCurrent(verifyContents: true), in: &state, source: "CURRENT, without a control file")
             } catch {
                 state.problem = "the control file cannot be mapped (\(controlError)) and CURRENT cannot be served (\(error))"
             }
         }
+    }
+
+    /// Records that `generation` failed to open, to be retried at `retryInterval` or as soon
+    /// as its file changes.
+    private func markFailed(_ generation: Int, in state: inout State, now: Int64) {
+        state.failedGeneration = generation
+        state.failedIdentity = identityOnDisk(of: generation)
+        state.nextRetry = now + retryNanoseconds
+    }
+
+    /// The identity of `generation`'s file now, or nil when it cannot be read.
+    private func identityOnDisk(of generation: Int) -> FileIdentity? {
+        try? SystemCalls.fileStatus(ModelStore(dataDirectory: dataDirectory).path(forGeneration: generation)).identity
+    }
+
+    /// Whether `engine` serves `generation` from the file version `identity` and is intact.
+    private static func isServing(_ generation: Int, identity: FileIdentity, _ engine: RecommendationEngine?) -> Bool {
+        guard let model = engine?.model else { return false }
+        return model.generation == generation && model.fileIdentity == identity && model.isUnchangedOnDisk
     }
 
     /// Logs `message` as an error unless the same `key` was logged less than the log interval ago.

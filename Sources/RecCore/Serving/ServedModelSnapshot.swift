@@ -7,11 +7,15 @@ public struct ServedModelSnapshot: Sendable {
     public var engine: RecommendationEngine?
     /// Why no model is served (or why the newest one could not be opened), for the log.
     public var problem: String?
+    /// Whether the served generation was withdrawn because its file changed on disk after it
+    /// was validated: requests then get 503 `invalid_model` instead of `no_model`.
+    public var isModelDamaged: Bool
 
     /// A snapshot serving `engine`.
-    public init(engine: RecommendationEngine?, problem: String? = nil) {
+    public init(engine: RecommendationEngine?, problem: String? = nil, isModelDamaged: Bool = false) {
         self.engine = engine
         self.problem = problem
+        self.isModelDamaged = isModelDamaged
     }
 
     /// The served generation, or `nil`.

@@ -249,15 +249,28 @@ public struct FileStatus: Sendable, Equatable {
     public var device: UInt64
     /// The last modification time, in nanoseconds since the epoch.
     public var modificationNanoseconds: Int64
+    /// The last status change (a write, truncation, `chmod`…), in nanoseconds since the
+    /// epoch; unlike the modification time, no unprivileged call can set it back.
+    public var statusChangeNanoseconds: Int64
     /// Whether the path is a folder.
     public var isDirectory: Bool
+    /// Whether the path is a regular file (not a folder, FIFO, socket or device).
+    public var isRegularFile: Bool
 
     fileprivate init(_ raw: stat) {
         size = Int(raw.st_size)
         inode = UInt64(raw.st_ino)
         device = UInt64(raw.st_dev)
         modificationNanoseconds = Int64(raw.st_mtim.tv_sec) * 1_000_000_000 + Int64(raw.st_mtim.tv_nsec)
+        statusChangeNanoseconds = Int64(raw.st_ctim.tv_sec) * 1_000_000_000 + Int64(raw.st_ctim.tv_nsec)
         isDirectory = (raw.st_mode & S_IFMT) == S_IFDIR
+        isRegularFile = (raw.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Which file this is and which version of its contents.
+    public var identity: FileIdentity {
+        FileIdentity(device: device, inode: inode, size: size, modificationNanoseconds: modificationNanoseconds,
+                     statusChangeNanoseconds: statusChangeNanoseconds)
     }
 }
 
