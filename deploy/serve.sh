@@ -8,7 +8,9 @@
 # from deploy/nginx.conf into $REC_DATA_DIR/run/nginx/, start the pool and nginx.
 #
 # Environment: REC_PORT (5000), REC_DATA_DIR (./data), REC_LISTEN, REC_WORKERS and the other
-# rec-fcgi settings (see README). For scripts: REC_SKIP_BUILD=1, REC_SKIP_TRAIN=1.
+# rec-fcgi settings (see README); nginx's per-client limits REC_REQUESTS_PER_CLIENT (5000 a
+# second), REC_REQUEST_BURST_PER_CLIENT (10000), REC_CONNECTIONS_PER_CLIENT (256). For scripts:
+# REC_SKIP_BUILD=1, REC_SKIP_TRAIN=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
@@ -43,6 +45,14 @@ upstream_server() {
     esac
 }
 
+# positive_integer NAME DEFAULT: the value of $NAME, or DEFAULT when unset; dies unless it is
+# a positive whole number (it goes into nginx.conf).
+positive_integer() {
+    local value=${!1:-$2}
+    [[ $value =~ ^[1-9][0-9]{0,8}$ ]] || die "$1=$value is not a positive whole number"
+    printf '%s' "$value"
+}
+
 write_nginx_config() {
     mkdir -p "$nginx_dir"/{client_body,fastcgi,proxy,uwsgi,scgi}
     local user_directive="" bench_locations=""
@@ -50,8 +60,11 @@ write_nginx_config() {
     case ${REC_HELLO_ROUTE:-0} in
         1 | true | yes | on) bench_locations="location = /bench/hello { fastcgi_pass rec_fcgi; }" ;;
     esac
-    local upstream
+    local upstream requests_per_client request_burst connections_per_client
     upstream=$(upstream_server)
+    requests_per_client=$(positive_integer REC_REQUESTS_PER_CLIENT 5000)
+    request_burst=$(positive_integer REC_REQUEST_BURST_PER_CLIENT 10000)
+    connections_per_client=$(positive_integer REC_CONNECTIONS_PER_CLIENT 256)
     sed -e "s|@USER_DIRECTIVE@|$user_directive|" \
         -e "s|@PORT@|$port|" \
         -e "s|@UPSTREAM_SERVER@|$upstream|" \
@@ -59,6 +72,9 @@ write_nginx_config() {
         -e "s|@ACCESS_LOG@|$nginx_dir/access.log|" \
         -e "s|@ERROR_LOG@|$nginx_dir/error.log|" \
         -e "s|@BENCH_LOCATIONS@|$bench_locations|" \
+        -e "s|@REQUESTS_PER_CLIENT@|$requests_per_client|" \
+        -e "s|@REQUEST_BURST_PER_CLIENT@|$request_burst|" \
+        -e "s|@CONNECTIONS_PER_CLIENT@|$connections_per_client|" \
         deploy/nginx.conf >"$nginx_dir/nginx.conf"
     nginx -q -t -p "$nginx_dir" -e "$nginx_dir/error.log" -c "$nginx_dir/nginx.conf" ||
         die "the generated $nginx_dir/nginx.conf does not pass nginx -t"

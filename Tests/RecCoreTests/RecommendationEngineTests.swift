@@ -25,6 +25,36 @@ struct RecommendationEngineTests {
         }
     }
 
+    /// A request's title matching is bounded: at most `ratedMovieLimit` movies, and only the
+    /// first `fuzzyTitleSearchLimit` titles without an exact match are searched fuzzily, so a
+    /// body of thousands of unknown titles cannot hold a worker.
+    @Test func titleMatchingHasAPerRequestBudget() throws {
+        let engine = try TrainedModelFixture.load().engine()
+        let tooMany = (0...RecommendationEngine.ratedMovieLimit).map { (movie: MovieReference.title("no such film \($0)"), rating: 4.0) }
+        #expect(throws: QueryError.self) { _ = try engine.recommend(ratings: tooMany, count: 5) }
+        do {
+            _ = try engine.recommend(ratings: tooMany, count: 5)
+        } catch {
+            #expect(error.code == .tooManyMovies)
+        }
+
+        // Typos: the first few are searched (one still resolves), the rest must be exact.
+        let typos = Array(repeating: "Toy Stroy", count: RecommendationEngine.fuzzyTitleSearchLimit + 3)
+        let resolvedWithinBudget = try engine.recommend(ratings: [(.title("Toy Stroy"), 5)], count: 5)
+        #expect(!resolvedWithinBudget.isEmpty)
+        let unknown = typos.map { (movie: MovieReference.title($0 + " Zzzz Qqq"), rating: 4.0) } + [(.title("Heat (1995)"), 5)]
+        do {
+            _ = try engine.recommend(ratings: unknown, count: 5)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .unknownMovie)
+            #expect(error.unknownMovies.count == typos.count, "the exact title after the budget still resolves")
+            #expect(error.unknownMovies.prefix(RecommendationEngine.fuzzyTitleSearchLimit).allSatisfy { !$0.suggestions.isEmpty })
+            #expect(error.unknownMovies.dropFirst(RecommendationEngine.fuzzyTitleSearchLimit).allSatisfy { $0.suggestions.isEmpty })
+            #expect(error.message.contains("must be exact"))
+        }
+    }
+
     @Test(arguments: [0.5, 5.5, Double.nan, -Double.infinity])
     func ratingsOutsideOneToFiveAreRefused(_ rating: Double) throws {
         let engine = try TrainedModelFixture.load().engine()

@@ -15,6 +15,8 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidRating = "invalid_rating"
         /// The requested number of results is out of range.
         case countOutOfRange = "count_out_of_range"
+        /// More rated movies than one request may give (`RecommendationEngine.ratedMovieLimit`).
+        case tooManyMovies = "too_many_movies"
         /// No rated movies were given.
         case emptyInput = "empty_input"
         /// The movie has no similarity data (it has no training ratings).

@@ -42,6 +42,16 @@ public struct RecommendationEngine: Sendable {
     public static let ratingRange: ClosedRange<Double> = 1...5
     /// How many suggestions an unknown title gets.
     public static let suggestionCount = 3
+    /// The most rated movies one request may give. With `fuzzyTitleSearchLimit` and the 64 KiB
+    /// body limit, it bounds what title matching can cost a worker: the worst body, this many
+    /// near-miss titles, costs about 1.2 ms in the router (`rec-cli bench`, "worst-case body"),
+    /// about ten times the ~0.1 ms of worker time a normal request takes end to end.
+    public static let ratedMovieLimit = 500
+    /// How many titles of one request that match no title exactly are searched for close
+    /// matches (and suggestions); the rest must match exactly. A fuzzy search scores many index
+    /// keys (about 0.1 ms, a whole normal request's worth), so a request full of unknown titles
+    /// must not run one per title.
+    public static let fuzzyTitleSearchLimit = 4
 
     /// The model generation the answers come from.
     public let model: LoadedModel
@@ -89,6 +99,14 @@ public struct RecommendationEngine: Sendable {
 
     /// The item `reference` names and how it was found, without making its title `String`.
     private func resolveItem(_ reference: MovieReference) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
+        var unlimited = 1
+        return resolveItem(reference, fuzzySearchesLeft: &unlimited)
+    }
+
+    /// `resolveItem(_:)`, searching fuzzily only while `fuzzySearchesLeft` is positive (and
+    /// counting the search down); without a search left, a title must match exactly.
+    private func resolveItem(_ reference: MovieReference,
+                             fuzzySearchesLeft: inout Int) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
         switch reference {
         case .id(let movieID):
             guard let item = model.itemIndex(movieID: movieID) else {
@@ -97,7 +115,13 @@ public struct RecommendationEngine: Sendable {
             return .success((item, .identifier))
         case .title(let query):
             let matcher = TitleMatcher(index: model.titleIndex, ratingCounts: model.itemRatingCounts)
-            switch matcher.resolve(query) {
+            guard fuzzySearchesLeft > 0 else {
+                guard let item = matcher.exactItem(query) else { return .failure(UnknownMovie(query: query, suggestions: [])) }
+                return .success((Int(item), .exactTitle))
+            }
+            let resolution = matcher.resolve(query)
+            if case .exact = resolution {} else { fuzzySearchesLeft -= 1 }
+            switch resolution {
             case .exact(let item):
                 return .success((Int(item), .exactTitle))
             case .fuzzy(let item, let score):
@@ -135,6 +159,9 @@ public struct RecommendationEngine: Sendable {
         try Self.checkCount(count)
         guard !ratings.isEmpty else {
             throw QueryError(.emptyInput, "give at least one rated movie")
+        }
+        guard ratings.count <= Self.ratedMovieLimit else {
+            throw QueryError(.tooManyMovies, "give at most \(Self.ratedMovieLimit) rated movies, not \(ratings.count)")
         }
         for (movie, rating) in ratings where !(rating.isFinite && Self.ratingRange.contains(rating)) {
             throw QueryError(.invalidRating, "the rating of '\(movie)' must be a number from 1 to 5, not \(rating)")
@@ -259,19 +286,21 @@ public struct RecommendationEngine: Sendable {
         var found: [Int] = []
         found.reserveCapacity(references.count)
         var unknown: [UnknownMovie] = []
+        var fuzzySearchesLeft = Self.fuzzyTitleSearchLimit
         for reference in references {
-            switch resolveItem(reference) {
+            switch resolveItem(reference, fuzzySearchesLeft: &fuzzySearchesLeft) {
             case .success(let (item, _)): found.append(item)
             case .failure(let missing): unknown.append(missing)
             }
         }
-        guard unknown.isEmpty else { throw Self.unknownMoviesError(unknown) }
+        guard unknown.isEmpty else { throw Self.unknownMoviesError(unknown, searchedFuzzily: fuzzySearchesLeft > 0) }
         return found
     }
 
     /// One `unknown_movie` error naming every reference in `unknown`, with their suggestions.
-    private static func unknownMoviesError(_ unknown: [UnknownMovie]) -> QueryError {
+    private static func unknownMoviesError(_ unknown: [UnknownMovie], searchedFuzzily: Bool = true) -> QueryError {
         let names = unknown.map { "'\($0.query)'" }.joined(separator: ", ")
-        return QueryError(.unknownMovie, "unknown movie\(unknown.count == 1 ? "" : "s"): \(names)", unknownMovies: unknown)
+        let budget = searchedFuzzily ? "" : "; only the first \(fuzzyTitleSearchLimit) titles without an exact match in a request are searched for close matches, the others must be exact"
+        return QueryError(.unknownMovie, "unknown movie\(unknown.count == 1 ? "" : "s"): \(names)\(budget)", unknownMovies: unknown)
     }
 }

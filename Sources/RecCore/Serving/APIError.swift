@@ -36,6 +36,8 @@ public struct APIError: Error, Sendable, Equatable {
         case invalidRating = "invalid_rating"
         /// M, n or lines is out of its range (422).
         case countOutOfRange = "count_out_of_range"
+        /// More rated movies than one request may give.
+        case tooManyMovies = "too_many_movies"
         /// No rated movies were given (422).
         case emptyInput = "empty_input"
         /// The movie has too few ratings to have similar movies (422).
@@ -56,7 +58,7 @@ public struct APIError: Error, Sendable, Equatable {
             case .methodNotAllowed: return 405
             case .invalidModel, .noUserHistory: return 409
             case .bodyTooLarge: return 413
-            case .unknownMovie, .invalidRating, .countOutOfRange, .emptyInput, .noSimilarityData: return 422
+            case .unknownMovie, .invalidRating, .countOutOfRange, .tooManyMovies, .emptyInput, .noSimilarityData: return 422
             case .reloadFailed, .logUnavailable: return 500
             case .noModel: return 503
             }
@@ -94,6 +96,7 @@ public struct APIError: Error, Sendable, Equatable {
         case .unknownMovie: code = .unknownMovie
         case .invalidRating: code = .invalidRating
         case .countOutOfRange: code = .countOutOfRange
+        case .tooManyMovies: code = .tooManyMovies
         case .emptyInput: code = .emptyInput
         case .noSimilarityData: code = .noSimilarityData
         case .unknownUser: code = .unknownUser

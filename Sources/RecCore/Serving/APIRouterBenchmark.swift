@@ -57,16 +57,32 @@ public enum APIRouterBenchmark {
                                warmUpCalls: Int = 200) throws(UnexpectedAnswer) -> [Figure] {
         let served = ServedModelSnapshot(engine: engine)
         let (predict, similar) = requests(for: engine.model)
+        let worstCase = worstCasePredict()
         return [
             try figure("POST /api/predict (5 titles, top 20)", predict, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
             try figure("POST /api/similar (1 title, n 5)", similar, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
+            try figure("POST /api/predict, worst-case body (\(RecommendationEngine.ratedMovieLimit) near-miss titles, \(worstCase.body.count / 1024) KiB)",
+                       worstCase, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),
         ]
     }
 
+    /// The most expensive predict body title matching allows: the most titles a request may
+    /// give, each a near miss of common title words (so the fuzzy search has many candidates,
+    /// unlike random text), all unknown, within the 64 KiB body limit.
+    public static func worstCasePredict() -> APIRequest {
+        let words = ["the", "love", "story", "of", "star", "night", "man", "wars", "american", "dead", "life", "king", "big", "house"]
+        let titles = (0..<RecommendationEngine.ratedMovieLimit).map { index in
+            JSONValue.string((0..<20).map { words[(index * 7 + $0 * 3) % words.count] }.joined(separator: " ") + " \(index)x")
+        }
+        let ratings = JSONValue.array(titles.map { _ in .number(4) })
+        return APIRequest(method: "POST", path: APIEndpoint.predict.path,
+                          body: Array(JSONWriter.string(.array([.array(titles), ratings])).utf8), requestID: "bench")
+    }
+
     private static func figure(_ name: String, _ request: APIRequest, router: APIRouter, served: ServedModelSnapshot,
-                               calls: Int, warmUpCalls: Int) throws(UnexpectedAnswer) -> Figure {
+                               calls: Int, warmUpCalls: Int, expecting status: Int = 200) throws(UnexpectedAnswer) -> Figure {
         let check = router.respond(to: request, served: served)
-        guard check.status == 200 else {
+        guard check.status == status else {
             throw UnexpectedAnswer(path: request.path, status: check.status, body: String(decoding: check.body, as: UTF8.self))
         }
         for _ in 0..<warmUpCalls { _ = router.respond(to: request, served: served) }
@@ -77,7 +93,7 @@ public enum APIRouterBenchmark {
             let start = clock.now
             let response = router.respond(to: request, served: served)
             let elapsed = clock.now - start
-            precondition(response.status == 200, "the answer changed during the benchmark")
+            precondition(response.status == status, "the answer changed during the benchmark")
             samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
         let mean = samples.reduce(0, +) / Double(samples.count)

@@ -51,6 +51,13 @@ public struct TitleMatcher: @unchecked Sendable {
         return .notFound(suggestions: ranked.map(\.item))
     }
 
+    /// The item `query` names exactly (step 1 of `resolve`), or nil; never searches fuzzily.
+    public func exactItem(_ query: String) -> Int32? {
+        let normalized = NormalizedQuery(query)
+        guard !normalized.bytes.isEmpty else { return nil }
+        return exactItem(normalized)
+    }
+
     /// Up to `limit` movies resembling `query`, best first, each scoring at least
     /// `suggestionThreshold`; a movie `resolve` would match exactly scores 1.
     public func suggestions(for query: String, limit: Int = suggestionLimit) -> [TitleSuggestion] {
