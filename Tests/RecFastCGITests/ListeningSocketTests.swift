@@ -13,7 +13,7 @@ struct ListeningSocketTests {
         #expect(fcntl(socket.descriptor, F_GETFL) & O_NONBLOCK != 0)
         #expect(fcntl(socket.descriptor, F_GETFD) & FD_CLOEXEC != 0)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o666)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o660, "owner and group only, never other users")
         #expect(ServerSystemCalls.isSocket(path))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import RecFastCGI
 
 /// Runs the real `rec-fcgi` binary (master and workers) and talks FastCGI to it, the way nginx
 /// does: hello route, 404, 413, a killed worker replaced, recycling, and a clean SIGTERM drain.
@@ -88,24 +89,95 @@ struct WorkerPoolProcessTests {
     @Test func survivesAConnectionThatClosesBeforeItsRequest() throws {
         let pool = try Pool()
         for _ in 0..<3 {
-            let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let pathBytes = Array(pool.socketPath.utf8)
-            withUnsafeMutableBytes(of: &address.sun_path) { raw in
-                raw.copyBytes(from: pathBytes)
-                raw[pathBytes.count] = 0
-            }
-            let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            #expect(connected == 0)
+            let descriptor = Self.connect(to: pool.socketPath)
+            #expect(descriptor >= 0)
             close(descriptor)
         }
         #expect(try pool.get("/bench/hello").status == 200)
         try waitUntil("the dropped connection is logged") { pool.log().contains("connection closed before its request arrived") }
         #expect(pool.workers().count == 2)
         #expect(!pool.log().contains("worker died"))
+    }
+
+    /// Connections that never send their request (more of them than workers) are cut after the
+    /// receive deadline: the workers live on and answer the next request, long before the
+    /// 10 s request deadline would have killed them.
+    @Test func idleConnectionsAreCutWithoutCostingAWorker() throws {
+        let pool = try Pool()
+        let before = Set(pool.workers())
+        let idle = (0..<4).map { _ in Self.connect(to: pool.socketPath) }
+        defer { idle.forEach { close($0) } }
+        #expect(idle.allSatisfy { $0 >= 0 })
+        let started = Date()
+        #expect(try pool.get("/bench/hello").status == 200)
+        #expect(Date().timeIntervalSince(started) < 8, "answered before any request deadline")
+        for descriptor in idle {
+            var byte: UInt8 = 0
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            #expect(recv(descriptor, &byte, 1, 0) == 0, "the worker closed the idle connection")
+        }
+        #expect(Set(pool.workers()) == before, "no worker died or was replaced")
+        #expect(!pool.log().contains("deadline"))
+    }
+
+    /// Started as root, the master and its workers run as `REC_USER` (default `nobody`) once the
+    /// socket is open, and that user owns what serving writes; the socket stays root's, 0660.
+    @Test(.enabled(if: geteuid() == 0, "only a root-started pool drops privileges"))
+    func aPoolStartedAsRootRunsAsAnUnprivilegedUser() throws {
+        let pool = try Pool()
+        let nobody = try #require(ServerSystemCalls.user(named: "nobody"))
+        for pid in [pool.process.processIdentifier] + pool.workers() {
+            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+            let uids = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(whereSeparator: { $0 == "\t" || $0 == " " })
+                .dropFirst().compactMap { UInt32($0) }
+            #expect(uids == [nobody.userID, nobody.userID, nobody.userID, nobody.userID], "process \(pid): \(String(describing: uids))")
+        }
+        #expect(try pool.get("/bench/hello").status == 200)
+        let owner = try FileManager.default.attributesOfItem(atPath: pool.folder.path)[.ownerAccountID] as? NSNumber
+        #expect(owner?.uint32Value == nobody.userID)
+        let socketOwner = try FileManager.default.attributesOfItem(atPath: pool.socketPath)[.ownerAccountID] as? NSNumber
+        #expect(socketOwner?.uint32Value == 0)
+        try waitUntil("the switch is logged") { pool.log().contains("running as an unprivileged user") }
+    }
+
+    @Test func anUnknownServiceUserIsAClearStartupError() throws {
+        guard geteuid() == 0 else { return }
+        let folder = try TemporaryFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        var environment = ProcessInfo.processInfo.environment
+        environment["REC_DATA_DIR"] = folder.path
+        environment["REC_USER"] = "no-such-user-recserve"
+        environment.removeValue(forKey: "REC_LISTEN")
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let log = (try? String(contentsOfFile: folder.path + "/log_file.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("REC_USER=no-such-user-recserve names no user"))
+    }
+
+    /// A connected Unix socket to `path`, or -1.
+    static func connect(to path: String) -> Int32 {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: pathBytes)
+            raw[pathBytes.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            close(descriptor)
+            return -1
+        }
+        return descriptor
     }
 
     @Test func refusesAnOversizedBodyWith413() throws {

@@ -46,6 +46,9 @@ final class LogFileSink: Sendable {
         var openAttempted = false
         var reportedProblems: Set<Problem> = []
         var rotationChecksToSkip = 0
+        /// A torn fragment of an earlier record could not be removed, so the next record must
+        /// start with a line break to begin on a line of its own.
+        var needsLineBreak = false
     }
 
     private let state = Mutex(State())
@@ -99,17 +102,20 @@ final class LogFileSink: Sendable {
         rotateIfOverCap(&state)
         let descriptor = state.descriptor
         guard descriptor >= 0 else { return false }
+        let record = state.needsLineBreak ? [UInt8(ascii: "\n")] + line : line
         // Array.withUnsafeBytes only rethrows untyped errors, so the failure comes out as a value.
-        let failure = line.withUnsafeBytes { bytes -> SystemCallError? in
+        let failure = record.withUnsafeBytes { bytes -> SystemCallError? in
+            var written = 0
             do throws(SystemCallError) {
-                let written = try SystemCalls.write(descriptor, bytes, subject: path)
+                written = try SystemCalls.write(descriptor, bytes, subject: path)
                 if written < bytes.count {
-                    // A short write (a nearly full disk) left part of a line; finish it so the
+                    // A short write (a nearly full disk) left part of a line: finish it, so the
                     // next record still starts on a line of its own.
                     try SystemCalls.writeAll(descriptor, UnsafeRawBufferPointer(rebasing: bytes[written...]), subject: path)
                 }
                 return nil
             } catch {
+                if written > 0 { state.needsLineBreak = !removeTornTail(descriptor, length: written) }
                 return error
             }
         }
@@ -117,7 +123,18 @@ final class LogFileSink: Sendable {
             report(.write, "cannot write to the log file; this record goes to standard error only", failure, &state)
             return false
         }
+        state.needsLineBreak = false
         return true
+    }
+
+    /// Cuts the `length` bytes this process just appended, part of a record the disk had no
+    /// room to finish, off the end of the file; false when another process has appended since
+    /// (or the cut fails), so the fragment must be ended by a line break instead. Never leaves
+    /// a torn line that the next record would be glued onto.
+    private func removeTornTail(_ descriptor: Int32, length: Int) -> Bool {
+        guard let end = try? SystemCalls.currentOffset(descriptor, subject: path),
+              let size = try? SystemCalls.fileStatus(descriptor, subject: path).size, size == end else { return false }
+        return (try? SystemCalls.ftruncate(descriptor, length: end - length, subject: path)) != nil
     }
 
     /// Rotates the file, or follows another process's rotation, when this process's file is

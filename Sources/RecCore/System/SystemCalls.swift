@@ -154,6 +154,15 @@ public enum SystemCalls {
         return names
     }
 
+    /// `lseek(descriptor, 0, SEEK_CUR)`: the file offset, which after a write to an `O_APPEND`
+    /// descriptor is where that write ended.
+    public static func currentOffset(_ descriptor: Int32, subject: String = "") throws(SystemCallError) -> Int {
+        try check("lseek", subject)
+        let offset = lseek(descriptor, 0, SEEK_CUR)
+        guard offset >= 0 else { throw SystemCallError(call: "lseek", subject: subject, errorNumber: errno) }
+        return Int(offset)
+    }
+
     /// `ftruncate(2)`.
     public static func ftruncate(_ descriptor: Int32, length: Int, subject: String = "") throws(SystemCallError) {
         try check("ftruncate", subject)

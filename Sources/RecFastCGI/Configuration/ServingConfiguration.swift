@@ -12,6 +12,7 @@ import RecCore
 /// | `REC_GRACE_SECONDS` | 10 | how long in-flight requests may take to finish on SIGTERM/SIGINT |
 /// | `REC_REQUEST_TIMEOUT_SECONDS` | 10 | the longest one request may take before its worker is replaced |
 /// | `REC_HELLO_ROUTE` | off | `1` answers `GET /bench/hello`, the benchmark's ceiling route |
+/// | `REC_USER` | `nobody` | the user a pool started as root runs as, once its socket is open (`root` keeps root) |
 public struct ServingConfiguration: Sendable, Equatable {
     /// The most workers one master starts.
     public static let maximumWorkers = 256
@@ -30,16 +31,20 @@ public struct ServingConfiguration: Sendable, Equatable {
     public var requestTimeoutSeconds: Int
     /// Whether workers answer the benchmark route `GET /bench/hello`.
     public var helloRouteEnabled: Bool
+    /// The user a pool started as root switches to after opening its socket (`PrivilegeDrop`).
+    public var serviceUser: String
 
     /// A configuration with explicit values.
     public init(listenAddress: ListenAddress, workerCount: Int, maximumRequestsPerWorker: Int = 0,
-                graceSeconds: Int = 10, requestTimeoutSeconds: Int = 10, helloRouteEnabled: Bool = false) {
+                graceSeconds: Int = 10, requestTimeoutSeconds: Int = 10, helloRouteEnabled: Bool = false,
+                serviceUser: String = PrivilegeDrop.defaultUser) {
         self.listenAddress = listenAddress
         self.workerCount = workerCount
         self.maximumRequestsPerWorker = maximumRequestsPerWorker
         self.graceSeconds = graceSeconds
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.helloRouteEnabled = helloRouteEnabled
+        self.serviceUser = serviceUser
     }
 
     /// The configuration `environment` describes, with `processorCount` as the default worker count.
@@ -57,6 +62,7 @@ public struct ServingConfiguration: Sendable, Equatable {
         graceSeconds = try Self.wholeNumber("REC_GRACE_SECONDS", in: environment, default: 10, range: 0...3_600)
         requestTimeoutSeconds = try Self.wholeNumber("REC_REQUEST_TIMEOUT_SECONDS", in: environment, default: 10, range: 1...3_600)
         helloRouteEnabled = try Self.switchValue("REC_HELLO_ROUTE", in: environment, default: false)
+        serviceUser = Self.value("REC_USER", in: environment) ?? PrivilegeDrop.defaultUser
     }
 
     /// The value of `name`, nil when unset or empty.

@@ -10,8 +10,10 @@ import RecCore
 /// It is non-blocking (the flag lives on the shared open file description, so every worker sees
 /// it), close-on-exec (workers get it as descriptor 0 through `posix_spawn`'s `dup2`, nothing
 /// else does), and numbered 10 or above so it never collides with the descriptors workers are
-/// given. A unix socket is made reachable for nginx's workers (mode 0666); a stale socket file
-/// left by a crashed master is removed, a live one is refused.
+/// given. A unix socket is reachable by its owner and group only (mode 0660): nginx runs as the
+/// same user as the pool, or as root, and no other local user can reach the API's workers past
+/// nginx's limits or forge request ids. A stale socket file left by a crashed master is removed,
+/// a live one is refused.
 public struct ListeningSocket: Sendable {
     /// The descriptor.
     public let descriptor: Int32
@@ -98,7 +100,7 @@ public struct ListeningSocket: Sendable {
             let descriptor = try ServerSystemCalls.socket(domain: AF_UNIX, subject: name)
             do {
                 try ServerSystemCalls.bind(descriptor, address: address, subject: name)
-                try ServerSystemCalls.changeMode(path, to: 0o666)
+                try ServerSystemCalls.changeMode(path, to: 0o660)
                 try ServerSystemCalls.listen(descriptor, backlog: backlog, subject: name)
             } catch {
                 SystemCalls.close(descriptor)

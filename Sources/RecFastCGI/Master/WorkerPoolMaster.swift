@@ -49,6 +49,7 @@ public final class WorkerPoolMaster {
             lifeline = (try ServerSystemCalls.duplicate(pipe.read, atLeast: 10, subject: "lifeline"), pipe.write)
             SystemCalls.close(pipe.read)
             socket = try ListeningSocket.open(configuration.listenAddress)
+            _ = try PrivilegeDrop.dropIfRoot(configuration: configuration, dataDirectory: dataDirectory, logger: logger)
         } catch {
             logger.critical("cannot start the worker pool", metadata: ["error": "\(error)"])
             return 1

@@ -162,6 +162,34 @@ public enum ServerSystemCalls {
         _ = try retryingInterrupts("chmod", path) { chmod(path, mode) }
     }
 
+    /// The user id and primary group of the user `name` (`getpwnam_r`), or nil when there is none.
+    public static func user(named name: String) -> (userID: uid_t, groupID: gid_t)? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16 * 1024)
+        guard getpwnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return (entry.pw_uid, entry.pw_gid)
+    }
+
+    /// `lchown(2)`: gives `path` (never a symbolic link's target) to `user` and `group`.
+    public static func changeOwner(_ path: String, user: uid_t, group: gid_t) throws(SystemCallError) {
+        try check("lchown", path)
+        _ = try retryingInterrupts("lchown", path) { lchown(path, user, group) }
+    }
+
+    /// The effective user id.
+    public static func effectiveUserID() -> uid_t { geteuid() }
+
+    /// Switches the process to `user` and `group` for good: no supplementary groups, then
+    /// `setgid`, then `setuid`, and checks that root cannot be regained.
+    public static func switchUser(to user: uid_t, group: gid_t) throws(SystemCallError) {
+        try check("setuid", "")
+        guard setgroups(0, nil) == 0 else { throw SystemCallError(call: "setgroups", subject: "", errorNumber: errno) }
+        guard setgid(group) == 0 else { throw SystemCallError(call: "setgid", subject: "\(group)", errorNumber: errno) }
+        guard setuid(user) == 0 else { throw SystemCallError(call: "setuid", subject: "\(user)", errorNumber: errno) }
+        guard user == 0 || setuid(0) != 0 else { throw SystemCallError(call: "setuid", subject: "0 was regained", errorNumber: EPERM) }
+    }
+
     /// `read(2)` of up to `count` bytes from a non-blocking descriptor into `buffer`; 0 at end
     /// of file or when nothing is waiting.
     public static func readAvailable(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {

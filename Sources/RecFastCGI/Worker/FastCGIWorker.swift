@@ -53,7 +53,12 @@ public final class FastCGIWorker {
     /// A worker serving through `handler`.
     public init(settings: Settings, handler: @escaping APIRequestHandler, requestLog: RequestLog, logger: Logger) {
         self.settings = settings
-        self.responder = RequestResponder(handler: handler)
+        // The handler runs once the whole body is read: from then on the request deadline
+        // applies, not the receive deadline.
+        self.responder = RequestResponder(handler: { request in
+            RequestWatchdog.requestReceived()
+            return handler(request)
+        })
         self.requestLog = requestLog
         self.logger = logger
     }
@@ -136,7 +141,7 @@ public final class FastCGIWorker {
     @inline(__always)
     private func serve(_ connection: Int32, on request: UnsafeMutablePointer<FCGX_Request>) {
         let start = MonotonicClock.nanoseconds()
-        RequestWatchdog.requestStarted(at: start)
+        RequestWatchdog.requestStarted(at: start, connection: connection)
         defer { RequestWatchdog.requestFinished() }
         do throws(FastCGIError) {
             try FastCGILibrary.receiveRequest(on: request, connection: connection)
