@@ -140,4 +140,44 @@ struct ServingEndpointTests {
         #expect(response.status == 413, "\(response.text)")
         _ = try error(response)
     }
+
+    /// Every answer carries `nosniff` and `no-store`; nginx's own errors, the 414 of a URL over
+    /// 8 KiB and the 400 of a header over 8 KiB included, come in the API's JSON error shape.
+    @Test func nginxErrorsAreJSONAndEveryAnswerHasTheSecurityHeaders() throws {
+        let ok = try client.send("GET", "/api/health")
+        let longURL = try client.send("GET", "/api/health?" + String(repeating: "a", count: 17_000))
+        let bigHeader = try client.send("GET", "/api/health", headers: ["X-Big": String(repeating: "b", count: 9_000)])
+        let workerError = try client.sendJSON("POST", "/api/predict", #"[["Toy Story"],[7]]"#)
+        #expect(longURL.status == 414)
+        #expect(bigHeader.status == 400)
+        for response in [ok, longURL, bigHeader, workerError] {
+            #expect(response.headers["x-content-type-options"] == "nosniff", "\(response.status)")
+            #expect(response.headers["cache-control"] == "no-store", "\(response.status)")
+            #expect(response.headers["content-type"]?.hasPrefix("application/json") == true, "\(response.status)")
+        }
+        #expect(try error(longURL)["code"] as? String == "uri_too_long")
+        #expect(try error(bigHeader)["code"] as? String == "header_too_large")
+    }
+
+    /// One client holding hundreds of connections with bodies that never arrive cannot take
+    /// the stack: past the per-client limit nginx answers 429 in JSON, and once they go, the
+    /// client is served again.
+    @Test func oneClientCannotHoldMoreThanItsShareOfConnections() throws {
+        var slow: [Int32] = []
+        defer { slow.forEach { close($0) } }
+        for _ in 0..<300 {
+            let descriptor = try client.connect()
+            let head = "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\nContent-Type: application/json\r\n\r\n["
+            _ = head.withCString { write(descriptor, $0, strlen($0)) }
+            slow.append(descriptor)
+        }
+        usleep(200_000)
+        let refused = try client.send("GET", "/api/health")
+        #expect(refused.status == 429, "\(refused.text)")
+        #expect(try error(refused)["code"] as? String == "too_many_requests")
+        slow.forEach { close($0) }
+        slow = []
+        usleep(300_000)
+        #expect(try client.send("GET", "/api/health").status == 200)
+    }
 }

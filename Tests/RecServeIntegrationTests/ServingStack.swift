@@ -59,6 +59,10 @@ final class ServingStack: @unchecked Sendable {
         environment["REC_SKIP_BUILD"] = "1"
         environment["REC_SKIP_TRAIN"] = "1"
         environment["REC_LOG_LEVEL"] = environment["REC_LOG_LEVEL"] ?? "info"
+        // The load tests drive one stack from one address as fast as it answers: nginx's
+        // per-client request rate is lifted for them (the connection limit stays).
+        environment["REC_REQUESTS_PER_CLIENT"] = environment["REC_REQUESTS_PER_CLIENT"] ?? "1000000"
+        environment["REC_REQUEST_BURST_PER_CLIENT"] = environment["REC_REQUEST_BURST_PER_CLIENT"] ?? "1000000"
         for (name, value) in extra { environment[name] = value }
         process = try SpawnedProcess(["/bin/bash", Self.repositoryRoot + "/deploy/serve.sh"], environment: environment,
                                      outputPath: dataDirectory + "/serve-output.log")
