@@ -40,6 +40,30 @@ struct APIServiceTests {
         #expect(again.changeCount > 2)
     }
 
+    /// A worker limits reloads itself (2 a second, bursts of 5), for clients of the FastCGI
+    /// socket that nginx's limit never sees.
+    @Test func reloadsBeyondTheWorkersOwnRateAreRefusedWith429() throws {
+        try fixture.publish()
+        let service = fixture.service()
+        let statuses = (0..<8).map { _ in service.respond(to: API.post("/api/reload", "")).status }
+        #expect(statuses.prefix(5).allSatisfy { $0 == 200 }, "\(statuses)")
+        #expect(statuses.suffix(3).contains(429), "\(statuses)")
+        let refused = service.respond(to: API.post("/api/reload", ""))
+        if refused.status == 429 { #expect(refused.errorCode == "too_many_requests") }
+    }
+
+    @Test func theReloadRateLimitRefillsAtItsRate() {
+        var limit = ReloadRateLimit(perSecond: 2, burst: 5)
+        let second: Int64 = 1_000_000_000
+        var admitted: [Bool] = []
+        for now in [0, 0, 0, 0, 0, 0, second / 4, second / 2, second / 2] as [Int64] { admitted.append(limit.admit(now: now)) }
+        // Five at once, then none; half a token after 250 ms, a whole one after 500 ms.
+        #expect(admitted == [true, true, true, true, true, false, false, true, false])
+        var later: [Bool] = []
+        for _ in 0..<6 { later.append(limit.admit(now: 100 * second)) }
+        #expect(later == [true, true, true, true, true, false], "refills up to the burst, no further")
+    }
+
     @Test(arguments: ["checksum", "truncated"])
     func aCorruptGenerationIsRefusedAndTheOldOneStaysServed(kind: String) throws {
         try fixture.publish()

@@ -48,6 +48,8 @@ public struct APIError: Error, Sendable, Equatable {
         case logUnavailable = "log_unavailable"
         /// No model is served (503).
         case noModel = "no_model"
+        /// More requests than a limit allows (reloads in the worker; nginx uses the same code).
+        case tooManyRequests = "too_many_requests"
 
         /// The HTTP status of an error with this code.
         public var status: Int {
@@ -61,6 +63,7 @@ public struct APIError: Error, Sendable, Equatable {
             case .unknownMovie, .invalidRating, .countOutOfRange, .tooManyMovies, .emptyInput, .noSimilarityData: return 422
             case .reloadFailed, .logUnavailable: return 500
             case .noModel: return 503
+            case .tooManyRequests: return 429
             }
         }
     }

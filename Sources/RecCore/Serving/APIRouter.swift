@@ -163,6 +163,7 @@ public struct APIRouter: Sendable {
             case .noModel: throw APIError(.noModel, error.message)
             case .invalidModel: throw APIError(.invalidModel, error.message)
             case .controlFileFailure: throw APIError(.reloadFailed, "the reload failed; the served generation is unchanged", failure: error.message)
+            case .tooFrequent: throw APIError(.tooManyRequests, error.message)
             }
         }
     }

@@ -43,8 +43,12 @@ public final class APIService: Sendable {
         self.holder = holder
         let service = ServiceDescription(build: BuildInfo.load(environment: environment), startedAt: Timestamp.iso8601(startedAt),
                                          workers: workerCount, processID: processID)
+        let reloadLimit = Mutex(ReloadRateLimit())
         router = APIRouter(service: service, credentials: ServiceCredentials.load(environment: environment).credentials,
                            dataDirectory: dataDirectory, adminToken: environment[Self.adminTokenVariable]) {
+            guard reloadLimit.withLock({ $0.admit(now: SystemCalls.coarseMonotonicNanoseconds()) }) else {
+                return .failure(ReloadError(.tooFrequent, "too many reloads: this worker accepts 2 a second (bursts of 5); try again shortly"))
+            }
             let outcome = Result { () throws(ReloadError) in try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory) }
             switch outcome {
             case .success(let reloaded):

@@ -13,6 +13,8 @@ public struct ReloadError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidModel = "invalid_model"
         /// The control file could not be created, mapped or written.
         case controlFileFailure = "reload_failed"
+        /// More reloads than `ReloadRateLimit` accepts; nothing was done.
+        case tooFrequent = "too_many_requests"
     }
 
     /// Why the reload did not happen.
