@@ -160,6 +160,19 @@ struct WorkerPoolProcessTests {
         #expect(log.contains("REC_USER=no-such-user-recserve names no user"))
     }
 
+    /// A worker stopped with SIGSTOP is killed by the master once it has been stopped past the
+    /// request deadline, and replaced.
+    @Test func aStoppedWorkerIsKilledAndReplacedAfterTheDeadline() throws {
+        let pool = try Pool(environment: ["REC_REQUEST_TIMEOUT_SECONDS": "1"])
+        let victim = try #require(pool.workers().first)
+        kill(victim, SIGSTOP)
+        try waitUntil("the stopped worker is replaced", seconds: 8) {
+            !pool.workers().contains(victim) && pool.workers().count == 2
+        }
+        #expect(try pool.get("/bench/hello").status == 200)
+        try waitUntil("the kill is logged") { pool.log().contains("worker was stopped past the request deadline") }
+    }
+
     /// A connected Unix socket to `path`, or -1.
     static func connect(to path: String) -> Int32 {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)

@@ -85,6 +85,26 @@ struct WorkerPoolStateTests {
         #expect(spawns(actions) == [1])
     }
 
+    /// A worker stopped (SIGSTOP) cannot run its own watchdog: once it has been seen stopped
+    /// for longer than the request deadline, the master kills it; a worker that continues in
+    /// time is left alone.
+    @Test func aWorkerStoppedPastTheDeadlineIsKilled() {
+        var pool = runningPool()
+        #expect(pool.workersObserved(stopped: [100], now: 1 * second).isEmpty)
+        #expect(pool.workersObserved(stopped: [100], now: 10 * second).isEmpty, "stopped 9 s: within the 10 s deadline")
+        let actions = pool.workersObserved(stopped: [100], now: 11 * second + 1)
+        #expect(signals(actions) == [.signal(.kill, processID: 100)])
+        #expect(messages(actions) == ["worker was stopped past the request deadline; killing it"])
+
+        // Stopped, continued, stopped again: the clock starts over.
+        #expect(pool.workersObserved(stopped: [101], now: 20 * second).isEmpty)
+        #expect(pool.workersObserved(stopped: [], now: 25 * second).isEmpty)
+        #expect(pool.workersObserved(stopped: [101], now: 26 * second).isEmpty)
+        #expect(pool.workersObserved(stopped: [101], now: 35 * second).isEmpty)
+        #expect(signals(pool.workersObserved(stopped: [101], now: 37 * second)) == [.signal(.kill, processID: 101)])
+        #expect(pool.workersObserved(stopped: [999], now: 99 * second).isEmpty, "not a worker of this pool")
+    }
+
     @Test func unknownChildrenAreIgnored() {
         var pool = runningPool()
         #expect(pool.workerExited(processID: 999, termination: .exited(code: 0), now: 0).isEmpty)

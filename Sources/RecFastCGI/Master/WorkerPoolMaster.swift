@@ -69,9 +69,10 @@ public final class WorkerPoolMaster {
 
         perform(state.start(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
         var waitSet = [pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0)]
+        var nextStoppedCheck = MonotonicClock.nanoseconds() + WorkerPoolState.stoppedWorkerCheckNanoseconds
         while exitCode == nil {
             do {
-                _ = try ServerSystemCalls.poll(&waitSet, timeoutMilliseconds: pollTimeout())
+                _ = try ServerSystemCalls.poll(&waitSet, timeoutMilliseconds: pollTimeout(until: nextStoppedCheck))
             } catch {
                 logger.error("cannot wait for events", metadata: ["error": "\(error)"])
             }
@@ -92,13 +93,20 @@ public final class WorkerPoolMaster {
                         launcher: launcher, socket: socket)
             }
             perform(state.timerFired(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
+            let now = MonotonicClock.nanoseconds()
+            if now >= nextStoppedCheck {
+                nextStoppedCheck = now + WorkerPoolState.stoppedWorkerCheckNanoseconds
+                let stopped = Set(state.liveProcessIDs.filter(ServerSystemCalls.isStopped))
+                perform(state.workersObserved(stopped: stopped, now: now), launcher: launcher, socket: socket)
+            }
         }
         return exitCode ?? 0
     }
 
-    /// Milliseconds until the state's next deadline, rounded up; -1 when there is none.
-    private func pollTimeout() -> Int32 {
-        guard let deadline = state.nextDeadline else { return -1 }
+    /// Milliseconds until the state's next deadline or `stoppedCheck`, whichever comes first,
+    /// rounded up.
+    private func pollTimeout(until stoppedCheck: Int64) -> Int32 {
+        let deadline = min(state.nextDeadline ?? stoppedCheck, stoppedCheck)
         let remaining = deadline - MonotonicClock.nanoseconds()
         if remaining <= 0 { return 0 }
         return Int32(min((remaining + 999_999) / 1_000_000, Int64(Int32.max)))

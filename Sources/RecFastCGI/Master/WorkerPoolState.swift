@@ -92,7 +92,12 @@ public struct WorkerPoolState: Sendable {
         public var processID: Int32?
         /// When a replacement is due, while waiting out a restart delay.
         public var restartAt: Int64?
+        /// Since when the worker has been seen stopped (`SIGSTOP`, a debugger), if it is.
+        public var stoppedSince: Int64?
     }
+
+    /// How often the master looks for stopped workers while the pool runs.
+    public static let stoppedWorkerCheckNanoseconds: Int64 = 500_000_000
 
     /// The settings.
     public let settings: Settings
@@ -207,6 +212,34 @@ public struct WorkerPoolState: Sendable {
         case .killing, .finished:
             return []
         }
+    }
+
+    /// Kills workers that have been stopped for longer than the request deadline.
+    ///
+    /// A stopped worker cannot run its own watchdog (`SIGALRM` waits until it continues), yet
+    /// it may hold a request nginx is waiting on. `stopped` is the set of live workers seen
+    /// stopped at `now`; one stopped past `requestTimeoutSeconds` is killed, so nginx retries
+    /// its request elsewhere and the slot gets a fresh worker.
+    public mutating func workersObserved(stopped: Set<Int32>, now: Int64) -> [Action] {
+        guard phase == .running else { return [] }
+        var actions: [Action] = []
+        let limit = Int64(settings.requestTimeoutSeconds) * 1_000_000_000
+        for slot in slots.indices {
+            guard let processID = slots[slot].processID, stopped.contains(processID) else {
+                slots[slot].stoppedSince = nil
+                continue
+            }
+            let since = slots[slot].stoppedSince ?? now
+            slots[slot].stoppedSince = since
+            guard now - since > limit else { continue }
+            slots[slot].stoppedSince = nil
+            actions.append(.log(LogEntry(level: .error, message: "worker was stopped past the request deadline; killing it", metadata: [
+                "pid": "\(processID)", "stopped_seconds": "\((now - since) / 1_000_000_000)",
+                "request_timeout_seconds": "\(settings.requestTimeoutSeconds)",
+            ])))
+            actions.append(.signal(.kill, processID: processID))
+        }
+        return actions
     }
 
     /// Starts replacements whose delay is over, and enforces the drain deadline.

@@ -162,6 +162,20 @@ public enum ServerSystemCalls {
         _ = try retryingInterrupts("chmod", path) { chmod(path, mode) }
     }
 
+    /// Whether process `processID` is stopped (`T`, by a signal such as `SIGSTOP`) or stopped
+    /// by a debugger (`t`), from the state field of `/proc/<pid>/stat`; false when unreadable.
+    public static func isStopped(_ processID: Int32) -> Bool {
+        let path = "/proc/\(processID)/stat"
+        guard let descriptor = try? SystemCalls.open(path, flags: O_RDONLY | O_CLOEXEC) else { return false }
+        defer { SystemCalls.close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = buffer.withUnsafeMutableBytes { (try? SystemCalls.read(descriptor, into: $0, subject: path)) ?? 0 }
+        // `pid (comm) S ...`: the name may hold spaces and parentheses, so the state follows
+        // the last `)`.
+        guard let close = buffer[..<count].lastIndex(of: UInt8(ascii: ")")), close + 2 < count else { return false }
+        return buffer[close + 2] == UInt8(ascii: "T") || buffer[close + 2] == UInt8(ascii: "t")
+    }
+
     /// The user id and primary group of the user `name` (`getpwnam_r`), or nil when there is none.
     public static func user(named name: String) -> (userID: uid_t, groupID: gid_t)? {
         var entry = passwd()
