@@ -39,6 +39,7 @@ case $run_dir in
 esac
 mkdir -p "$run_dir"
 suite_pid=""
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
     local status=$?
     trap '' INT TERM
@@ -51,7 +52,10 @@ cleanup() {
     for pid_file in "$run_dir"/*/run/rec-fcgi.pid "$run_dir"/*/run/nginx/nginx.pid; do
         [[ -f $pid_file ]] || continue
         pid=$(cat "$pid_file" 2>/dev/null || true)
-        [[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null || true
+        if [[ -n $pid ]]; then
+            pkill -KILL -P "$pid" 2>/dev/null || true
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
     done
     local mount_point
     while read -r mount_point; do
@@ -59,7 +63,8 @@ cleanup() {
     done < <(awk -v prefix="$run_dir/" 'index($2, prefix) == 1 {print $2}' /proc/mounts)
     mkdir -p fault-report
     cp "$run_dir"/fault-report.md fault-report/ 2>/dev/null || true
-    rm -rf fault-report/logs && cp -r "$run_dir"/logs fault-report/ 2>/dev/null || true
+    rm -rf fault-report/logs
+    cp -r "$run_dir"/logs fault-report/ 2>/dev/null || true
     [[ ${FAULT_KEEP:-0} == 1 ]] || rm -rf "$run_dir"
     exit "$status"
 }

@@ -2,31 +2,15 @@
 -- process, so that every failure is attributed to idempotent GETs or to POSTs.
 --   wrk -s load.lua URL -- MODE [DELAY_MS]
 -- MODE "get" alternates GET /api/similar (a few titles) and GET /api/health; MODE "post" sends
--- POST /api/predict with a 5-movie body. DELAY_MS (default 0) is a pause before each request on
--- each connection, so the load stays below saturation and latency measures service, not queueing.
--- Run it with as many threads as connections (-tN -cN): each thread then has one connection, so
--- request() and response() alternate and the script times every request itself (clock_gettime
--- through LuaJIT's ffi). Its percentiles are those of the requests sent, unlike wrk's own, which
--- add synthetic samples for the requests a stalled connection did not send.
+-- POST /api/predict with a 5-movie body. DELAY_MS (default 0) is the mean pause before each request.
+-- Run with many connections, each pausing DELAY_MS: together they send a steady rate far below
+-- the pool's capacity, like many independent users. wrk's percentiles correct for coordinated
+-- omission (a stalled connection counts the requests it could not send), so a stall of the
+-- whole pool raises p99 while one stuck request among hundreds of connections does not.
 -- done() prints one line "FAULT-RESULT {json}" with the counts and latency percentiles (µs):
 -- wrong counts 200 answers that are empty or non-numeric lists ([[],[]], NaN, null, inf), and
 -- unavailable counts 503 answers whose body is the API's invalid_model/no_model error.
-local ffi = require("ffi")
-ffi.cdef[[
-typedef struct { long tv_sec; long tv_nsec; } fault_timespec;
-int clock_gettime(int clock, fault_timespec *spec);
-]]
-local now_spec = ffi.new("fault_timespec")
-local function now_us()
-    ffi.C.clock_gettime(1, now_spec) -- CLOCK_MONOTONIC
-    return tonumber(now_spec.tv_sec) * 1000000 + tonumber(now_spec.tv_nsec) / 1000
-end
-
 local threads = {}
-
-function setup(thread)
-    table.insert(threads, thread)
-end
 
 local similar = {
     "/api/similar?movie_name=Toy%20Story&n=5",
@@ -37,7 +21,16 @@ local similar = {
 local predict_body = '[["Toy Story (1995)","Heat (1995)","Lord of the Rings",'
     .. '"Star Wars: Episode IV - A New Hope","Fargo (1996)"],[5,4,5,4,3]]'
 
+local seed = 0
+
+function setup(thread)
+    seed = seed + 1
+    thread:set("thread_seed", seed)
+    table.insert(threads, thread)
+end
+
 function init(args)
+    math.randomseed(os.time() + (thread_seed or 0) * 7919)
     mode = args[1] or "get"
     pause = tonumber(args[2] or "0")
     counter = 0
@@ -45,18 +38,15 @@ function init(args)
     unavailable = 0
     other_errors = 0
     sample = ""
-    started = 0
-    latencies = {}
-    count = 0
 end
 
+-- Uniform in [0.5, 1.5] x DELAY_MS: the connections drift apart instead of sending in bursts.
 function delay()
-    return pause
+    return pause * (0.5 + math.random())
 end
 
 function request()
     counter = counter + 1
-    started = now_us()
     if mode == "post" then
         return wrk.format("POST", "/api/predict", { ["Content-Type"] = "application/json" }, predict_body)
     end
@@ -75,8 +65,6 @@ local function is_wrong(body)
 end
 
 function response(status, headers, body)
-    count = count + 1
-    latencies[count] = now_us() - started
     if status == 200 then
         if is_wrong(body) then
             wrong = wrong + 1
@@ -91,17 +79,9 @@ function response(status, headers, body)
     end
 end
 
-local function percentile(values, p)
-    if #values == 0 then return 0 end
-    table.sort(values)
-    return values[math.max(1, math.ceil(#values * p / 100))]
-end
-
 function done(summary, latency, requests)
     local w, u, o, s = 0, 0, 0, ""
-    local all = {}
     for _, thread in ipairs(threads) do
-        for _, value in ipairs(thread:get("latencies")) do all[#all + 1] = value end
         w = w + thread:get("wrong")
         u = u + thread:get("unavailable")
         o = o + thread:get("other_errors")
@@ -113,6 +93,6 @@ function done(summary, latency, requests)
         .. '"write":%d,"timeout":%d,"wrong":%d,"unavailable":%d,"other_errors":%d,'
         .. '"p50_us":%d,"p99_us":%d,"max_us":%d,"sample":"%s"}\n',
         summary.requests, e.status, e.connect, e.read, e.write, e.timeout, w, u, o,
-        percentile(all, 50), percentile(all, 99), percentile(all, 100),
+        latency:percentile(50), latency:percentile(99), latency.max,
         s:gsub('[\\"]', "'"):gsub("[%c]", " ")))
 end
