@@ -772,6 +772,8 @@ def case_symlink_current(ctx):
     os.kill(ctx.stack.master, signal.SIGHUP)
     time.sleep(1)
     ctx.case.check(not secret_leaked(ctx.stack.log_since(offset)), f"SIGHUP's reload logs none of {SECRET_FILE}'s bytes")
+    status, text, _ = http_request(ctx.port, "GET", "/api/log?lines=200")
+    ctx.case.check(status == 200 and not secret_leaked(text), f"GET /api/log shows none of {SECRET_FILE}'s bytes")
     ctx.case.check(health_generations(ctx.port, 10) == {2}, "generation 2 stays served")
     replace_atomically(current, text="2\n")
     status, text, _ = ctx.reload()
