@@ -8,10 +8,11 @@ export PATH := $(SWIFT_PATH):$(PATH)
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 DATASET ?= dataset/ratings_train.dat
 
-.PHONY: packages build release test serve train evaluate bench bench-http clean help lint image-check
+.PHONY: packages build release test fault-test serve train evaluate bench bench-http clean help lint image-check
 
 help:
 	@echo "make test     build and run the whole test suite"
+	@echo "make fault-test  inject faults under load (kill -9, reloads, damaged files, full disk...) (root)"
 	@echo "make serve    serve the HTTP API on :5000 (nginx + rec-fcgi) until Ctrl-C"
 	@echo "make train    train the default model on $(DATASET)"
 	@echo "make bench    print the core benchmark (bench/core.sh)"
@@ -33,6 +34,12 @@ packages:
 test: packages
 	swift build $(TEST_FLAGS) --build-tests
 	swift test $(TEST_FLAGS) --skip-build
+
+# The fault suite: each case starts its own stack on a port in 5700-5799 with a data folder under
+# /tmp/fault-*, injects one fault under load and checks issue 10's targets (Tests/Fault/). Root:
+# it mounts small tmpfs file systems. Prints the table and writes ./fault-report/fault-report.md.
+fault-test: release
+	FAULT_SKIP_BUILD=1 bash Tests/Fault/fault-suite.sh
 
 # Installs libfcgi-dev and nginx when missing (as root), builds, trains a model if data/model has
 # none, and serves on :$(REC_PORT) (default 5000) until Ctrl-C. See deploy/serve.sh.
