@@ -116,6 +116,26 @@ struct QuantizedRecommenderTests {
         }
     }
 
+    /// A row whose largest factor is tiny but not zero (found by fuzzing the model-file reader:
+    /// `1e-36`, or a subnormal) would have an infinite inverse scale and quantize its zeros to
+    /// NaN, trapping the conversion to Int16. It quantizes to zeros instead, and the ranking
+    /// still matches the exact reference.
+    @Test(arguments: [Float(1e-36), Float(1.4e-45), Float(4e-35)])
+    func aRowOfTinyFactorsQuantizesToZeros(_ tiny: Float) {
+        var (parameters, counts) = Self.parameters(itemCount: 40, factorCount: 16, seed: 4)
+        let stride = parameters.itemFactors.stride
+        for index in 0..<stride { parameters.itemFactors.values[7 * stride + index] = 0 }
+        parameters.itemFactors.values[7 * stride] = tiny
+        FoldInTests.withView(parameters, ratingCounts: counts, foldIn: Self.foldIn) { view in
+            let quantized = QuantizedItemFactors(items: view)
+            #expect(quantized != nil)
+            #expect(QuantizedItemFactors.scale(largestMagnitude: tiny).isNormal)
+            let person = FoldIn.solve(items: [3, 9], ratings: [5, 2], model: view)
+            let reference = Recommender.recommend(for: person, model: view, excluding: [3, 9], count: 10)
+            #expect(Recommender.recommend(for: person, model: view, quantized: quantized, excluding: [3, 9], count: 10) == reference)
+        }
+    }
+
     @Test func theEngineOnATrainedModelMatchesTheReference() throws {
         let engine = try TrainedModelFixture.load().engine()
         let quantized = try #require(engine.quantizedItems)

@@ -104,9 +104,13 @@ public final class QuantizedItemFactors: @unchecked Sendable {
         return (largest, l1Norm)
     }
 
-    /// The scale that maps `largestMagnitude` to `quantizationLevel` (1 for an all-zero vector).
-    private static func scale(largestMagnitude: Float) -> Float {
-        largestMagnitude > 0 ? largestMagnitude / quantizationLevel : 1
+    /// The scale that maps `largestMagnitude` to `quantizationLevel`; 1 for an all-zero vector,
+    /// and for one so small (below about 5e-35) that the scale would be subnormal and its
+    /// inverse infinite, which would turn the row's zeros into NaN (`0 × ∞`). Such a row
+    /// quantizes to zeros, within the error bound's half a step.
+    static func scale(largestMagnitude: Float) -> Float {
+        let scale = largestMagnitude / quantizationLevel
+        return scale >= Float.leastNormalMagnitude ? scale : 1
     }
 
     /// `value / scale` rounded to the nearest integer (halves away from zero), clamped to
