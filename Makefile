@@ -7,12 +7,16 @@ export PATH := $(SWIFT_PATH):$(PATH)
 # sanity figures, which would take minutes unoptimised. -enable-testing keeps @testable imports.
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 DATASET ?= dataset/ratings_train.dat
+# `make fuzz`: seconds per libFuzzer target, and which targets (see docs/reliability.md).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= JSON Router TitleMatcher RatingsParser ModelFile
 
-.PHONY: packages build release test fault-test serve train evaluate bench bench-http clean help lint image-check
+.PHONY: packages build release test fault-test fuzz serve train evaluate bench bench-http clean help lint image-check
 
 help:
 	@echo "make test     build and run the whole test suite"
 	@echo "make fault-test  inject faults under load (kill -9, reloads, damaged files, full disk...) (root)"
+	@echo "make fuzz     build the libFuzzer targets and run each for FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some"
 	@echo "make serve    serve the HTTP API on :5000 (nginx + rec-fcgi) until Ctrl-C"
 	@echo "make train    train the default model on $(DATASET)"
 	@echo "make bench    print the core benchmark (bench/core.sh)"
@@ -43,6 +47,11 @@ fault-test: packages
 	swift build $(TEST_FLAGS)
 	FAULT_SKIP_BUILD=1 bash Tests/Fault/fault-suite.sh
 
+# libFuzzer targets (Tests/Fuzz, REC_FUZZ=1) with ASan, each run for FUZZ_SECONDS on a scratch
+# copy of its committed corpus; fails if any finds a crash. Needs nothing beyond the toolchain.
+fuzz:
+	bash Tests/Fuzz/run-fuzzers.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # Installs libfcgi-dev and nginx when missing (as root), builds, trains a model if data/model has
 # none, and serves on :$(REC_PORT) (default 5000) until Ctrl-C. See deploy/serve.sh.
 serve:
@@ -68,4 +77,4 @@ image-check:
 	bash .ci/image-check.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -13,7 +13,11 @@ let targetCPU: [String] = Context.environment["REC_PORTABLE_BUILD"] == "1" ? [] 
 let targetCPU: [String] = []
 #endif
 
-let optimizedCore: [SwiftSetting] = [
+/// Fuzz builds (`REC_FUZZ=1`, see the end of this file) keep the plain release `-O`, so every
+/// bounds and overflow check stays in and a bug the fuzzer reaches traps instead of corrupting.
+let isFuzzBuild = Context.environment["REC_FUZZ"] == "1"
+
+let optimizedCore: [SwiftSetting] = isFuzzBuild ? [] : [
     .unsafeFlags(["-Ounchecked", "-wmo"] + targetCPU, .when(configuration: .release)),
 ]
 
@@ -80,3 +84,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// libFuzzer targets (Tests/Fuzz), declared only with `REC_FUZZ=1` so that a normal build or
+/// test run neither sees nor builds them. `make fuzz` builds them with
+/// `-sanitize=fuzzer,address` on the command line, so RecCore is instrumented too.
+/// See docs/reliability.md.
+if isFuzzBuild {
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["RecCore", .product(name: "Logging", package: "swift-log")],
+                                   path: "Tests/Fuzz/FuzzSupport"))
+    for name in ["FuzzJSON", "FuzzRouter", "FuzzTitleMatcher", "FuzzRatingsParser", "FuzzModelFile"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["RecCore", "FuzzSupport"], path: "Tests/Fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}
