@@ -102,6 +102,32 @@ public enum ServerSystemCalls {
         }
     }
 
+    /// What `peek` found on a connection.
+    public enum PeekResult: Sendable, Equatable {
+        /// This many bytes are waiting (at most the buffer's size).
+        case bytes(Int)
+        /// Nothing is waiting yet.
+        case nothing
+        /// The peer closed the connection, or it failed.
+        case closed
+    }
+
+    /// `recv(MSG_PEEK | MSG_DONTWAIT)`: copies what waits on `connection` into `buffer` without
+    /// consuming it or blocking.
+    @inline(__always)
+    public static func peek(_ connection: Int32, into buffer: UnsafeMutableRawBufferPointer) -> PeekResult {
+        while true {
+            let count = recv(connection, buffer.baseAddress, buffer.count, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if count > 0 { return .bytes(count) }
+            if count == 0 { return .closed }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .nothing
+            default: return .closed
+            }
+        }
+    }
+
     // MARK: Descriptors
 
     /// Adds `O_NONBLOCK` to the open file description behind `descriptor`: for a listening

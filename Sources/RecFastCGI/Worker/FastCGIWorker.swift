@@ -94,6 +94,7 @@ public final class FastCGIWorker {
             pollfd(fd: settings.lifelineDescriptor, events: Int16(POLLIN), revents: 0),
         ]
         var served = 0
+        defer { waiting.closeAll() }
         while true {
             if SignalPipe.hasPendingSignals, let stopSignal = stopSignal(in: SignalPipe.takeSignals(from: signalDescriptor)) {
                 return .stopped(signal: stopSignal, drained: drainQueue(request))
@@ -103,7 +104,7 @@ public final class FastCGIWorker {
             }
             let connection: Int32?
             do {
-                connection = try ServerSystemCalls.acceptConnection(listening)
+                connection = try nextArrivedConnection()
             } catch {
                 return .failed("cannot accept: \(error)")
             }
@@ -113,13 +114,35 @@ public final class FastCGIWorker {
                 continue
             }
             requestLog.flush()
+            waitSet.removeSubrange(3...)
+            waitSet += waiting.pollDescriptors
             do {
-                _ = try ServerSystemCalls.poll(&waitSet, timeoutMilliseconds: -1)
+                _ = try ServerSystemCalls.poll(&waitSet, timeoutMilliseconds: waiting.millisecondsUntilNextDeadline(now: MonotonicClock.nanoseconds()))
             } catch {
                 return .failed("cannot wait for connections: \(error)")
             }
             if waitSet[2].revents != 0 { return .masterGone }
         }
+    }
+
+    /// Connections accepted before their whole request arrived, oldest first.
+    private var waiting = WaitingConnections()
+
+    /// The next connection whose request has fully arrived: a waiting one first (they are
+    /// older), then newly accepted ones, which wait themselves when their request is not all
+    /// there yet. Waiting connections that the peer closed, or that are past the receive
+    /// deadline, are closed. Nil when none is ready.
+    private func nextArrivedConnection() throws(SystemCallError) -> Int32? {
+        if !waiting.isEmpty, let ready = waiting.takeArrived(now: MonotonicClock.nanoseconds(), logger: logger) { return ready }
+        while let connection = try ServerSystemCalls.acceptConnection(settings.listeningDescriptor) {
+            switch waiting.arrival(of: connection) {
+            case (.ready, _)?: return connection
+            case (.incomplete, let hasBytes)?:
+                waiting.add(connection, now: MonotonicClock.nanoseconds(), hasPartialRequest: hasBytes, logger: logger)
+            case nil: SystemCalls.close(connection)
+            }
+        }
+        return nil
     }
 
     /// The stop signal among `signals`, if any.
@@ -130,7 +153,7 @@ public final class FastCGIWorker {
     /// Serves the connections already queued, without waiting for new ones, up to `drainLimit`.
     private func drainQueue(_ request: UnsafeMutablePointer<FCGX_Request>) -> Int {
         var drained = 0
-        while drained < settings.drainLimit, let connection = try? ServerSystemCalls.acceptConnection(settings.listeningDescriptor) {
+        while drained < settings.drainLimit, let connection = try? nextArrivedConnection() {
             serve(connection, on: request)
             drained += 1
         }
