@@ -2,7 +2,7 @@ import Foundation
 import FuzzSupport
 import RecCore
 
-/// libFuzzer target: `LoadedModel.open(path:verifyChecksum:)` on mutated model files, then
+/// libFuzzer target: `LoadedModel.open(path:verifyContents:)` on mutated model files, then
 /// every view a worker uses on a file that opened.
 ///
 /// The format promises that the reader throws a `ModelFileError` on any damaged file and
@@ -31,32 +31,12 @@ public func fuzzModelFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     file.withUnsafeBytes { FuzzSupport.write($0, to: scratchModelPath) }
     let model: LoadedModel
     do {
-        model = try LoadedModel.open(path: scratchModelPath, generation: 1, verifyChecksum: true)
+        model = try LoadedModel.open(path: scratchModelPath, generation: 1, verifyContents: true)
     } catch {
         return 0
     }
-    if skipsKnownCrashes && hasKnownCrash(model) { return 0 }
     exercise(model)
     return 0
-}
-
-/// `REC_FUZZ_SKIP_KNOWN_CRASHES=1` skips, after a successful open, the files that would hit a
-/// crash already saved under `Tests/Fuzz/Crashes/ModelFile`, so that a long run can look for
-/// other ones instead of finding the same one again. Off by default: `make fuzz` and CI never
-/// set it, so the known crashes still fail them until the reader refuses such files.
-private let skipsKnownCrashes = getenv("REC_FUZZ_SKIP_KNOWN_CRASHES").map { String(cString: $0) == "1" } ?? false
-
-/// Whether `model` has an item factor row whose largest magnitude is so small (subnormal) that
-/// `QuantizedItemFactors` gets an infinite inverse scale, and `0 × ∞` traps converting NaN to
-/// Int16 (`subnormal-item-factor-minimal`).
-private func hasKnownCrash(_ model: LoadedModel) -> Bool {
-    let stride = model.factorStride
-    for item in 0..<model.itemCount {
-        var largest: Float = 0
-        for index in (item * stride)..<((item + 1) * stride) { largest = max(largest, abs(model.itemFactors[index])) }
-        if largest > 0, !(1 / (largest / QuantizedItemFactors.quantizationLevel)).isFinite { return true }
-    }
-    return false
 }
 
 /// Environment hook: `REC_FUZZ_WRITE_SEEDS=<folder>` writes the seed models and exits.

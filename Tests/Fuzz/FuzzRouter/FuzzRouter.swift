@@ -64,7 +64,7 @@ private final class RouterFixture: Sendable {
 
         let model: LoadedModel
         do {
-            model = try LoadedModel.open(path: FuzzSupport.seedModelPath, generation: 1, verifyChecksum: true)
+            model = try LoadedModel.open(path: FuzzSupport.seedModelPath, generation: 1, verifyContents: true)
         } catch {
             fatalError("the router target needs the committed seed model: \(error)")
         }
