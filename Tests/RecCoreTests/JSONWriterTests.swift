@@ -32,6 +32,15 @@ struct JSONWriterTests {
         }
     }
 
+    /// A rating that is not finite (which a validated model never yields) is written as a
+    /// number instead of trapping the worker, as fuzzing found it could.
+    @Test func nonFiniteRatingsNeverTrap() {
+        #expect(RatingRounding.fourDecimalsScaled(.nan) == 0)
+        #expect(RatingRounding.fourDecimalsScaled(.infinity) == 10_000_000_000_000_000)
+        #expect(RatingRounding.fourDecimalsScaled(-.infinity) == -10_000_000_000_000_000)
+        #expect(RatingRounding.fourDecimals(4.25) == 4.25)
+    }
+
     @Test func bytesAreEscapedLikeStrings() {
         let text = "Misérables, Les \"1995\" \\ tab\there\u{01}\nend"
         var copy = text

@@ -114,7 +114,8 @@ struct ServedModelIntegrityTests {
             })
             return Int(bytes.load(UInt64.self, at: entry + ModelFileLayout.SectionEntryField.offset))
         }()
-        for (offset, value) in [(0, Float.nan), (37, Float.infinity), (3, -Float.infinity)] {
+        // Huge but finite factors (found by fuzzing) would overflow a dot product to infinity.
+        for (offset, value) in [(0, Float.nan), (37, Float.infinity), (3, -Float.infinity), (5, Float(1.7e38)), (9, Float(-2e4))] {
             var corrupt = bytes
             corrupt.withUnsafeMutableBytes { $0.storeBytes(of: value, toByteOffset: start + offset * 4, as: Float.self) }
             ModelFileChecksum.seal(&corrupt)

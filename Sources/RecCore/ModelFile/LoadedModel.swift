@@ -154,19 +154,24 @@ public final class LoadedModel: @unchecked Sendable {
     public var isUnchangedOnDisk: Bool { mapping.isUnchanged }
 
     /// Checks everything the structural checks on open leave out: the checksum
-    /// (`verifyChecksum()`) and that every stored float is finite, so no prediction, similarity
-    /// or ranking score can come out NaN. Costs about two passes over the file.
+    /// (`verifyChecksum()`), that every stored float is finite, and that every bias and factor
+    /// is at most `ModelFileInvariants.largestParameterMagnitude` in magnitude, so no
+    /// prediction, similarity or ranking score can come out infinite or NaN. Costs about two
+    /// passes over the file.
     public func verifyContents() throws(ModelFileError) {
         try verifyChecksum()
-        var floatSections: [(String, UnsafeBufferPointer<Float>)] = [
-            ("item biases", itemBiases), ("item factors", itemFactors), ("neighbour similarities", neighbourSimilarities),
-            ("user biases", userBiases), ("user factors", userFactors),
+        let bound = ModelFileInvariants.largestParameterMagnitude
+        var floatSections: [(String, UnsafeBufferPointer<Float>, Float)] = [
+            ("item biases", itemBiases, bound), ("item factors", itemFactors, bound), ("neighbour similarities", neighbourSimilarities, .infinity),
+            ("user biases", userBiases, bound), ("user factors", userFactors, bound),
         ]
-        if let itemImplicitFactors { floatSections.append(("implicit item factors", itemImplicitFactors)) }
-        if let ranking { floatSections.append(("watch weights", ranking.watchWeights)) }
+        if let itemImplicitFactors { floatSections.append(("implicit item factors", itemImplicitFactors, bound)) }
+        if let ranking { floatSections.append(("watch weights", ranking.watchWeights, .infinity)) }
         do throws(ModelFileInvariants.Violation) {
-            guard globalMean.isFinite else { throw ModelFileInvariants.Violation(reason: "the global mean is not finite (\(globalMean))") }
-            for (name, values) in floatSections { try ModelFileInvariants.checkFinite(values, name: name) }
+            guard globalMean.isFinite, abs(globalMean) <= bound else {
+                throw ModelFileInvariants.Violation(reason: "the global mean is not a finite rating (\(globalMean))")
+            }
+            for (name, values, limit) in floatSections { try ModelFileInvariants.checkFinite(values, name: name, magnitudeLimit: limit) }
         } catch {
             throw ModelFileError(.corruptSection, path: path, reason: error.reason)
         }

@@ -115,22 +115,31 @@ enum ModelFileInvariants {
         }
     }
 
-    /// Checks that every value is finite.
+    /// The largest magnitude a bias or factor may have. Trained values stay within a few
+    /// units; the bound keeps every dot product of up to 2¹⁵ factors far from overflowing to
+    /// infinity, so no prediction can come out infinite or NaN.
+    static let largestParameterMagnitude: Float = 10_000
+
+    /// Checks that every value is finite and, with `magnitudeLimit`, at most that in magnitude.
     ///
     /// Runs over whole factor matrices when a generation is validated, so it tests 16 floats
     /// at a time: a float is infinite or NaN exactly when all its exponent bits are set.
-    static func checkFinite(_ values: UnsafeBufferPointer<Float>, name: String) throws(Violation) {
+    static func checkFinite(_ values: UnsafeBufferPointer<Float>, name: String, magnitudeLimit: Float = .infinity) throws(Violation) {
         guard let base = values.baseAddress else { return }
         let exponent = SIMD16<UInt32>(repeating: 0x7F80_0000)
+        let magnitude = SIMD16<UInt32>(repeating: 0x7FFF_FFFF)
+        let limitBits = SIMD16<UInt32>(repeating: magnitudeLimit.bitPattern)
         let raw = UnsafeRawPointer(base)
         var start = 0
         while start + 16 <= values.count {
             let bits = raw.loadUnaligned(fromByteOffset: start * 4, as: SIMD16<UInt32>.self)
-            if any((bits & exponent) .== exponent) { break }
+            // For finite floats, comparing the magnitude's bits orders them like the values.
+            if any((bits & exponent) .== exponent) || any((bits & magnitude) .> limitBits) { break }
             start += 16
         }
-        if let index = values[start...].firstIndex(where: { !$0.isFinite }) {
-            throw Violation(reason: "\(name) has a value that is not finite at index \(index) (\(values[index]))")
+        if let index = values[start...].firstIndex(where: { !$0.isFinite || abs($0) > magnitudeLimit }) {
+            let problem = values[index].isFinite ? "larger in magnitude than \(magnitudeLimit)" : "not finite"
+            throw Violation(reason: "\(name) has a value that is \(problem) at index \(index) (\(values[index]))")
         }
     }
 }

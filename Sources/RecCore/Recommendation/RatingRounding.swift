@@ -11,7 +11,11 @@ public enum RatingRounding {
     /// `rating × 10⁴` rounded to the nearest whole number (halves away from zero): the digits
     /// of `fourDecimals(rating)`, which `JSONWriter.writeDecimal(scaled:places:to:)` writes
     /// without going through `Double.description`.
+    ///
+    /// A validated model never yields a rating that is not finite; should one come anyway, it
+    /// is written as 0 rather than trapping (NaN) or overflowing (±∞ is clamped to ±10¹²).
     public static func fourDecimalsScaled(_ rating: Float) -> Int {
-        Int((Double(rating) * 10_000).rounded())
+        guard !rating.isNaN else { return 0 }
+        return Int((min(max(Double(rating), -1e12), 1e12) * 10_000).rounded())
     }
 }
