@@ -59,11 +59,14 @@ for target in "${targets[@]}"; do
         JSON) flags+=(-dict=Tests/Fuzz/json.dict) ;;
         Router) flags+=(-dict=Tests/Fuzz/router.dict) ;;
     esac
+    # FUZZ_ARGS holds whitespace-separated libFuzzer flags (none contains a space).
+    read -r -a extra <<<"${FUZZ_ARGS:-}"
+    flags+=("${extra[@]}")
     echo "== fuzzing $target for ${seconds}s (log: $out/log)"
     status=0
     # The Swift runtime's own backtracer would hold a crashing process for up to 30 s;
     # libFuzzer and ASan report the crash instead.
-    SWIFT_BACKTRACE=enable=no nice -n "$niceness" "$scratch/release/Fuzz$target" "${flags[@]}" ${FUZZ_ARGS:-} \
+    SWIFT_BACKTRACE=enable=no nice -n "$niceness" "$scratch/release/Fuzz$target" "${flags[@]}" \
         "$out/corpus" >"$out/log" 2>&1 || status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/log" | tail -1)
