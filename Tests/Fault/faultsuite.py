@@ -722,42 +722,47 @@ def report_damaged(ctx, statuses):
     ctx.case.check(other == 0, "while damaged, every answer is a correct 200 or a 503 invalid_model (or no_model)")
 
 
-def case_truncate(ctx):
+def damaged_file_case(ctx, what, damage):
+    """The shape of every damaged-file case: `damage()` changes the served file in place and
+    returns its notes; traffic then runs against the damaged file, and the repair is checked."""
     ctx.case.allow_unavailable = True
-    size = ctx.model.sections[ModelFile.NEIGHBOUR_SIMILARITIES][0]
-    os.truncate(ctx.served_path, size)
-    ctx.case.notes.append(f"truncated {ctx.model.size} -> {size} bytes (at the neighbour similarities)")
+    ctx.case.notes.extend(damage())
     report_damaged(ctx, damaged_traffic(ctx))
-    return restore_and_check(ctx, "truncation")
+    return restore_and_check(ctx, what)
+
+
+def case_truncate(ctx):
+    def damage():
+        size = ctx.model.sections[ModelFile.NEIGHBOUR_SIMILARITIES][0]
+        os.truncate(ctx.served_path, size)
+        return [f"truncated {ctx.model.size} -> {size} bytes (at the neighbour similarities)"]
+    return damaged_file_case(ctx, "truncation", damage)
+
+
+def overwrite_case(ctx, what, places):
+    """A damaged-file case that writes 0x7fffffff (a NaN as a float) 100 times at each
+    (offset, description) of `places`."""
+    def damage():
+        for offset, _ in places:
+            overwrite(ctx.served_path, offset, b"\xff\xff\xff\x7f" * 100)
+        return [f"wrote 0x7fffffff x100 at {offset} ({description})" for offset, description in places]
+    return damaged_file_case(ctx, what, damage)
 
 
 def case_flip_neighbours(ctx):
-    ctx.case.allow_unavailable = True
     offset = ctx.model.sections[ModelFile.NEIGHBOUR_ITEMS][0] + ctx.model.item(1) * ctx.model.neighbours * 4
-    overwrite(ctx.served_path, offset, b"\xff\xff\xff\x7f" * 100)
-    ctx.case.notes.append(f"wrote 0x7fffffff x100 at {offset} (Toy Story's neighbour items)")
-    report_damaged(ctx, damaged_traffic(ctx))
-    return restore_and_check(ctx, "the neighbour flip")
+    return overwrite_case(ctx, "the neighbour flip", [(offset, "Toy Story's neighbour items")])
 
 
 def case_flip_nan(ctx):
-    ctx.case.allow_unavailable = True
     offset = ctx.model.sections[ModelFile.ITEM_FACTORS][0] + ctx.model.item(1) * ctx.model.stride * 4
-    overwrite(ctx.served_path, offset, b"\xff\xff\xff\x7f" * 100)
-    ctx.case.notes.append(f"wrote NaN x100 at {offset} (item factors from Toy Story's row)")
-    report_damaged(ctx, damaged_traffic(ctx))
-    return restore_and_check(ctx, "the NaN factors")
+    return overwrite_case(ctx, "the NaN factors", [(offset, "NaN over the item factors from Toy Story's row")])
 
 
 def case_flip_titles(ctx):
     """Beyond the reported defects: huge title offsets and title-key entries."""
-    ctx.case.allow_unavailable = True
-    for kind in (ModelFile.TITLE_OFFSETS, 8):
-        offset = ctx.model.sections[kind][0] + 4
-        overwrite(ctx.served_path, offset, b"\xff\xff\xff\x7f" * 100)
-        ctx.case.notes.append(f"wrote 0x7fffffff x100 at {offset} (section kind {kind})")
-    report_damaged(ctx, damaged_traffic(ctx))
-    return restore_and_check(ctx, "the title flips")
+    return overwrite_case(ctx, "the title flips", [(ctx.model.sections[kind][0] + 4, f"section kind {kind}")
+                                                   for kind in (ModelFile.TITLE_OFFSETS, 8)])
 
 
 # --- CURRENT as a symlink and as a FIFO --------------------------------------------------------

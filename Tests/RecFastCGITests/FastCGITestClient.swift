@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// A minimal FastCGI client, playing nginx's part: one request per connection, no keep-alive.
 enum FastCGITestClient {
@@ -24,11 +25,11 @@ enum FastCGITestClient {
         var description: String
     }
 
-    /// Sends one request with `parameters` and `body` to the unix socket at `path`.
-    static func send(to path: String, parameters: [(String, String)], body: [UInt8] = []) throws -> Response {
+    /// A connection to the unix socket at `path`, with a 10 s receive timeout; the caller
+    /// closes it.
+    static func connect(to path: String) throws -> Int32 {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
-        defer { close(descriptor) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_un()
@@ -39,9 +40,20 @@ enum FastCGITestClient {
             raw[pathBytes.count] = 0
         }
         let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "connect(\(path)): \(errno)") }
+        guard connected == 0 else {
+            let error = errno
+            close(descriptor)
+            throw Failure(description: "connect(\(path)): \(error)")
+        }
+        return descriptor
+    }
+
+    /// Sends one request with `parameters` and `body` to the unix socket at `path`.
+    static func send(to path: String, parameters: [(String, String)], body: [UInt8] = []) throws -> Response {
+        let descriptor = try connect(to: path)
+        defer { close(descriptor) }
 
         var request: [UInt8] = []
         record(type: 1, content: [0, 1, 0, 0, 0, 0, 0, 0], to: &request)  // BEGIN_REQUEST, responder, no keep-alive
