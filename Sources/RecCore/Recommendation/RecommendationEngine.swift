@@ -99,8 +99,8 @@ public struct RecommendationEngine: Sendable {
 
     /// The item `reference` names and how it was found, without making its title `String`.
     private func resolveItem(_ reference: MovieReference) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
-        var unlimited = 1
-        return resolveItem(reference, fuzzySearchesLeft: &unlimited)
+        var oneSearch = 1
+        return resolveItem(reference, fuzzySearchesLeft: &oneSearch)
     }
 
     /// `resolveItem(_:)`, searching fuzzily only while `fuzzySearchesLeft` is positive (and

@@ -92,8 +92,7 @@ public final class ServedModelHolder: Sendable {
                 refresh(&state, control: control, changeCount: control.changeCount, now: now)
             }
             if let model = state.engine?.model, !model.isUnchangedOnDisk { withdraw(model, in: &state, now: now) }
-            return ServedModelSnapshot(engine: state.isModelDamaged ? nil : state.engine, problem: state.problem,
-                                       isModelDamaged: state.isModelDamaged)
+            return ServedModelSnapshot(engine: state.engine, problem: state.problem, isModelDamaged: state.isModelDamaged)
         }
     }
 
