@@ -110,6 +110,21 @@ struct APIRouterTests {
         #expect(response.errorCode == "count_out_of_range")
     }
 
+    /// An attacker's 64 KiB of unknown titles is refused as soon as the list passes the movie
+    /// limit: the error names the byte where parsing stopped, well before the body's end.
+    @Test func predictRefusesABodyOverTheMovieLimitWhereTheListCrossesIt() throws {
+        let request = APIRouterBenchmark.overLimitPredict()
+        let response = try respond(request)
+        #expect(response.status == 422)
+        #expect(response.errorCode == "too_many_movies")
+        let message = try #require(try response.json["error"]?["message"]?.string)
+        let offset = try #require(message.split(separator: "byte ").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        #expect(offset < request.body.count / 5, "parsing stopped at byte \(offset) of \(request.body.count)")
+        let limit = RecommendationEngine.ratedMovieLimit
+        let atLimit = "[[" + (0..<limit).map { "\($0 + 1)" }.joined(separator: ",") + "],[" + Array(repeating: "4", count: limit).joined(separator: ",") + "]]"
+        #expect(try respond(API.post("/api/predict", atLimit)).status == 200)
+    }
+
     @Test func predictRefusesAnEmptyListWith422() throws {
         let response = try respond(API.post("/api/predict", #"[[], []]"#))
         #expect(response.status == 422)

@@ -44,6 +44,19 @@ struct JSONParserTests {
         }
     }
 
+    @Test func capsArrayLengthWhereTheArrayCrossesIt() throws {
+        #expect(try JSONParser.parse(Array("[[1, 2, 3], [4, 5, 6]]".utf8), maximumArrayLength: 3) == .array([.array([1, 2, 3].map { .number($0) }), .array([4, 5, 6].map { .number($0) })]))
+        // The fourth element is refused before it is read, so the rest of the text (here not even
+        // valid JSON) costs nothing.
+        do {
+            _ = try JSONParser.parse(Array("[1, 2, 3, 4, not json".utf8), maximumArrayLength: 3)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .tooLong)
+            #expect(error.offset == 10)
+        }
+    }
+
     @Test func writerEscapesAndRoundTrips() throws {
         let value: JSONValue = .object([("title", .string("A \"quoted\" \\ line\nbreak\u{01}")), ("ids", .array([.number(318), .number(4.1234)]))])
         let text = JSONWriter.string(value)

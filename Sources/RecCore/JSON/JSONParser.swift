@@ -6,6 +6,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case syntax
         /// Arrays or objects nest deeper than the parser allows.
         case tooDeep = "too_deep"
+        /// An array has more elements than the caller allows.
+        case tooLong = "too_long"
     }
 
     /// What kind of problem it is.
@@ -23,16 +25,21 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 ///
 /// Strict on purpose: `NaN`, `Infinity`, comments, trailing commas and unescaped control
 /// characters are errors, so a malformed request is refused instead of half-understood.
-/// Nesting is capped so a hostile body cannot exhaust the stack.
+/// Nesting is capped so a hostile body cannot exhaust the stack, and a caller that knows how
+/// long its arrays may be can cap their length, so that an oversized body is refused after
+/// reading only as much of it as a valid one could hold.
 public enum JSONParser {
     /// The deepest nesting accepted.
     public static let maximumDepth = 64
 
     /// Parses a complete JSON document from `bytes`.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+    ///
+    /// - Parameter maximumArrayLength: the most elements any array may have; the parser stops
+    ///   with `tooLong` at the first element past it.
+    public static func parse(_ bytes: some Collection<UInt8>, maximumArrayLength: Int = .max) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
-            var reader = Reader(bytes: buffer)
+            var reader = Reader(bytes: buffer, maximumArrayLength: maximumArrayLength)
             reader.skipWhitespace()
             let value = try reader.parseValue(depth: 0)
             reader.skipWhitespace()
@@ -50,10 +57,12 @@ public enum JSONParser {
 
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
+        let maximumArrayLength: Int
         var position = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>) {
+        init(bytes: UnsafeBufferPointer<UInt8>, maximumArrayLength: Int) {
             self.bytes = bytes
+            self.maximumArrayLength = maximumArrayLength
         }
 
         func error(_ reason: String, code: JSONParseError.Code = .syntax) -> JSONParseError {
@@ -110,6 +119,9 @@ public enum JSONParser {
             }
             while true {
                 skipWhitespace()
+                guard elements.count < maximumArrayLength else {
+                    throw error("an array has more than \(maximumArrayLength) elements", code: .tooLong)
+                }
                 elements.append(try parseValue(depth: depth))
                 skipWhitespace()
                 guard position < bytes.count else { throw error("expected ',' or ']', found end of input") }

@@ -58,11 +58,14 @@ public enum APIRouterBenchmark {
         let served = ServedModelSnapshot(engine: engine)
         let (predict, similar) = requests(for: engine.model)
         let worstCase = worstCasePredict()
+        let overLimit = overLimitPredict()
         return [
             try figure("POST /api/predict (5 titles, top 20)", predict, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
             try figure("POST /api/similar (1 title, n 5)", similar, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
             try figure("POST /api/predict, worst-case body (\(RecommendationEngine.ratedMovieLimit) near-miss titles, \(worstCase.body.count / 1024) KiB)",
                        worstCase, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),
+            try figure("POST /api/predict, over the movie limit (\(overLimitTitleCount) unknown titles, \(overLimit.body.count / 1024) KiB)",
+                       overLimit, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),
         ]
     }
 
@@ -75,6 +78,22 @@ public enum APIRouterBenchmark {
             JSONValue.string((0..<20).map { words[(index * 7 + $0 * 3) % words.count] }.joined(separator: " ") + " \(index)x")
         }
         let ratings = JSONValue.array(titles.map { _ in .number(4) })
+        return APIRequest(method: "POST", path: APIEndpoint.predict.path,
+                          body: Array(JSONWriter.string(.array([.array(titles), ratings])).utf8), requestID: "bench")
+    }
+
+    /// How many titles `overLimitPredict()` sends: as many 8-letter titles as fit in 64 KiB.
+    public static let overLimitTitleCount = 5000
+
+    /// A body far over the movie limit: 5,000 random 8-letter titles, as an attacker would send
+    /// to make the worker parse as much as the 64 KiB body limit allows before refusing it.
+    public static func overLimitPredict() -> APIRequest {
+        var generator = SeededRandomNumberGenerator(seed: 10)
+        let consonants = Array("bcdfghjklmnpqrstvwxz")
+        let titles = (0..<overLimitTitleCount).map { _ in
+            JSONValue.string(String((0..<8).map { _ in consonants[generator.nextIndex(below: consonants.count)] }))
+        }
+        let ratings = JSONValue.array(titles.map { _ in .number(5) })
         return APIRequest(method: "POST", path: APIEndpoint.predict.path,
                           body: Array(JSONWriter.string(.array([.array(titles), ratings])).utf8), requestID: "bench")
     }

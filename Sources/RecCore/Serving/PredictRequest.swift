@@ -31,14 +31,19 @@ public struct PredictRequest: Sendable, Equatable {
     /// Reads a request from its `body` and `query` string.
     ///
     /// - Throws: `APIError` with `malformed_json`, `invalid_shape`, `mismatched_lengths` or
-    ///   `invalid_parameter` (all 400), or `count_out_of_range` for an absurdly large M.
+    ///   `invalid_parameter` (all 400), `count_out_of_range` for an absurdly large M, or
+    ///   `too_many_movies` (422) for any array longer than `RecommendationEngine.ratedMovieLimit`.
     public static func parse(body: [UInt8], query: String) throws(APIError) -> PredictRequest {
         guard !RequestFieldReader.isBlank(body) else {
             throw APIError(.malformedJSON, #"the body is empty; send [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}"#)
         }
         let document: JSONValue
         do throws(JSONParseError) {
-            document = try JSONParser.parse(body)
+            // No array of a valid body is longer than the movie limit, so a longer one is
+            // refused where it crosses the limit, not after parsing up to 64 KiB of titles.
+            document = try JSONParser.parse(body, maximumArrayLength: RecommendationEngine.ratedMovieLimit)
+        } catch where error.code == .tooLong {
+            throw APIError(.tooManyMovies, "give at most \(RecommendationEngine.ratedMovieLimit) rated movies (\(error))")
         } catch {
             throw APIError(error)
         }
