@@ -42,11 +42,9 @@ public enum APIRouterBenchmark {
         }.prefix(5)
         let titles = JSONValue.array(popular.map { .string(model.titles[$0]) })
         let ratings = JSONValue.array([5, 4, 5, 3, 4].prefix(popular.count).map { .number($0) })
-        let predict = APIRequest(method: "POST", path: APIEndpoint.predict.path,
-                                 body: Array(JSONWriter.string(.array([titles, ratings])).utf8), requestID: "bench")
+        let predict = post(.array([titles, ratings]), to: .predict)
         let similarBody = JSONValue.object([("movie_name", .string(popular.first.map { model.titles[$0] } ?? "")), ("n", .number(5))])
-        let similar = APIRequest(method: "POST", path: APIEndpoint.similar.path,
-                                 body: Array(JSONWriter.string(similarBody).utf8), requestID: "bench")
+        let similar = post(similarBody, to: .similar)
         return (predict, similar)
     }
 
@@ -78,8 +76,7 @@ public enum APIRouterBenchmark {
             JSONValue.string((0..<20).map { words[(index * 7 + $0 * 3) % words.count] }.joined(separator: " ") + " \(index)x")
         }
         let ratings = JSONValue.array(titles.map { _ in .number(4) })
-        return APIRequest(method: "POST", path: APIEndpoint.predict.path,
-                          body: Array(JSONWriter.string(.array([.array(titles), ratings])).utf8), requestID: "bench")
+        return post(.array([.array(titles), ratings]), to: .predict)
     }
 
     /// How many titles `overLimitPredict()` sends: as many 8-letter titles as fit in 64 KiB.
@@ -94,8 +91,12 @@ public enum APIRouterBenchmark {
             JSONValue.string(String((0..<8).map { _ in consonants[generator.nextIndex(below: consonants.count)] }))
         }
         let ratings = JSONValue.array(titles.map { _ in .number(5) })
-        return APIRequest(method: "POST", path: APIEndpoint.predict.path,
-                          body: Array(JSONWriter.string(.array([.array(titles), ratings])).utf8), requestID: "bench")
+        return post(.array([.array(titles), ratings]), to: .predict)
+    }
+
+    /// A `POST` of `body` to `endpoint`, as the benchmark sends it.
+    private static func post(_ body: JSONValue, to endpoint: APIEndpoint) -> APIRequest {
+        APIRequest(method: "POST", path: endpoint.path, body: Array(JSONWriter.string(body).utf8), requestID: "bench")
     }
 
     private static func figure(_ name: String, _ request: APIRequest, router: APIRouter, served: ServedModelSnapshot,

@@ -43,7 +43,7 @@ public struct PredictRequest: Sendable, Equatable {
             // refused where it crosses the limit, not after parsing up to 64 KiB of titles.
             document = try JSONParser.parse(body, maximumArrayLength: RecommendationEngine.ratedMovieLimit)
         } catch where error.code == .tooLong {
-            throw APIError(.tooManyMovies, "give at most \(RecommendationEngine.ratedMovieLimit) rated movies (\(error))")
+            throw APIError(.tooManyMovies, "give at most \(RecommendationEngine.ratedMovieLimit) rated movies; an array of the body passes that at byte \(error.offset)")
         } catch {
             throw APIError(error)
         }
