@@ -53,6 +53,18 @@ struct RecommendationEngineTests {
             #expect(error.unknownMovies.dropFirst(RecommendationEngine.fuzzyTitleSearchLimit).allSatisfy { $0.suggestions.isEmpty })
             #expect(error.message.contains("must be exact"))
         }
+
+        // Exactly the budget's worth of typos: every one was searched, so the error does not
+        // claim that some had to be exact.
+        let searchedTypos = typos.prefix(RecommendationEngine.fuzzyTitleSearchLimit).map { (movie: MovieReference.title($0 + " Zzzz Qqq"), rating: 4.0) }
+        do {
+            _ = try engine.recommend(ratings: Array(searchedTypos), count: 5)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .unknownMovie)
+            #expect(error.unknownMovies.allSatisfy { !$0.suggestions.isEmpty })
+            #expect(!error.message.contains("must be exact"), "\(error.message)")
+        }
     }
 
     @Test(arguments: [0.5, 5.5, Double.nan, -Double.infinity])

@@ -99,14 +99,14 @@ public struct RecommendationEngine: Sendable {
 
     /// The item `reference` names and how it was found, without making its title `String`.
     private func resolveItem(_ reference: MovieReference) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
-        var oneSearch = 1
-        return resolveItem(reference, fuzzySearchesLeft: &oneSearch)
+        var oneSearch = FuzzyTitleSearchBudget(searches: 1)
+        return resolveItem(reference, budget: &oneSearch)
     }
 
-    /// `resolveItem(_:)`, searching fuzzily only while `fuzzySearchesLeft` is positive (and
-    /// counting the search down); without a search left, a title must match exactly.
+    /// `resolveItem(_:)`, searching fuzzily only while `budget` allows (and spending from it);
+    /// without a search left, a title must match exactly.
     private func resolveItem(_ reference: MovieReference,
-                             fuzzySearchesLeft: inout Int) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
+                             budget: inout FuzzyTitleSearchBudget) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
         switch reference {
         case .id(let movieID):
             guard let item = model.itemIndex(movieID: movieID) else {
@@ -115,12 +115,13 @@ public struct RecommendationEngine: Sendable {
             return .success((item, .identifier))
         case .title(let query):
             let matcher = TitleMatcher(index: model.titleIndex, ratingCounts: model.itemRatingCounts)
-            guard fuzzySearchesLeft > 0 else {
-                guard let item = matcher.exactItem(query) else { return .failure(UnknownMovie(query: query, suggestions: [])) }
-                return .success((Int(item), .exactTitle))
+            guard budget.remaining > 0 else {
+                if let item = matcher.exactItem(query) { return .success((Int(item), .exactTitle)) }
+                budget.noteTitleLeftUnsearched()
+                return .failure(UnknownMovie(query: query, suggestions: []))
             }
             let resolution = matcher.resolve(query)
-            if case .exact = resolution {} else { fuzzySearchesLeft -= 1 }
+            if case .exact = resolution {} else { budget.spendOne() }
             switch resolution {
             case .exact(let item):
                 return .success((Int(item), .exactTitle))
@@ -286,21 +287,21 @@ public struct RecommendationEngine: Sendable {
         var found: [Int] = []
         found.reserveCapacity(references.count)
         var unknown: [UnknownMovie] = []
-        var fuzzySearchesLeft = Self.fuzzyTitleSearchLimit
+        var budget = FuzzyTitleSearchBudget(searches: Self.fuzzyTitleSearchLimit)
         for reference in references {
-            switch resolveItem(reference, fuzzySearchesLeft: &fuzzySearchesLeft) {
+            switch resolveItem(reference, budget: &budget) {
             case .success(let (item, _)): found.append(item)
             case .failure(let missing): unknown.append(missing)
             }
         }
-        guard unknown.isEmpty else { throw Self.unknownMoviesError(unknown, searchedFuzzily: fuzzySearchesLeft > 0) }
+        guard unknown.isEmpty else { throw Self.unknownMoviesError(unknown, leftATitleUnsearched: budget.leftATitleUnsearched) }
         return found
     }
 
     /// One `unknown_movie` error naming every reference in `unknown`, with their suggestions.
-    private static func unknownMoviesError(_ unknown: [UnknownMovie], searchedFuzzily: Bool = true) -> QueryError {
+    private static func unknownMoviesError(_ unknown: [UnknownMovie], leftATitleUnsearched: Bool = false) -> QueryError {
         let names = unknown.map { "'\($0.query)'" }.joined(separator: ", ")
-        let budget = searchedFuzzily ? "" : "; only the first \(fuzzyTitleSearchLimit) titles without an exact match in a request are searched for close matches, the others must be exact"
+        let budget = !leftATitleUnsearched ? "" : "; only the first \(fuzzyTitleSearchLimit) titles without an exact match in a request are searched for close matches, the others must be exact"
         return QueryError(.unknownMovie, "unknown movie\(unknown.count == 1 ? "" : "s"): \(names)\(budget)", unknownMovies: unknown)
     }
 }
