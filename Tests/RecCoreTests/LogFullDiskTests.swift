@@ -14,7 +14,7 @@ struct LogFullDiskTests {
         defer { _ = Self.run("/bin/umount", ["-l", directory.path]) }
         // Leave the log one page: the filler takes the rest of the 16 KiB.
         let filler = directory.path + "/filler"
-        FileManager.default.createFile(atPath: filler, contents: Data(count: 12 * 1024))
+        _ = FileManager.default.createFile(atPath: filler, contents: Data(count: 12 * 1024))
         let capturePath = NSTemporaryDirectory() + "rec-log-full-disk-stderr-\(UUID().uuidString).txt"
         let capture = open(capturePath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer {

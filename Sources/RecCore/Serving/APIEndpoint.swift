@@ -33,6 +33,20 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether answering reads the served model file's mapped bytes, so that an answer computed
+    /// while the file changed on disk must be withdrawn (see `APIService`).
+    ///
+    /// `/api/info` decodes the served model's metadata from the mapping. `/api/reload` describes
+    /// the generation it has just validated, not the one served before; `/api/health` reports
+    /// only the generation number, and the log endpoints never touch the model. The switch is
+    /// exhaustive so that a new endpoint has to decide.
+    public var readsServedModel: Bool {
+        switch self {
+        case .predict, .recommend, .similar, .info: true
+        case .log, .logDownload, .health, .reload: false
+        }
+    }
+
     /// The endpoint at `path`, which may end in one extra `/`; `nil` for any other path.
     public init?(path: String) {
         if let endpoint = APIEndpoint(rawValue: path) {

@@ -194,15 +194,6 @@ public struct APIRouter: Sendable {
                  failure: problem ?? "the served model file changed on disk during the request", status: 503)
     }
 
-    /// Whether answering `request` reads the served model, so that an answer computed while its
-    /// file changed must be withdrawn.
-    public static func readsModel(_ request: APIRequest) -> Bool {
-        switch APIEndpoint(path: request.path) {
-        case .predict, .recommend, .similar: true
-        default: false
-        }
-    }
-
     /// Requires `Authorization: Bearer <adminToken>` when an admin token is set; the token is
     /// compared in time that does not depend on where it differs.
     private func checkAdminToken(_ request: APIRequest) throws(APIError) {

@@ -81,7 +81,7 @@ public final class APIService: Sendable {
     /// checks it after, so no answer comes from bytes that were not validated.
     private func answer(_ request: APIRequest, from served: ServedModelSnapshot) -> APIResponse {
         let response = router.respond(to: request, served: served)
-        guard let model = served.engine?.model, APIRouter.readsModel(request), !model.isUnchangedOnDisk else { return response }
+        guard let model = served.engine?.model, APIEndpoint(path: request.path)?.readsServedModel == true, !model.isUnchangedOnDisk else { return response }
         holder.noteChangedOnDisk(model)
         return APIRouter.damagedModelError(problem: "generation \(model.generation) (\(model.path)) changed on disk while a request read it")
             .response(requestID: request.requestID)
