@@ -140,7 +140,9 @@ final class ServingStack: @unchecked Sendable {
         (try? String(contentsOfFile: dataDirectory + "/serve-output.log", encoding: .utf8)) ?? ""
     }
 
-    private func waitUntilHealthy(timeoutSeconds: Double = 30) throws {
+    /// Polls `GET /api/health` until it answers 200; throws, with the last answer, after
+    /// `timeoutSeconds` or when `serve.sh` has exited.
+    func waitUntilHealthy(timeoutSeconds: Double = 30) throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         var last = "no answer"
         while Date() < deadline {

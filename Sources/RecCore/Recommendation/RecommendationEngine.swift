@@ -301,7 +301,7 @@ public struct RecommendationEngine: Sendable {
     /// One `unknown_movie` error naming every reference in `unknown`, with their suggestions.
     private static func unknownMoviesError(_ unknown: [UnknownMovie], leftATitleUnsearched: Bool = false) -> QueryError {
         let names = unknown.map { "'\($0.query)'" }.joined(separator: ", ")
-        let budget = !leftATitleUnsearched ? "" : "; only the first \(fuzzyTitleSearchLimit) titles without an exact match in a request are searched for close matches, the others must be exact"
+        let budget = leftATitleUnsearched ? "; only the first \(fuzzyTitleSearchLimit) titles without an exact match in a request are searched for close matches, the others must be exact" : ""
         return QueryError(.unknownMovie, "unknown movie\(unknown.count == 1 ? "" : "s"): \(names)\(budget)", unknownMovies: unknown)
     }
 }
