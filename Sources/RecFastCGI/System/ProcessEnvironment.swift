@@ -4,8 +4,8 @@ import Glibc
 import Musl
 #endif
 
-/// The process environment as a dictionary, read straight from `environ`, so the server does
-/// not need Foundation's `ProcessInfo` to learn its settings.
+/// The process environment as a dictionary, read straight from `environ` with `getenv`'s rule
+/// for a repeated name, so that every reader of a setting sees the value `getenv` would.
 public enum ProcessEnvironment {
     /// Every `NAME=value` entry of `environ`; for a name given twice, the first wins, as `getenv` does.
     public static func current() -> [String: String] {
