@@ -3,7 +3,7 @@ import RecCore
 import Testing
 
 struct LogLineBuilderTests {
-    private let timestamp = LogTimestamp(secondsSinceEpoch: 1_795_718_749, nanoseconds: 123_456_789)
+    private let timestamp = UTCTimestamp(secondsSinceEpoch: 1_795_718_749, nanoseconds: 123_456_789)
 
     @Test func buildsTheFormattersLineAndReusesItsBuffer() {
         var builder = LogLineBuilder(processName: "rec fcgi", processID: 7, component: "request")

@@ -5,7 +5,7 @@ import Testing
 
 struct LogRecordFormatterTests {
     private func record(
-        at timestamp: LogTimestamp = LogTimestamp(secondsSinceEpoch: 1_795_718_749, nanoseconds: 123_456_789),
+        at timestamp: UTCTimestamp = UTCTimestamp(secondsSinceEpoch: 1_795_718_749, nanoseconds: 123_456_789),
         level: Logger.Level = .info,
         component: String = "trainer",
         message: String = "validation finished",
@@ -37,7 +37,7 @@ struct LogRecordFormatterTests {
 
     @Test(arguments: timestampCases)
     func timestampIsUTCWithTruncatedMilliseconds(seconds: Int64, nanoseconds: Int32, expected: String) {
-        #expect(LogTimestamp(secondsSinceEpoch: seconds, nanoseconds: nanoseconds).iso8601 == expected)
+        #expect(UTCTimestamp(secondsSinceEpoch: seconds, nanoseconds: nanoseconds).iso8601 == expected)
     }
 
     @Test func timestampAgreesWithFoundationAcrossCenturies() {
@@ -46,14 +46,16 @@ struct LogRecordFormatterTests {
         var generator = SeededRandomNumberGenerator(seed: 42)
         for _ in 0..<5_000 {
             let seconds = Int64(generator.next() % 7_000_000_000) - 2_000_000_000
-            let ours = LogTimestamp(secondsSinceEpoch: seconds).iso8601
+            let ours = UTCTimestamp(secondsSinceEpoch: seconds).iso8601
             let foundation = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
             #expect(ours.replacingOccurrences(of: ".000Z", with: "Z") == foundation, "seconds \(seconds)")
+            let wholeSeconds = UTCTimestamp(Date(timeIntervalSince1970: TimeInterval(seconds) + 0.75)).iso8601WholeSeconds
+            #expect(wholeSeconds == foundation, "whole seconds of \(seconds).75 truncate")
         }
     }
 
     @Test func nowIsCloseToFoundationsClock() {
-        let ours = LogTimestamp.now()
+        let ours = UTCTimestamp.now()
         let foundation = Date().timeIntervalSince1970
         #expect(abs(Double(ours.secondsSinceEpoch) + Double(ours.nanoseconds) / 1e9 - foundation) < 5)
     }

@@ -43,13 +43,13 @@ struct ServiceInfoTests {
         let fallback = BuildInfo.load(environment: [:], executablePath: executable)
         #expect(fallback.version == RecServeVersion.current)
         #expect(fallback.gitSHA == "unknown")
-        #expect(fallback.buildDate == Timestamp.iso8601(modified))
+        #expect(fallback.buildDate == "2025-11-26T16:00:41Z")
 
         try Array(#"{"git_sha": "feed42", "build_date": ""}"#.utf8).write(to: folder.file(BuildInfo.fileName))
         let partial = BuildInfo.load(environment: [:], executablePath: executable)
         #expect(partial.gitSHA == "feed42")
         #expect(partial.version == RecServeVersion.current)
-        #expect(partial.buildDate == Timestamp.iso8601(modified))
+        #expect(partial.buildDate == "2025-11-26T16:00:41Z")
         #expect(partial.source == folder.file(BuildInfo.fileName), "found next to the executable")
 
         let unreadable = BuildInfo.load(environment: [BuildInfo.environmentVariable: folder.file("missing.json")], executablePath: executable)

@@ -5,7 +5,7 @@ import RecFastCGI
 import Testing
 
 struct RequestLogTests {
-    private let timestamp = LogTimestamp(secondsSinceEpoch: 1_795_718_749, nanoseconds: 123_456_789)
+    private let timestamp = UTCTimestamp(secondsSinceEpoch: 1_795_718_749, nanoseconds: 123_456_789)
 
     @Test func lineMatchesWhatTheLogFormatterMakesForTheSameRecord() {
         var log = RequestLog(writer: nil, processName: "rec-fcgi.worker", processID: 4242)

@@ -74,7 +74,7 @@ public final class MyRecModel: Sendable {
     public func evaluate(dataset: String) throws -> EvaluationMetrics {
         let engine = try currentEngine()
         let table = try RatingsFileParser.load(path: dataset)
-        let metrics = ModelEvaluator.evaluate(engine, on: table, dataset: dataset, evaluatedAt: Timestamp.iso8601(Date()))
+        let metrics = ModelEvaluator.evaluate(engine, on: table, dataset: dataset, evaluatedAt: UTCTimestamp(Date()).iso8601WholeSeconds)
         try EvaluationRecord.save(metrics, in: dataDirectory)
         logger.info("evaluated model", metadata: [
             "generation": "\(metrics.generation)", "dataset": "\(dataset)", "rmse": "\(String(format: "%.4f", metrics.rmse))",

@@ -33,7 +33,7 @@ public struct LogLineBuilder: Sendable {
     }
 
     /// Starts a new line, dropping the previous one but keeping its storage.
-    public mutating func begin(level: Logger.Level, message: String, timestamp: LogTimestamp = .now()) {
+    public mutating func begin(level: Logger.Level, message: String, timestamp: UTCTimestamp = .now()) {
         bytes.removeAll(keepingCapacity: true)
         timestamp.appendISO8601(to: &bytes)
         bytes.append(UInt8(ascii: " "))

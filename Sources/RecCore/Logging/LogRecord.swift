@@ -6,7 +6,7 @@ import Logging
 /// that tests can check for a fixed time, process and metadata without touching a file.
 public struct LogRecord: Sendable {
     /// When the record was made.
-    public var timestamp: LogTimestamp
+    public var timestamp: UTCTimestamp
     /// How severe it is.
     public var level: Logger.Level
     /// The process that made it, for example `rec-cli` or `rec-fcgi.worker`.
@@ -22,7 +22,7 @@ public struct LogRecord: Sendable {
 
     /// Creates a record from its parts.
     public init(
-        timestamp: LogTimestamp,
+        timestamp: UTCTimestamp,
         level: Logger.Level,
         processName: String,
         processID: Int32,

@@ -41,7 +41,7 @@ public final class APIService: Sendable {
         self.processID = processID
         let holder = ServedModelHolder(dataDirectory: dataDirectory, logger: logger)
         self.holder = holder
-        let service = ServiceDescription(build: BuildInfo.load(environment: environment), startedAt: Timestamp.iso8601(startedAt),
+        let service = ServiceDescription(build: BuildInfo.load(environment: environment), startedAt: UTCTimestamp(startedAt).iso8601WholeSeconds,
                                          workers: workerCount, processID: processID)
         let reloadLimit = Mutex(ReloadRateLimit())
         router = APIRouter(service: service, credentials: ServiceCredentials.load(environment: environment).credentials,

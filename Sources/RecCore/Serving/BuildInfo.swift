@@ -77,7 +77,7 @@ public struct BuildInfo: Sendable, Equatable {
     public static func fallback(executablePath: String?) -> BuildInfo {
         var buildDate = "unknown"
         if let executablePath, let status = try? SystemCalls.fileStatus(executablePath) {
-            buildDate = Timestamp.iso8601(Date(timeIntervalSince1970: Double(status.modificationNanoseconds) / 1e9))
+            buildDate = UTCTimestamp(secondsSinceEpoch: status.modificationNanoseconds / 1_000_000_000).iso8601WholeSeconds
         }
         return BuildInfo(version: RecServeVersion.current, gitSHA: "unknown", buildDate: buildDate,
                          source: "no build-info file; the build date is the executable's modification time")

@@ -99,7 +99,7 @@ public enum TrainingPipeline {
         let metadata = ModelMetadata(
             algorithm: options.algorithm.rawValue, hyperparameters: fitted.hyperparameters, dataset: options.datasetPath,
             ratings: data.ratings.count, users: data.ratings.userCount, movies: data.ratings.itemCount,
-            trainedAt: Timestamp.iso8601(Date()), trainingSeconds: timings.totalSeconds, trainingRMSE: trainingRMSE,
+            trainedAt: UTCTimestamp(Date()).iso8601WholeSeconds, trainingSeconds: timings.totalSeconds, trainingRMSE: trainingRMSE,
             validationRMSE: validationRMSE, validationFraction: options.validationFraction, seed: options.seed,
             ranking: ranking?.summary)
         var artifact = ModelArtifactAssembler.assemble(parameters: fitted.parameters, data: data, neighbours: neighbourTable,

@@ -47,7 +47,7 @@ public struct RequestLog {
     public var pendingBytes: Int { pending.count }
 
     /// The line for `served`, as `record` would write it at `timestamp` (for tests).
-    public mutating func line(for served: ServedRequest, latencyMicroseconds: Int64, timestamp: LogTimestamp) -> [UInt8] {
+    public mutating func line(for served: ServedRequest, latencyMicroseconds: Int64, timestamp: UTCTimestamp) -> [UInt8] {
         build(served, latencyMicroseconds: latencyMicroseconds, timestamp: timestamp)
         return builder.bytes
     }
@@ -76,7 +76,7 @@ public struct RequestLog {
     }
 
     /// Builds the line for `served` into the reused buffer.
-    private mutating func build(_ served: ServedRequest, latencyMicroseconds: Int64, timestamp: LogTimestamp) {
+    private mutating func build(_ served: ServedRequest, latencyMicroseconds: Int64, timestamp: UTCTimestamp) {
         builder.begin(level: Self.level(of: served), message: served.status == nil ? "failed" : "served", timestamp: timestamp)
         // Keys in ascending order, as LogRecordFormatter sorts them.
         if let cause = served.cause { builder.appendField("cause", cause) }
