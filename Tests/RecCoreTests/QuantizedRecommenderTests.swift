@@ -32,7 +32,7 @@ struct QuantizedRecommenderTests {
                 let ratings = items.map { _ in Float(1 + generator.nextIndex(below: 5)) }
                 let person = FoldIn.solve(items: items, ratings: ratings, model: view)
                 for count in [1, 5, 20, 1000, itemCount + 5] {
-                    let reference = Recommender.recommend(for: person, model: view, excluding: Set(items), count: count)
+                    let reference = Recommender.referenceRecommendation(for: person, model: view, excluding: Set(items), count: count)
                     let fast = Recommender.recommend(for: person, model: view, quantized: quantized, excluding: items, count: count)
                     #expect(fast == reference, "round \(round), count \(count)")
                 }
@@ -105,7 +105,7 @@ struct QuantizedRecommenderTests {
         FoldInTests.withView(biasOnly, ratingCounts: [1, 1, 0], foldIn: Self.foldIn) { view in
             #expect(QuantizedItemFactors(items: view) == nil)
             let person = FoldIn.solve(items: [1], ratings: [4], model: view)
-            let reference = Recommender.recommend(for: person, model: view, excluding: [1], count: 5)
+            let reference = Recommender.referenceRecommendation(for: person, model: view, excluding: [1], count: 5)
             #expect(Recommender.recommend(for: person, model: view, quantized: nil, excluding: [1], count: 5) == reference)
             #expect(reference.map(\.item) == [0], "item 1 is rated and item 2 has no ratings")
         }
@@ -131,7 +131,7 @@ struct QuantizedRecommenderTests {
             #expect(quantized != nil)
             #expect(QuantizedItemFactors.scale(largestMagnitude: tiny).isNormal)
             let person = FoldIn.solve(items: [3, 9], ratings: [5, 2], model: view)
-            let reference = Recommender.recommend(for: person, model: view, excluding: [3, 9], count: 10)
+            let reference = Recommender.referenceRecommendation(for: person, model: view, excluding: [3, 9], count: 10)
             #expect(Recommender.recommend(for: person, model: view, quantized: quantized, excluding: [3, 9], count: 10) == reference)
         }
     }
@@ -142,7 +142,7 @@ struct QuantizedRecommenderTests {
         #expect(quantized.itemCount == engine.model.itemCount)
         let resolvedItems = try [1, 50, 181, 100].map { try #require(engine.model.itemIndex(movieID: $0)) }
         let person = FoldIn.solve(items: resolvedItems, ratings: [5, 4, 2, 5], model: engine.items)
-        let reference = Recommender.recommend(for: person, model: engine.items, excluding: Set(resolvedItems), count: 50)
+        let reference = Recommender.referenceRecommendation(for: person, model: engine.items, excluding: Set(resolvedItems), count: 50)
         let recommended = try engine.recommendedItems(ratings: [(.id(1), 5), (.id(50), 4), (.id(181), 2), (.id(100), 5)], count: 50,
                                                      ranking: .rating)
         #expect(recommended.map(\.item) == reference.map(\.item))

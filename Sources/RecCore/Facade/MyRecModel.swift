@@ -55,16 +55,7 @@ public final class MyRecModel: Sendable {
         }
         var reload: Result<ReloadOutcome, ReloadError>?
         if reloadsAfterTraining {
-            let outcome = Result { () throws(ReloadError) in try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory) }
-            switch outcome {
-            case .success(let reloaded):
-                logger.info("reloaded the API after training", metadata: [
-                    "generation": "\(reloaded.generation)", "previous_generation": "\(reloaded.previousGeneration.map(String.init) ?? "none")",
-                ])
-            case .failure(let error):
-                logger.error("could not reload the API after training", metadata: ["error": "\(error)"])
-            }
-            reload = outcome
+            reload = ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .training, logger: logger)
         }
         return PublishedModel(generation: publication.generation, path: publication.path, training: result, reload: reload)
     }

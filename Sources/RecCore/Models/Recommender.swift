@@ -49,8 +49,9 @@ public enum Recommender {
     /// without training ratings. Ties go to the lower item index, so results are deterministic.
     ///
     /// The reference implementation: it scores every item exactly. The serving path is
-    /// `recommend(for:model:quantized:excluding:count:)`, which returns the same list.
-    public static func recommend(for person: FoldedInPerson, model: ItemParameterView, excluding excluded: Set<Int>,
+    /// `recommend(for:model:quantized:excluding:count:)`, which returns the same list; only the
+    /// tests that pin that equality call this one, so it is `package`, not public API.
+    package static func referenceRecommendation(for person: FoldedInPerson, model: ItemParameterView, excluding excluded: Set<Int>,
                                  count: Int) -> [ScoredItem] {
         let allScores = scores(for: person, model: model)
         return TopItems.select(count: count, from: allScores.count) { item in
@@ -59,7 +60,7 @@ public enum Recommender {
         }
     }
 
-    /// The same list as `recommend(for:model:excluding:count:)`, bit for bit, computed in two
+    /// The same list as `referenceRecommendation(for:model:excluding:count:)`, bit for bit, computed in two
     /// passes when `quantized` is given (see `QuantizedItemFactors`):
     ///
     /// 1. Every item gets an approximate score from the 16-bit rows, with an error bound `e`

@@ -1,3 +1,5 @@
+import Logging
+
 /// Routes one API request to its answer: the whole HTTP API of the SPEC, without sockets.
 ///
 /// `respond(to:served:)` is a function of the request and the served model; the only side
@@ -33,15 +35,17 @@ public struct APIRouter: Sendable {
     ///   - credentials: The `credentials` object of `/api/info`.
     ///   - dataDirectory: Where the log and evaluation record are.
     ///   - adminToken: `REC_ADMIN_TOKEN`; `nil` or empty leaves `/api/reload` open.
-    ///   - reload: The reload action; by default `ServedModelControl.reloadFromCurrent(dataDirectory:)`.
+    ///   - reload: The reload action; by default `ServedModelControl.reload(dataDirectory:trigger:logger:)`
+    ///     with its log discarded (`APIService` passes one that logs and adopts the new generation).
     public init(service: ServiceDescription, credentials: JSONValue, dataDirectory: DataDirectory, adminToken: String?,
                 reload: (@Sendable () -> Result<ReloadOutcome, ReloadError>)? = nil) {
         self.service = service
         self.credentials = credentials
         self.dataDirectory = dataDirectory
         self.adminToken = adminToken
-        self.reload = reload ?? { () -> Result<ReloadOutcome, ReloadError> in
-            Result { () throws(ReloadError) in try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory) }
+        self.reload = reload ?? {
+            ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .api,
+                                      logger: Logger(label: "RecCore.APIRouter", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
     }
 

@@ -49,16 +49,8 @@ public final class APIService: Sendable {
             guard reloadLimit.withLock({ $0.admit(now: SystemCalls.coarseMonotonicNanoseconds()) }) else {
                 return .failure(ReloadError(.tooFrequent, "too many reloads: this worker accepts 2 a second (bursts of 5); try again shortly"))
             }
-            let outcome = Result { () throws(ReloadError) in try ServedModelControl.reloadFromCurrent(dataDirectory: dataDirectory) }
-            switch outcome {
-            case .success(let reloaded):
-                holder.adopt(reloaded)
-                if let warning = reloaded.durabilityWarning {
-                    logger.warning("reload is in effect but not durable", metadata: ["warning": "\(warning)"])
-                }
-            case .failure(let error):
-                logger.error("reload refused; serving continues unchanged", metadata: ["code": "\(error.code.rawValue)", "error": "\(error.message)"])
-            }
+            let outcome = ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .api, logger: logger)
+            if case .success(let reloaded) = outcome { holder.adopt(reloaded) }
             return outcome
         }
     }

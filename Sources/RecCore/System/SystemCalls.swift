@@ -12,16 +12,19 @@ import Darwin
 /// its subject, and honours `SystemCallFaults`, so tests can make any step of, say, a model
 /// publish fail and check that nothing half-written is left behind.
 public enum SystemCalls {
+    /// Throws the fault a test injected for `call` in this task, if any. `package`, so that
+    /// `RecFastCGI`'s socket and process wrappers check faults the same way.
     @inline(__always)
-    private static func check(_ call: String, _ subject: String) throws(SystemCallError) {
+    package static func check(_ call: String, _ subject: String) throws(SystemCallError) {
         if let injected = SystemCallFaults.errorNumber(for: call) {
             throw SystemCallError(call: call, subject: subject, errorNumber: injected)
         }
     }
 
-    /// Runs `body` until it returns something other than -1 with `EINTR`.
+    /// Runs `body` until it returns something other than -1 with `EINTR`; any other failure
+    /// throws a `SystemCallError` naming `call` and `subject`.
     @inline(__always)
-    private static func retryingInterrupts<Result: BinaryInteger>(_ call: String, _ subject: String, _ body: () -> Result) throws(SystemCallError) -> Result {
+    package static func retryingInterrupts<Result: BinaryInteger>(_ call: String, _ subject: String, _ body: () -> Result) throws(SystemCallError) -> Result {
         while true {
             let result = body()
             if result != -1 { return result }

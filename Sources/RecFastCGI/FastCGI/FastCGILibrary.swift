@@ -8,7 +8,7 @@ import RecCore
 public enum FastCGILibrary {
     /// `FCGX_Init`: sets libfcgi up once per process, before the first request.
     public static func initialize() throws(FastCGIError) {
-        if let injected = SystemCallFaults.active["FCGX_Init"] {
+        if let injected = SystemCallFaults.errorNumber(for: "FCGX_Init") {
             throw FastCGIError(.initializationFailed, call: "FCGX_Init", errorNumber: injected)
         }
         let result = FCGX_Init()
@@ -39,7 +39,7 @@ public enum FastCGILibrary {
     /// a stop signal, with no window in which a signal is missed.
     @inline(__always)
     public static func receiveRequest(on request: UnsafeMutablePointer<FCGX_Request>, connection: Int32) throws(FastCGIError) {
-        if let injected = SystemCallFaults.active["FCGX_Accept_r"] {
+        if let injected = SystemCallFaults.errorNumber(for: "FCGX_Accept_r") {
             SystemCalls.close(connection)
             throw FastCGIError(.requestNotReceived, call: "FCGX_Accept_r", errorNumber: injected)
         }
@@ -52,7 +52,7 @@ public enum FastCGILibrary {
     /// `FCGX_GetStr` on the request's input stream: up to `buffer.count` body bytes, 0 at the end.
     @inline(__always)
     public static func readInput(_ request: UnsafeMutablePointer<FCGX_Request>, into buffer: UnsafeMutableRawBufferPointer) throws(FastCGIError) -> Int {
-        if let injected = SystemCallFaults.active["FCGX_GetStr"] {
+        if let injected = SystemCallFaults.errorNumber(for: "FCGX_GetStr") {
             throw FastCGIError(.readFailed, call: "FCGX_GetStr", errorNumber: injected)
         }
         guard buffer.count > 0 else { return 0 }
@@ -67,7 +67,7 @@ public enum FastCGILibrary {
     /// `FCGX_PutStr` of all of `bytes` to the request's output stream.
     @inline(__always)
     public static func writeOutput(_ request: UnsafeMutablePointer<FCGX_Request>, _ bytes: UnsafeRawBufferPointer) throws(FastCGIError) {
-        if let injected = SystemCallFaults.active["FCGX_PutStr"] {
+        if let injected = SystemCallFaults.errorNumber(for: "FCGX_PutStr") {
             throw FastCGIError(.writeFailed, call: "FCGX_PutStr", errorNumber: injected)
         }
         guard bytes.count > 0 else { return }

@@ -43,7 +43,7 @@ public struct WorkerLauncher: Sendable {
 
     /// Starts one worker that serves `maximumRequests` requests (0: no limit); returns its pid.
     public func launch(maximumRequests: Int) throws(SystemCallError) -> Int32 {
-        try ServerSystemCalls.check("posix_spawn", executablePath)
+        try SystemCalls.check("posix_spawn", executablePath)
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }

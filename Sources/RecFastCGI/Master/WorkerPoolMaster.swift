@@ -11,7 +11,7 @@ import RecCore
 ///
 /// No Dispatch and no threads: the loop waits in `poll` on the signal pipe with the state's
 /// next deadline as the timeout. SIGCHLD reaps workers, SIGTERM/SIGINT drain the pool, SIGHUP
-/// calls `reloadServedModel`. The master also holds the write end of a lifeline pipe whose read
+/// calls `ServedModelControl.reload(dataDirectory:trigger:logger:)`. The master also holds the write end of a lifeline pipe whose read
 /// end every worker watches, so workers leave on their own if the master is killed outright.
 public final class WorkerPoolMaster {
     private let configuration: ServingConfiguration
@@ -82,7 +82,9 @@ public final class WorkerPoolMaster {
                     let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
                     perform(state.stopRequested(signalName: name, now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
                 case SIGHUP:
-                    reloadServedModel(dataDirectory: dataDirectory, logger: logger)
+                    // Not forwarded to the workers: the control file, not a signal, is how
+                    // workers in every container learn about a new model.
+                    _ = ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .signal, logger: logger)
                 default:
                     break
                 }

@@ -7,44 +7,26 @@ import RecCore
 
 /// Thin wrappers over the socket, signal and process calls of the FastCGI master and workers.
 ///
-/// They follow `SystemCalls`: each retries `EINTR` where a retry is right, turns a failure into
-/// a `SystemCallError` naming the call and its subject, and honours `SystemCallFaults`, so a
+/// They share `SystemCalls.check` and `SystemCalls.retryingInterrupts`: each retries `EINTR`
+/// where a retry is right, turns a failure into a `SystemCallError` naming the call and its
+/// subject, and honours `SystemCallFaults`, so a
 /// test can make, say, `accept` or `posix_spawn` fail in its own task and check what the caller
 /// does. Only the calls the worker makes on every request are on a hot path; their fault check
 /// is one task-local read.
 public enum ServerSystemCalls {
-    /// Throws the fault a test injected for `call` in this task, if any.
-    @inline(__always)
-    static func check(_ call: String, _ subject: String) throws(SystemCallError) {
-        let faults = SystemCallFaults.active
-        if !faults.isEmpty, let injected = faults[call] {
-            throw SystemCallError(call: call, subject: subject, errorNumber: injected)
-        }
-    }
-
-    @inline(__always)
-    private static func retryingInterrupts<Result: BinaryInteger>(_ call: String, _ subject: String, _ body: () -> Result) throws(SystemCallError) -> Result {
-        while true {
-            let result = body()
-            if result != -1 { return result }
-            let error = errno
-            if error != EINTR { throw SystemCallError(call: call, subject: subject, errorNumber: error) }
-        }
-    }
-
     // MARK: Sockets
 
     /// `socket(2)` with `SOCK_CLOEXEC`, so no spawned process inherits it by accident.
     public static func socket(domain: Int32, subject: String) throws(SystemCallError) -> Int32 {
-        try check("socket", subject)
+        try SystemCalls.check("socket", subject)
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        return try retryingInterrupts("socket", subject) { Glibc.socket(domain, type, 0) }
+        return try SystemCalls.retryingInterrupts("socket", subject) { Glibc.socket(domain, type, 0) }
     }
 
     /// `bind(2)` to the address in `address`.
     public static func bind(_ descriptor: Int32, address: UnsafeRawBufferPointer, subject: String) throws(SystemCallError) {
-        try check("bind", subject)
-        _ = try retryingInterrupts("bind", subject) {
+        try SystemCalls.check("bind", subject)
+        _ = try SystemCalls.retryingInterrupts("bind", subject) {
             Glibc.bind(descriptor, address.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count))
         }
     }
@@ -52,7 +34,7 @@ public enum ServerSystemCalls {
     /// `connect(2)`; used only to tell a live unix socket from a stale one, so the `errno` is
     /// returned instead of thrown: 0 when something accepted the connection.
     public static func connectionError(_ descriptor: Int32, address: UnsafeRawBufferPointer) -> Int32 {
-        if let injected = SystemCallFaults.active["connect"] { return injected }
+        if let injected = SystemCallFaults.errorNumber(for: "connect") { return injected }
         while true {
             if Glibc.connect(descriptor, address.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count)) == 0 { return 0 }
             let error = errno
@@ -62,15 +44,15 @@ public enum ServerSystemCalls {
 
     /// `listen(2)`.
     public static func listen(_ descriptor: Int32, backlog: Int32, subject: String) throws(SystemCallError) {
-        try check("listen", subject)
-        _ = try retryingInterrupts("listen", subject) { Glibc.listen(descriptor, backlog) }
+        try SystemCalls.check("listen", subject)
+        _ = try SystemCalls.retryingInterrupts("listen", subject) { Glibc.listen(descriptor, backlog) }
     }
 
     /// `setsockopt(2)` with an `int` value.
     public static func setSocketOption(_ descriptor: Int32, level: Int32, name: Int32, value: Int32, subject: String) throws(SystemCallError) {
-        try check("setsockopt", subject)
+        try SystemCalls.check("setsockopt", subject)
         var value = value
-        _ = try retryingInterrupts("setsockopt", subject) {
+        _ = try SystemCalls.retryingInterrupts("setsockopt", subject) {
             Glibc.setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
         }
     }
@@ -90,7 +72,7 @@ public enum ServerSystemCalls {
     /// It is not close-on-exec: workers never exec.
     @inline(__always)
     public static func acceptConnection(_ listeningDescriptor: Int32) throws(SystemCallError) -> Int32? {
-        try check("accept", "listening socket")
+        try SystemCalls.check("accept", "listening socket")
         while true {
             let connection = Glibc.accept(listeningDescriptor, nil, nil)
             if connection >= 0 { return connection }
@@ -133,9 +115,9 @@ public enum ServerSystemCalls {
     /// Adds `O_NONBLOCK` to the open file description behind `descriptor`: for a listening
     /// socket, every process sharing it sees the flag.
     public static func setNonBlocking(_ descriptor: Int32, subject: String) throws(SystemCallError) {
-        try check("fcntl", subject)
-        let flags = try retryingInterrupts("fcntl", subject) { fcntl(descriptor, F_GETFL) }
-        _ = try retryingInterrupts("fcntl", subject) { fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
+        try SystemCalls.check("fcntl", subject)
+        let flags = try SystemCalls.retryingInterrupts("fcntl", subject) { fcntl(descriptor, F_GETFL) }
+        _ = try SystemCalls.retryingInterrupts("fcntl", subject) { fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
     }
 
     /// Sets `FD_CLOEXEC` on `descriptor`; errors are ignored (a closed descriptor needs nothing).
@@ -147,15 +129,15 @@ public enum ServerSystemCalls {
     /// A close-on-exec copy of `descriptor` numbered `minimum` or above (`F_DUPFD_CLOEXEC`); the
     /// original stays open.
     public static func duplicate(_ descriptor: Int32, atLeast minimum: Int32, subject: String) throws(SystemCallError) -> Int32 {
-        try check("fcntl", subject)
-        return try retryingInterrupts("fcntl", subject) { fcntl(descriptor, F_DUPFD_CLOEXEC, minimum) }
+        try SystemCalls.check("fcntl", subject)
+        return try SystemCalls.retryingInterrupts("fcntl", subject) { fcntl(descriptor, F_DUPFD_CLOEXEC, minimum) }
     }
 
     /// `pipe(2)`; both ends close-on-exec, and non-blocking when asked.
     public static func pipe(nonBlocking: Bool, subject: String) throws(SystemCallError) -> (read: Int32, write: Int32) {
-        try check("pipe", subject)
+        try SystemCalls.check("pipe", subject)
         var ends: [Int32] = [-1, -1]
-        _ = try retryingInterrupts("pipe", subject) { Glibc.pipe(&ends) }
+        _ = try SystemCalls.retryingInterrupts("pipe", subject) { Glibc.pipe(&ends) }
         for end in ends {
             setCloseOnExec(end)
             if nonBlocking { try setNonBlocking(end, subject: subject) }
@@ -184,8 +166,8 @@ public enum ServerSystemCalls {
 
     /// `chmod(2)`.
     public static func changeMode(_ path: String, to mode: mode_t) throws(SystemCallError) {
-        try check("chmod", path)
-        _ = try retryingInterrupts("chmod", path) { chmod(path, mode) }
+        try SystemCalls.check("chmod", path)
+        _ = try SystemCalls.retryingInterrupts("chmod", path) { chmod(path, mode) }
     }
 
     /// Whether process `processID` is stopped (`T`, by a signal such as `SIGSTOP`) or stopped
@@ -213,8 +195,8 @@ public enum ServerSystemCalls {
 
     /// `lchown(2)`: gives `path` (never a symbolic link's target) to `user` and `group`.
     public static func changeOwner(_ path: String, user: uid_t, group: gid_t) throws(SystemCallError) {
-        try check("lchown", path)
-        _ = try retryingInterrupts("lchown", path) { lchown(path, user, group) }
+        try SystemCalls.check("lchown", path)
+        _ = try SystemCalls.retryingInterrupts("lchown", path) { lchown(path, user, group) }
     }
 
     /// The effective user id.
@@ -223,7 +205,7 @@ public enum ServerSystemCalls {
     /// Switches the process to `user` and `group` for good: no supplementary groups, then
     /// `setgid`, then `setuid`, and checks that root cannot be regained.
     public static func switchUser(to user: uid_t, group: gid_t) throws(SystemCallError) {
-        try check("setuid", "")
+        try SystemCalls.check("setuid", "")
         guard setgroups(0, nil) == 0 else { throw SystemCallError(call: "setgroups", subject: "", errorNumber: errno) }
         guard setgid(group) == 0 else { throw SystemCallError(call: "setgid", subject: "\(group)", errorNumber: errno) }
         guard setuid(user) == 0 else { throw SystemCallError(call: "setuid", subject: "\(user)", errorNumber: errno) }
@@ -243,7 +225,7 @@ public enum ServerSystemCalls {
     /// `poll(2)` on `descriptors`, waiting at most `timeoutMilliseconds` (-1: no limit). An
     /// interrupting signal counts as "nothing ready": the caller re-checks its state and waits again.
     public static func poll(_ descriptors: inout [pollfd], timeoutMilliseconds: Int32) throws(SystemCallError) -> Int {
-        try check("poll", "")
+        try SystemCalls.check("poll", "")
         let ready = descriptors.withUnsafeMutableBufferPointer { buffer in
             Glibc.poll(buffer.baseAddress, nfds_t(buffer.count), timeoutMilliseconds)
         }
@@ -262,12 +244,12 @@ public enum ServerSystemCalls {
     /// server with signals blocked (some process launchers do) would otherwise leave the handler
     /// silent forever.
     public static func installHandler(_ handler: @convention(c) (Int32) -> Void, for signal: Int32) throws(SystemCallError) {
-        try check("sigaction", "signal \(signal)")
+        try SystemCalls.check("sigaction", "signal \(signal)")
         var action = sigaction()
         action.__sigaction_handler.sa_handler = handler
         action.sa_flags = SA_RESTART
         sigemptyset(&action.sa_mask)
-        _ = try retryingInterrupts("sigaction", "signal \(signal)") { sigaction(signal, &action, nil) }
+        _ = try SystemCalls.retryingInterrupts("sigaction", "signal \(signal)") { sigaction(signal, &action, nil) }
         var unblocked = sigset_t()
         sigemptyset(&unblocked)
         sigaddset(&unblocked, signal)
@@ -283,16 +265,16 @@ public enum ServerSystemCalls {
     /// `kill(2)`; false when the process is already gone (`ESRCH`) or the call failed.
     @discardableResult
     public static func sendSignal(_ signal: Int32, to processID: Int32) -> Bool {
-        if SystemCallFaults.active["kill"] != nil { return false }
+        if SystemCallFaults.errorNumber(for: "kill") != nil { return false }
         return kill(processID, signal) == 0
     }
 
     /// `setitimer(ITIMER_REAL)`: delivers `SIGALRM` every `microseconds`, starting one interval from now.
     public static func startIntervalTimer(microseconds: Int) throws(SystemCallError) {
-        try check("setitimer", "ITIMER_REAL")
+        try SystemCalls.check("setitimer", "ITIMER_REAL")
         let interval = timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000)
         var timer = itimerval(it_interval: interval, it_value: interval)
-        _ = try retryingInterrupts("setitimer", "ITIMER_REAL") { setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil) }
+        _ = try SystemCalls.retryingInterrupts("setitimer", "ITIMER_REAL") { setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil) }
     }
 
     // MARK: Processes
