@@ -3,9 +3,12 @@ SHELL := /bin/bash
 SWIFT_PATH := /opt/swift/usr/bin
 export PATH := $(SWIFT_PATH):$(PATH)
 
+# RecCore's layers are separate targets (docs/architecture.md); this makes an `import` of a target
+# that the importing target does not declare in Package.swift a build error, not just a warning.
+LAYER_CHECK := --explicit-target-dependency-import-check error
 # Tests run against an optimised build: the suite trains real models and checks MovieLens-1M
 # sanity figures, which would take minutes unoptimised. -enable-testing keeps @testable imports.
-TEST_FLAGS := -c release -Xswiftc -enable-testing
+TEST_FLAGS := -c release -Xswiftc -enable-testing $(LAYER_CHECK)
 DATASET ?= dataset/ratings_train.dat
 # `make fuzz`: seconds per libFuzzer target, and which targets (see docs/reliability.md).
 FUZZ_SECONDS ?= 60
@@ -26,10 +29,10 @@ help:
 	@echo "make image-check  build the Dockerfile with podman and serve a request from it"
 
 build: packages
-	swift build
+	swift build $(LAYER_CHECK)
 
 release: packages
-	swift build -c release
+	swift build -c release $(LAYER_CHECK)
 
 # The build links libfcgi: install libfcgi-dev (and nginx) first when missing and root.
 packages:

@@ -21,6 +21,17 @@ let optimizedCore: [SwiftSetting] = isFuzzBuild ? [] : [
     .unsafeFlags(["-Ounchecked", "-wmo"] + targetCPU, .when(configuration: .release)),
 ]
 
+let swiftLog: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+/// One layer of the core: the given folders of `Sources/RecCore`, optimised like the rest of it.
+func coreTarget(_ name: String, folders: [String], dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Sources/RecCore", sources: folders, swiftSettings: optimizedCore)
+}
+
+/// Every layer of the core, for the test targets, which reach into each with `@testable import`.
+let coreLayers: [Target.Dependency] = ["RecCore", "RecAPI", "RecTraining", "RecModelFile", "RecTitleMatching", "RecModels",
+                                       "RecLogging", "RecConfiguration", "RecSupport", "RecSystem"]
+
 let package = Package(
     name: "RecServe",
     platforms: [.macOS(.v15)],
@@ -34,11 +45,26 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        .target(
-            name: "RecCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
-            swiftSettings: optimizedCore
-        ),
+        // RecCore is split into one target per concept, each a set of folders under Sources/RecCore,
+        // so that an import against the layering does not compile (docs/architecture.md draws the
+        // graph). Lowest first: every target depends only on targets above it in this list.
+        coreTarget("RecSystem", folders: ["System"], dependencies: []),
+        coreTarget("RecSupport", folders: ["Support"], dependencies: ["RecSystem"]),
+        coreTarget("RecConfiguration", folders: ["Configuration"], dependencies: []),
+        coreTarget("RecLogging", folders: ["Logging"], dependencies: ["RecSystem", "RecSupport", "RecConfiguration", swiftLog]),
+        coreTarget("RecModels", folders: ["Data", "LinearAlgebra", "Models", "Metrics", "Ranking"],
+                   dependencies: ["RecSupport", swiftLog]),
+        coreTarget("RecTitleMatching", folders: ["TitleMatching"], dependencies: []),
+        coreTarget("RecModelFile", folders: ["ModelFile"],
+                   dependencies: ["RecModels", "RecTitleMatching", "RecSystem", "RecConfiguration"]),
+        coreTarget("RecTraining", folders: ["Training"],
+                   dependencies: ["RecModels", "RecTitleMatching", "RecModelFile", "RecSupport", swiftLog]),
+        coreTarget("RecAPI", folders: ["JSON", "Recommendation", "Serving"],
+                   dependencies: ["RecModels", "RecTitleMatching", "RecModelFile", "RecLogging", "RecSystem",
+                                  "RecSupport", "RecConfiguration", swiftLog]),
+        coreTarget("RecCore", folders: ["Evaluation", "Facade"],
+                   dependencies: ["RecAPI", "RecTraining", "RecModelFile", "RecModels", "RecTitleMatching", "RecLogging",
+                                  "RecConfiguration", "RecSupport", "RecSystem", swiftLog]),
         .executableTarget(
             name: "rec-cli",
             dependencies: [
@@ -66,20 +92,20 @@ let package = Package(
         ),
         .testTarget(
             name: "RecFastCGITests",
-            dependencies: ["RecFastCGI", "RecCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["RecFastCGI", swiftLog] + coreLayers
         ),
         .testTarget(
             name: "RecCoreTests",
-            dependencies: ["RecCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [swiftLog] + coreLayers
         ),
         .testTarget(
             name: "RecCLITests",
-            dependencies: ["RecCore"]
+            dependencies: coreLayers
         ),
         // The real stack: deploy/serve.sh runs nginx and the rec-fcgi pool on loopback.
         .testTarget(
             name: "RecServeIntegrationTests",
-            dependencies: ["RecCore"]
+            dependencies: coreLayers
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -156,7 +156,7 @@ struct BenchCommand: ParsableCommand {
             let start = clock.now
             try body()
             let elapsed = clock.now - start
-            samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            samples.append(elapsed.inSeconds)
         }
         return samples.sorted()[samples.count / 2]
     }

@@ -3,7 +3,7 @@ import Foundation
 /// Number formatting shared by the commands' output.
 enum CLIFormat {
     /// An RMSE or MAE to four decimals: `0.8319`.
-    static func rmse(_ value: Double) -> String { String(format: "%.4f", value) }
+    static func rmse(_ value: Double) -> String { value.fourDecimals }
 
     /// A number without trailing zeros: `0.05`, `128`.
     static func number(_ value: Double) -> String {

@@ -1,5 +1,7 @@
 import Testing
 @testable import RecCore
+@testable import RecModels
+@testable import RecSupport
 
 /// Each Gibbs step draws from the exact Gaussian conditional its documentation states: many
 /// draws from one fixed state must have the closed-form mean and variance.

@@ -1,5 +1,6 @@
 import Testing
 @testable import RecCore
+@testable import RecModels
 
 struct ItemAutoencoderTests {
     /// Four users over five movies; movie 4 is never rated.

@@ -1,5 +1,7 @@
 import Testing
 @testable import RecCore
+@testable import RecModels
+@testable import RecSupport
 
 struct MatrixFactorizationModelTests {
     /// One SGD step must move each parameter by −η × ∂L/∂θ of the per-rating loss

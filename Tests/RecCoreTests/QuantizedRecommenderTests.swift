@@ -1,5 +1,7 @@
 import Testing
 @testable import RecCore
+@testable import RecModels
+@testable import RecSupport
 
 /// The two-pass recommender (`QuantizedItemFactors` prefilter, exact rescoring) against the
 /// reference that scores every item exactly: same items, same order, same scores, bit for bit.

@@ -1,5 +1,6 @@
 import Testing
 @testable import RecCore
+@testable import RecModels
 
 struct SelectionAndSplitTests {
     @Test func topItemsAreBestFirstWithTiesToTheLowerIndex() {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import RecCore
+@testable import RecAPI
+@testable import RecModelFile
+@testable import RecSystem
 
 /// The shared control file, reloads, and workers following them: `ServedModelControl` and
 /// `ServedModelHolder` over a real data folder.

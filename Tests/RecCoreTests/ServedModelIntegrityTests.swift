@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import RecCore
+@testable import RecAPI
+@testable import RecModelFile
+@testable import RecSystem
 
 /// A served generation whose file is changed in place after it was validated: truncated,
 /// overwritten, filled with NaNs or replaced under the same generation number. Workers never

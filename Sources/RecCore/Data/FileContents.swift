@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Data files are parsed from raw bytes, never through `String`, so loading costs one read
 /// and one pass.
-enum FileContents {
+package enum FileContents {
     /// The bytes of the file at `path`, or a `DataFileError` that says why it could not be read.
-    static func bytes(atPath path: String) throws(DataFileError) -> [UInt8] {
+    package static func bytes(atPath path: String) throws(DataFileError) -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataFileError(.unreadableFile, file: path, reason: "no such file")

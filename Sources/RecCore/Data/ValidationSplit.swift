@@ -1,3 +1,5 @@
+import RecSupport
+
 /// A random hold-out of rows carved from the training file with a fixed seed.
 ///
 /// Hyper-parameters, epoch counts and blend weights are chosen on the held-out rows; the

@@ -1,3 +1,8 @@
+import RecAPI
+import RecModels
+import RecSupport
+import RecTraining
+
 /// One method's figures under a top-N protocol.
 public struct TopNMethodResult: Sendable, Equatable, Codable {
     /// The method, for example `RecServe` or `EASE`.

@@ -1,3 +1,6 @@
+import RecAPI
+import RecModels
+
 /// A method a top-N protocol judges: given a person's case, the movies it would list, best first.
 protocol TopNRanker: Sendable {
     /// The method's name in reports.

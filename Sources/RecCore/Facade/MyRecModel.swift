@@ -1,6 +1,12 @@
 import Foundation
 import Logging
 import Synchronization
+import RecAPI
+import RecConfiguration
+import RecModelFile
+import RecModels
+import RecSupport
+import RecTraining
 
 /// The homework's `My_Rec_Model` in Swift naming: train, evaluate, predict for a new person,
 /// warm up and find similar movies, over the model generations in `data/model/`.
@@ -68,11 +74,11 @@ public final class MyRecModel: Sendable {
         let metrics = ModelEvaluator.evaluate(engine, on: table, dataset: dataset, evaluatedAt: UTCTimestamp(Date()).iso8601WholeSeconds)
         try EvaluationRecord.save(metrics, in: dataDirectory)
         logger.info("evaluated model", metadata: [
-            "generation": "\(metrics.generation)", "dataset": "\(dataset)", "rmse": "\(String(format: "%.4f", metrics.rmse))",
-            "mae": "\(String(format: "%.4f", metrics.meanAbsoluteError))", "rows": "\(metrics.rows)",
+            "generation": "\(metrics.generation)", "dataset": "\(dataset)", "rmse": "\(metrics.rmse.fourDecimals)",
+            "mae": "\(metrics.meanAbsoluteError.fourDecimals)", "rows": "\(metrics.rows)",
             "fallback_rows": "\(metrics.fallbackRows)",
-            "precision_at_10": "\(metrics.precisionAt10.map { String(format: "%.4f", $0) } ?? "none")",
-            "ndcg_at_10": "\(metrics.ndcgAt10.map { String(format: "%.4f", $0) } ?? "none")",
+            "precision_at_10": "\(metrics.precisionAt10.map(\.fourDecimals) ?? "none")",
+            "ndcg_at_10": "\(metrics.ndcgAt10.map(\.fourDecimals) ?? "none")",
         ])
         return metrics
     }
@@ -100,7 +106,7 @@ public final class MyRecModel: Sendable {
         ]
         for method in report.methods {
             let key = method.name.lowercased().replacingOccurrences(of: ", ", with: "_").replacingOccurrences(of: " ", with: "_")
-            metadata["\(key)_recall_at_20"] = "\(String(format: "%.4f", method.recall))"
+            metadata["\(key)_recall_at_20"] = "\(method.recall.fourDecimals)"
         }
         logger.info("evaluated top-N lists", metadata: metadata)
         return report

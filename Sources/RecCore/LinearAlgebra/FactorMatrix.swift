@@ -1,3 +1,5 @@
+import RecSupport
+
 /// A dense row-major matrix of latent factors whose rows are padded to a multiple of 16
 /// floats, so every row is 64-byte aligned in the model file and SIMD loops need no tail.
 ///

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// The inverse of a dense symmetric positive definite matrix, in single precision, blocked
 /// for the cache and spread over several threads.
 ///

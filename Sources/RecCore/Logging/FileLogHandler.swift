@@ -1,4 +1,5 @@
 import Logging
+import RecSystem
 
 /// The swift-log handler of every RecServe process: appends each record as one line to the
 /// shared log file and copies the severe ones to standard error.

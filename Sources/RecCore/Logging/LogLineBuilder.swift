@@ -1,4 +1,5 @@
 import Logging
+import RecSupport
 
 /// Builds one log line in `LogRecordFormatter`'s format directly into a buffer that is reused
 /// from line to line.

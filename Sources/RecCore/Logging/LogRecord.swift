@@ -1,4 +1,5 @@
 import Logging
+import RecSupport
 
 /// One log record with everything its line shows, before it is turned into text.
 ///

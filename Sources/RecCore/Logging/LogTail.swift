@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RecSystem
 
 /// Reads the last lines of the log, for `GET /api/log`.
 ///

@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Logging
 import Synchronization
+import RecConfiguration
 
 /// Sets up swift-log for a RecServe process: one log file for the CLI, the FastCGI master and
 /// every worker, plus standard error for what a person watching should see.

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// How a top-N list is judged: which people are asked for one, what they give, and which
 /// movies count as hits. `docs/accuracy.md` defines both protocols.
 ///

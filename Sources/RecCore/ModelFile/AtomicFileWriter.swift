@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RecSystem
 
 /// Puts a whole file at a path so that every reader, even after a crash or power loss, sees
 /// either the old state or the complete new file, never a partial one.

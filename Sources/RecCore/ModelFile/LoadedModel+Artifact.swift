@@ -1,3 +1,6 @@
+import RecModels
+import RecTitleMatching
+
 extension LoadedModel {
     /// Copies the model back into owned arrays, without the factor row padding: the inverse
     /// of `ModelFileWriter.encode`, so a written and reopened model compares equal to the

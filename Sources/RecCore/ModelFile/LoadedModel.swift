@@ -1,4 +1,7 @@
 import Foundation
+import RecModels
+import RecSystem
+import RecTitleMatching
 
 /// A model generation in use: a model file mapped into memory, checked, and exposed as
 /// zero-copy views.

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RecSystem
 
 /// A whole file mapped read-only and shared into memory, unmapped when the value goes away.
 ///

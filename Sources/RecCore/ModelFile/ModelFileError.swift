@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RecSystem
 
 /// A model file or model folder that could not be written, opened or trusted, with which file
 /// and why.

@@ -1,3 +1,5 @@
+import RecModels
+
 /// The fixed 128-byte header of a model file: identification, sizes, the model's scalars and
 /// where the section table is.
 ///

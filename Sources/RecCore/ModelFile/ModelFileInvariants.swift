@@ -1,3 +1,5 @@
+import RecTitleMatching
+
 /// The rules the contents of a model file follow, beyond sizes: ids ascending, offsets and
 /// indices in range.
 ///

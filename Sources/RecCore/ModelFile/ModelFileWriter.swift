@@ -1,4 +1,6 @@
 import Foundation
+import RecSystem
+import RecTitleMatching
 
 /// Turns a trained `ModelArtifact` into the bytes of a model file.
 ///

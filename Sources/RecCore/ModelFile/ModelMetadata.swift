@@ -1,3 +1,5 @@
+import RecModels
+
 /// How a model generation was trained: stored as JSON inside the model file and shown by
 /// `rec-cli info` and `/api/info`.
 public struct ModelMetadata: Codable, Sendable, Equatable {

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RecSystem
 
 /// What `ModelStore.publish` did, returned so the caller can log it (the store logs nothing).
 public struct ModelPublication: Sendable, Equatable {
@@ -141,7 +142,7 @@ extension ModelStore {
     /// Every writer of the folder takes it: publishing, pruning, moving `CURRENT`, and the
     /// serving layer when it creates or updates the `SERVED` control file. The lock is not
     /// re-entrant: `body` must not call another locking method of the store.
-    func withExclusiveLock<Result>(_ body: () throws(ModelFileError) -> Result) throws(ModelFileError) -> Result {
+    package func withExclusiveLock<Result>(_ body: () throws(ModelFileError) -> Result) throws(ModelFileError) -> Result {
         let lockPath = directory + "/" + Self.lockFileName
         let descriptor: Int32
         do throws(SystemCallError) {

@@ -5,6 +5,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RecConfiguration
+import RecSystem
 
 /// The folder of model generations, `data/model`: immutable files `model-<generation>.recmodel`
 /// and a `CURRENT` pointer naming the generation to serve.

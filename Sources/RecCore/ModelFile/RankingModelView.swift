@@ -1,3 +1,5 @@
+import RecModels
+
 /// A loaded generation's ranking model: zero-copy views of the model file's sections 20 to
 /// 25, valid while the `LoadedModel` that made them is alive.
 ///

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// Finds each movie's most similar movies with the shrunk Pearson-baseline similarity
 /// (Koren, 2010), precomputed at training time for `rec-cli similar` and `/api/similar`.
 ///

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// Biased matrix factorisation trained by stochastic gradient descent:
 /// `r̂ = μ + b_u + b_i + p_u · q_i`.
 ///

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// SVD++ (Koren, 2008): biased matrix factorisation whose user vector also sums the
 /// implicit-feedback factors of every movie the user rated:
 /// `r̂ = μ + b_u + b_i + q_i · (p_u + |N(u)|^-½ Σ_{j∈N(u)} y_j)`.

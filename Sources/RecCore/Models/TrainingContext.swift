@@ -85,7 +85,7 @@ struct EpochMonitor {
         let elapsed = clock.now - start
         context.report(TrainingProgress(stage: context.stage, epoch: epoch, epochCount: epochCount,
                                         validationRMSE: validationRMSE,
-                                        elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                                        elapsedSeconds: elapsed.inSeconds))
         guard let patience = context.earlyStoppingPatience, let best = bestEpoch else { return false }
         return epoch - best >= patience
     }

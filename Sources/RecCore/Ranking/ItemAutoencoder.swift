@@ -1,3 +1,5 @@
+import RecSupport
+
 /// The closed-form linear item-to-item models the ranking learns from who rated what: a
 /// weight matrix `B` that maps a person's set of rated movies `x` (a 0/1 row) to a "would
 /// watch" score `x B` for every movie.
@@ -15,10 +17,10 @@
 ///
 /// `G = XᵀX` comes from `ItemCooccurrence`. The diagonal of `B` is returned as zero in both:
 /// a person's own movies are never candidates.
-enum ItemAutoencoder {
+package enum ItemAutoencoder {
     /// EASE's weights for co-occurrence counts `cooccurrence` and ridge penalty `regularization`,
     /// or nil if the regularised matrix is not positive definite.
-    static func ease(cooccurrence: SquareMatrix, regularization: Float, threadCount: Int) -> SquareMatrix? {
+    package static func ease(cooccurrence: SquareMatrix, regularization: Float, threadCount: Int) -> SquareMatrix? {
         let penalty = [Float](repeating: regularization, count: cooccurrence.size)
         return weights(cooccurrence: cooccurrence, penalty: penalty, threadCount: threadCount) { inverse in
             inverse.diagonal.map { -1 / $0 }

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// Chooses the ranking model's hyper-parameters and blends on the validation split carved
 /// from the training file, by the protocols `rec-cli evaluate` reports (`TopNProtocol`).
 ///

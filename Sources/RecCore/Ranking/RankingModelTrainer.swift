@@ -1,4 +1,5 @@
 import Logging
+import RecSupport
 
 /// Builds a generation's ranking model from who rated what and the trained rating model:
 /// the known users' ranked lists, the new-person weights and the blends.
@@ -12,30 +13,39 @@ import Logging
 ///
 /// On MovieLens-1M the whole model takes a few seconds on two cores: each fit is one inverse
 /// of a 3,706 × 3,706 matrix (`SymmetricInverse`).
-enum RankingModelTrainer {
+package enum RankingModelTrainer {
     /// The part of the training run the search needs: the validation fit of the rating model.
-    struct ValidationFit: Sendable {
+    package struct ValidationFit: Sendable {
         /// The training part of the split.
-        var fitPart: IndexedRatings
+        package var fitPart: IndexedRatings
         /// The held-out rows.
-        var validation: IndexedRatings
+        package var validation: IndexedRatings
         /// The rating model fitted on `fitPart`.
-        var ratingModel: FactorParameters
+        package var ratingModel: FactorParameters
         /// How `ratingModel` folds people in.
-        var foldIn: FoldInParameters
+        package var foldIn: FoldInParameters
+
+        /// Collects the validation fit for `RankingModelTrainer.train`.
+        package init(fitPart: IndexedRatings, validation: IndexedRatings, ratingModel: FactorParameters,
+                     foldIn: FoldInParameters) {
+            self.fitPart = fitPart
+            self.validation = validation
+            self.ratingModel = ratingModel
+            self.foldIn = foldIn
+        }
     }
 
     /// The ranking model and how it was made.
-    struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// What the model file stores.
-        var artifact: RankingArtifact
+        package var artifact: RankingArtifact
         /// What the metadata records.
-        var summary: RankingSummary
+        package var summary: RankingSummary
     }
 
     /// Builds the ranking model for `ratings` and the final `ratingModel`, or returns nil when
     /// the settings disable it or the catalogue is too large (both logged).
-    static func train(ratings: IndexedRatings, ratingModel: FactorParameters, validationFit: ValidationFit?,
+    package static func train(ratings: IndexedRatings, ratingModel: FactorParameters, validationFit: ValidationFit?,
                       settings: RankingSettings, seed: UInt64, threadCount: Int, logger: Logger) -> Outcome? {
         guard settings.isEnabled else { return nil }
         guard ratings.itemCount <= settings.maximumItemCount else {
@@ -60,8 +70,8 @@ enum RankingModelTrainer {
             logger.info("chose the ranking blends", metadata: [
                 "known_user_regularization": "\(knownModel.regularization)", "known_user_weight_exponent": "\(knownModel.userWeightExponent)", "new_person_dropout": "\(dropout)",
                 "known_user_blend": "\(describe(blends.knownUser))", "new_person_blends": "\(blends.newPerson.map(describe).joined(separator: ";"))",
-                "known_user_validation_recall": "\(format(choice.knownUserRecall))",
-                "new_person_validation_recall": "\(choice.newPersonRecall.sorted { $0.key < $1.key }.map { "\($0.key):\(format($0.value))" }.joined(separator: ","))",
+                "known_user_validation_recall": "\(choice.knownUserRecall.fourDecimals)",
+                "new_person_validation_recall": "\(choice.newPersonRecall.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.fourDecimals)" }.joined(separator: ","))",
             ])
         }
 
@@ -80,10 +90,10 @@ enum RankingModelTrainer {
         let rankedItems = rankKnownUsers(sets: sets, weights: knownWeights, ratingModel: ratingModel, blend: blends.knownUser,
                                          itemRatingCounts: ratings.itemRatingCounts, listLength: listLength, threadCount: threadCount)
         let watchWeights = WatchWeights.table(from: newWeights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
-        let seconds = TrainingPipeline.seconds(ContinuousClock.now - start)
+        let seconds = (ContinuousClock.now - start).inSeconds
         logger.info("built the ranking model", metadata: [
             "users": "\(sets.userCount)", "ranked_per_user": "\(listLength)", "weights_per_movie": "\(watchWeights.neighboursPerItem)",
-            "seconds": "\(format(seconds))",
+            "seconds": "\(seconds.fourDecimals)",
         ])
         let artifact = RankingArtifact(ratedItems: sets, rankedItemsPerUser: listLength, userRankedItems: rankedItems,
                                        watchWeights: watchWeights, blends: blends)
@@ -139,6 +149,4 @@ enum RankingModelTrainer {
     private static func describe(_ blend: RankingBlend) -> String {
         "popularity=\(blend.popularityWeight),offset=\(blend.ratingOffset),slope=\(blend.ratingSlope)"
     }
-
-    private static func format(_ value: Double) -> String { TrainingPipeline.format(value) }
 }

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// The denoising autoencoder's weights as the model file stores them for new people: each
 /// movie's `weightsPerItem` largest positive weights to other movies, as a `NeighbourTable`
 /// (item indices, `-1` for an empty slot, and their weights).
@@ -5,7 +7,7 @@
 /// A new person's watch score for movie `j` is the sum of the weights from the movies they
 /// gave to `j`; keeping only the largest weights of each row makes that a few hundred additions
 /// per given movie instead of a pass over the whole catalogue.
-enum WatchWeights {
+package enum WatchWeights {
     /// The largest `weightsPerItem` positive off-diagonal weights of each row of `weights`.
     static func table(from weights: SquareMatrix, weightsPerItem: Int, threadCount: Int) -> NeighbourTable {
         let size = weights.size, width = min(weightsPerItem, max(size - 1, 0))
@@ -39,7 +41,7 @@ enum WatchWeights {
     /// `itemCount` floats at `scores`. A row ends at its first empty slot; rows and targets
     /// outside the catalogue, which only a damaged file has, are skipped.
     @inline(__always)
-    static func accumulate<Rows: Sequence<Int>>(rows: Rows, items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>,
+    package static func accumulate<Rows: Sequence<Int>>(rows: Rows, items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>,
                                                 perItem: Int, into scores: UnsafeMutablePointer<Float>, itemCount: Int) {
         for row in rows where row >= 0 && (row + 1) * perItem <= items.count {
             let start = row * perItem

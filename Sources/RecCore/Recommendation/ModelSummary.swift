@@ -1,3 +1,6 @@
+import RecModelFile
+import RecModels
+
 /// The JSON description of a loaded model generation: what `rec-cli info` prints and the
 /// `model` object of `/api/info` and `/api/reload`.
 public enum ModelSummary {

@@ -1,3 +1,7 @@
+import RecModelFile
+import RecModels
+import RecTitleMatching
+
 /// A movie recommended to a person, with the rating the model expects them to give it.
 public struct Recommendation: Sendable, Equatable {
     /// The movie id.

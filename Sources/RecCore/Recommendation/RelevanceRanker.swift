@@ -1,3 +1,6 @@
+import RecModelFile
+import RecModels
+
 /// Ranks every movie for a person folded in from a few ratings by the ranking model's
 /// new-person blend (`RankingBlend`), exactly, while computing the rating estimate of only the
 /// few movies that can make the list.

@@ -1,3 +1,6 @@
+import RecModelFile
+import RecModels
+
 /// Writes the API's 200 bodies.
 ///
 /// The two hot answers, recommendations and similar movies, are written byte by byte: titles

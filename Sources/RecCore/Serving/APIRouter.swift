@@ -1,4 +1,8 @@
 import Logging
+import RecConfiguration
+import RecLogging
+import RecModelFile
+import RecSystem
 
 /// Routes one API request to its answer: the whole HTTP API of the SPEC, without sockets.
 ///

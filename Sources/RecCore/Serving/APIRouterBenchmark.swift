@@ -1,3 +1,6 @@
+import RecModelFile
+import RecSupport
+
 /// Measures what the router costs per request on a loaded model, without sockets: the
 /// figures `rec-cli bench` prints for `POST /api/predict` and `POST /api/similar`.
 ///
@@ -114,7 +117,7 @@ public enum APIRouterBenchmark {
             let response = router.respond(to: request, served: served)
             let elapsed = clock.now - start
             precondition(response.status == status, "the answer changed during the benchmark")
-            samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            samples.append(elapsed.inSeconds)
         }
         let mean = samples.reduce(0, +) / Double(samples.count)
         samples.sort()

@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
+import RecConfiguration
+import RecSupport
+import RecSystem
 
 /// The whole API of one worker process: what the FastCGI worker calls for every request.
 ///

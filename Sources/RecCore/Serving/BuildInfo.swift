@@ -1,4 +1,7 @@
 import Foundation
+import RecModels
+import RecSupport
+import RecSystem
 
 /// Which build of RecServe is running: the `version`, `git_sha` and `build_date` of
 /// `/api/info`'s `service` object.

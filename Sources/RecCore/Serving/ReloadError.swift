@@ -1,3 +1,5 @@
+import RecModelFile
+
 /// A reload that was refused or failed, with the control file left as it was.
 ///
 /// The codes map onto the API's answers to `/api/reload`: `noModel` is 503, `invalidModel`

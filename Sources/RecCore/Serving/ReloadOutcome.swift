@@ -1,3 +1,5 @@
+import RecModelFile
+
 /// What a successful reload did: which generation is served now and which was before.
 ///
 /// Returned by `ServedModelControl.reloadFromCurrent(dataDirectory:)` so the master can log

@@ -1,3 +1,7 @@
+import RecConfiguration
+import RecModelFile
+import RecSystem
+
 /// Decides which model generation the API serves: `/api/reload`, the prefork master's
 /// `SIGHUP` handler and `rec-cli train` with `REC_AUTO_RELOAD=1` all go through here.
 ///
@@ -36,7 +40,7 @@ public enum ServedModelControl {
     /// - Throws: `ReloadError` with `.noModel` when nothing is published, `.invalidModel` when
     ///   the generation cannot be trusted, `.controlFileFailure` when the folder cannot be
     ///   locked or the control file cannot be created or mapped.
-    public static func reloadFromCurrent(dataDirectory: DataDirectory) throws(ReloadError) -> ReloadOutcome {
+    package static func reloadFromCurrent(dataDirectory: DataDirectory) throws(ReloadError) -> ReloadOutcome {
         let store = ModelStore(dataDirectory: dataDirectory)
         let outcome: Result<ReloadOutcome, ReloadError>
         do throws(ModelFileError) {

@@ -1,5 +1,8 @@
 import Logging
 import Synchronization
+import RecConfiguration
+import RecModelFile
+import RecSystem
 
 /// The model generation one worker process serves, kept in step with the shared control file.
 ///
@@ -189,7 +192,7 @@ public final class ServedModelHolder: Sendable {
         state.nextControlCheck = now + controlCheckNanoseconds
         if let control = state.control {
             let status = try? SystemCalls.fileStatus(control.path)
-            if let status, status.device == control.identity.device, status.inode == control.identity.inode { return }
+            if let status, status.identity.isSameFile(as: control.identity) { return }
         }
         let store = ModelStore(dataDirectory: dataDirectory)
         do throws(ModelFileError) {

@@ -1,4 +1,5 @@
 import Logging
+import RecConfiguration
 
 extension ServedModelControl {
     /// The one reload that `/api/reload`, the master's `SIGHUP`, `REC_AUTO_RELOAD=1` training and

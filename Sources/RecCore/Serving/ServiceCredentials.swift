@@ -1,3 +1,6 @@
+import RecModels
+import RecSystem
+
 /// The `credentials` object of `/api/info`: who made RecServe, how to reach them, and the
 /// licence, from the committed file `deploy/credentials.json`.
 ///

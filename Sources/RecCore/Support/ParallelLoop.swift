@@ -5,10 +5,10 @@ import Synchronization
 ///
 /// Training loops split users or items into contiguous chunks and hand each thread one; the
 /// body gets its thread number so it can pick its chunk and its own random stream.
-enum ParallelLoop {
+package enum ParallelLoop {
     /// Calls `body(thread)` for every `thread` in `0..<threadCount`, concurrently when
     /// `threadCount > 1`, and returns when all calls have returned.
-    static func run(threadCount: Int, _ body: @Sendable (Int) -> Void) {
+    package static func run(threadCount: Int, _ body: @Sendable (Int) -> Void) {
         if threadCount <= 1 {
             body(0)
             return
@@ -17,7 +17,7 @@ enum ParallelLoop {
     }
 
     /// The half-open range of `total` items that thread `thread` of `threadCount` handles.
-    static func chunk(_ thread: Int, of threadCount: Int, total: Int) -> Range<Int> {
+    package static func chunk(_ thread: Int, of threadCount: Int, total: Int) -> Range<Int> {
         let start = total * thread / threadCount
         let end = total * (thread + 1) / threadCount
         return start..<end
@@ -29,33 +29,39 @@ enum ParallelLoop {
 /// Either each thread writes its own part (the dense matrix routines), or, in Hogwild-style
 /// SGD, concurrent updates to the same factor row may race: that is the accepted trade-off
 /// (rare, tiny lost updates), so the pointer is deliberately shared unchecked.
-struct SharedMutablePointer<Element>: @unchecked Sendable {
+package struct SharedMutablePointer<Element>: @unchecked Sendable {
     /// The shared memory.
-    let base: UnsafeMutablePointer<Element>
+    package let base: UnsafeMutablePointer<Element>
+
+    /// Shares `base` with the threads of a loop.
+    package init(base: UnsafeMutablePointer<Element>) { self.base = base }
 }
 
 /// Read-only memory shared by the threads of a parallel loop.
-struct SharedPointer<Element>: @unchecked Sendable {
+package struct SharedPointer<Element>: @unchecked Sendable {
     /// The shared memory.
-    let base: UnsafePointer<Element>
+    package let base: UnsafePointer<Element>
+
+    /// Shares `base` with the threads of a loop.
+    package init(base: UnsafePointer<Element>) { self.base = base }
 }
 
 /// One result slot per thread of a parallel loop, each filled by its own thread.
-final class ParallelResults<Value: Sendable>: Sendable {
+package final class ParallelResults<Value: Sendable>: Sendable {
     private let slots: Mutex<[Value?]>
 
     /// `count` empty slots.
-    init(count: Int) {
+    package init(count: Int) {
         slots = Mutex([Value?](repeating: nil, count: count))
     }
 
     /// Fills slot `index`.
-    func set(_ index: Int, _ value: Value) {
+    package func set(_ index: Int, _ value: Value) {
         slots.withLock { $0[index] = value }
     }
 
     /// The filled slots' values, in slot order.
-    var values: [Value] {
+    package var values: [Value] {
         slots.withLock { $0.compactMap { $0 } }
     }
 }

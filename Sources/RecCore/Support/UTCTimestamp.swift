@@ -1,4 +1,5 @@
 import Foundation
+import RecSystem
 
 /// An instant as UTC wall-clock time, and the one ISO-8601 formatter of RecServe.
 ///
@@ -48,7 +49,7 @@ public struct UTCTimestamp: Sendable, Equatable {
 
     /// Appends the ISO-8601 text to `bytes`; the fraction is truncated, never rounded up into
     /// the next second.
-    func appendISO8601(to bytes: inout [UInt8], includingMilliseconds: Bool = true) {
+    package func appendISO8601(to bytes: inout [UInt8], includingMilliseconds: Bool = true) {
         let secondsPerDay: Int64 = 86_400
         var days = secondsSinceEpoch / secondsPerDay
         var secondOfDay = secondsSinceEpoch % secondsPerDay

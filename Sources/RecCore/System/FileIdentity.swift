@@ -26,6 +26,11 @@ public struct FileIdentity: Sendable, Hashable, CustomStringConvertible {
         self.statusChangeNanoseconds = statusChangeNanoseconds
     }
 
+    /// Whether both name the same file (device and inode), whatever happened to its contents.
+    public func isSameFile(as other: FileIdentity) -> Bool {
+        device == other.device && inode == other.inode
+    }
+
     /// `inode 12 on device 2049, 1234 bytes, changed at <ns>`, for the log.
     public var description: String {
         "inode \(inode) on device \(device), \(size) bytes, changed at \(statusChangeNanoseconds) ns"

@@ -61,7 +61,7 @@ public enum MappingFaultGuard {
 
     /// Guards `bytes` until `unregister` is called with the returned slot; `nil` when every
     /// slot is taken or `bytes` is empty.
-    static func register(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    package static func register(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
         return registration.withLock { _ in
             for index in 0..<slotCount where slots[index].start == 0 {
@@ -75,7 +75,7 @@ public enum MappingFaultGuard {
     }
 
     /// Stops guarding the mapping in `slot`; call before unmapping it.
-    static func unregister(_ slot: Int) {
+    package static func unregister(_ slot: Int) {
         registration.withLock { _ in
             slots[slot].start = 0
             slots[slot].end = 0
@@ -84,7 +84,7 @@ public enum MappingFaultGuard {
     }
 
     /// Whether the handler replaced the mapping in `slot` with zero pages.
-    static func isDamaged(_ slot: Int) -> Bool {
+    package static func isDamaged(_ slot: Int) -> Bool {
         registration.withLock { _ in slots[slot].damaged != 0 }
     }
 

@@ -1,4 +1,5 @@
 import Synchronization
+import RecModels
 
 /// A model fitted by one algorithm with one set of hyper-parameters, in algorithm-independent form.
 struct FittedModel: Sendable {

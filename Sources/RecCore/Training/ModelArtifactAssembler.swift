@@ -1,3 +1,7 @@
+import RecModelFile
+import RecModels
+import RecTitleMatching
+
 /// Assembles the `ModelArtifact` of a trained model: parameters, ids, titles, the
 /// title-match index, similar-movie lists and metadata.
 enum ModelArtifactAssembler {

@@ -1,4 +1,5 @@
 import Logging
+import RecModels
 
 /// The training ratings in dense form, with the id indices and the movie titles the model
 /// file needs.

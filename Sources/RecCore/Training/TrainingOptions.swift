@@ -1,3 +1,5 @@
+import RecModels
+
 /// What `rec-cli train` (and `MyRecModel.train`) is asked to do.
 public struct TrainingOptions: Sendable, Equatable {
     /// The ratings file to train on.

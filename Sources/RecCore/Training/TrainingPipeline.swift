@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
+import RecModelFile
+import RecModels
+import RecSupport
 
 /// Turns a ratings file into a servable model: load, choose hyper-parameters on a validation
 /// split carved from the training file, refit on every rating, compute similar-movie lists,
@@ -27,10 +30,10 @@ public enum TrainingPipeline {
         }
 
         let data = try TrainingData.load(options, logger: logger)
-        timings.loadSeconds = seconds(clock.now - start)
+        timings.loadSeconds = (clock.now - start).inSeconds
         logger.info("loaded training data", metadata: [
             "dataset": "\(options.datasetPath)", "ratings": "\(data.ratings.count)", "users": "\(data.ratings.userCount)",
-            "movies": "\(data.ratings.itemCount)", "seconds": "\(format(timings.loadSeconds))",
+            "movies": "\(data.ratings.itemCount)", "seconds": "\(timings.loadSeconds.fourDecimals)",
         ])
 
         // 1. Choose hyper-parameters on the validation split; 2. refit on every rating while the
@@ -90,10 +93,10 @@ public enum TrainingPipeline {
                                                 settings: options.ranking, seed: options.seed, threadCount: options.threadCount,
                                                 logger: logger)
         timings.rankingSeconds = ranking?.summary.seconds ?? 0
-        timings.totalSeconds = seconds(clock.now - start)
+        timings.totalSeconds = (clock.now - start).inSeconds
         logger.info("trained final model", metadata: [
-            "algorithm": "\(options.algorithm.rawValue)", "training_rmse": "\(format(trainingRMSE))",
-            "validation_rmse": "\(validationRMSE.map(format) ?? "none")", "seconds": "\(format(timings.totalSeconds))",
+            "algorithm": "\(options.algorithm.rawValue)", "training_rmse": "\(trainingRMSE.fourDecimals)",
+            "validation_rmse": "\(validationRMSE.map(\.fourDecimals) ?? "none")", "seconds": "\(timings.totalSeconds.fourDecimals)",
         ])
 
         let metadata = ModelMetadata(
@@ -151,13 +154,13 @@ public enum TrainingPipeline {
         if trainer.hasEpochs { chosenOverrides["epochs"] = Double(best.bestEpoch) }
         logger.info("chose hyper-parameters", metadata: [
             "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(chosenOverrides))",
-            "validation_rmse": "\(format(best.validationRMSE))",
+            "validation_rmse": "\(best.validationRMSE.fourDecimals)",
         ])
         let validationFit = RankingModelTrainer.ValidationFit(
             fitPart: fitPart, validation: validation, ratingModel: bestFit.parameters,
             foldIn: ModelArtifactAssembler.foldInParameters(for: bestFit.parameters, hyperparameters: bestFit.hyperparameters))
         return SearchOutcome(chosenOverrides: chosenOverrides, candidates: candidates, validationRMSE: best.validationRMSE,
-                             seconds: seconds(ContinuousClock.now - start), validationFit: validationFit)
+                             seconds: (ContinuousClock.now - start).inSeconds, validationFit: validationFit)
     }
 
     /// Refits on every rating with `overrides` on `threadCount` threads, and computes the
@@ -183,12 +186,12 @@ public enum TrainingPipeline {
                                                        context: TrainingContext(seed: options.seed))
                 let table = ItemNeighbourBuilder.build(ratings: ratings, baseline: baseline, settings: neighbourSettings,
                                                        threadCount: max(1, alongside ? options.threadCount - 1 : threadCount))
-                neighbours.withLock { $0 = (table, seconds(ContinuousClock.now - neighbourStart)) }
+                neighbours.withLock { $0 = (table, (ContinuousClock.now - neighbourStart).inSeconds) }
             }
         }
         let (table, neighbourSeconds) = neighbours.withLock { $0! }
         return FinalFit(model: model.withLock { $0! }, neighbours: table, neighbourSeconds: neighbourSeconds,
-                        seconds: seconds(ContinuousClock.now - start))
+                        seconds: (ContinuousClock.now - start).inSeconds)
     }
 
     /// Fits every candidate on `fitPart` with early stopping on `validation`, two at a time on
@@ -223,7 +226,7 @@ public enum TrainingPipeline {
                     let candidate = fit.candidate
                     logger.info("validated candidate", metadata: [
                         "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(overrides))",
-                        "validation_rmse": "\(format(candidate.validationRMSE))", "best_epoch": "\(candidate.bestEpoch)",
+                        "validation_rmse": "\(candidate.validationRMSE.fourDecimals)", "best_epoch": "\(candidate.bestEpoch)",
                     ])
                 }
                 results.withLock { $0[index] = result }
@@ -239,12 +242,6 @@ public enum TrainingPipeline {
         }
         return candidates
     }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-
-    static func format(_ value: Double) -> String { String(format: "%.4f", value) }
 
     static func describe(_ overrides: [String: Double]) -> String {
         overrides.isEmpty ? "defaults" : overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")

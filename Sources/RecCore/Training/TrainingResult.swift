@@ -1,3 +1,5 @@
+import RecModelFile
+
 /// One hyper-parameter candidate tried on the validation split.
 public struct CandidateResult: Sendable, Equatable {
     /// The overrides of the defaults this candidate used.

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// The state of one side (users or items) of a Bayesian factorisation chain, and the graph
 /// that side is sampled over.
 ///

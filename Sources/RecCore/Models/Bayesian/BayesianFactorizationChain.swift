@@ -1,4 +1,5 @@
 import Synchronization
+import RecSupport
 
 /// Runs a Gibbs-sampling chain for Bayesian matrix factorisation, optionally with the
 /// implicit feedback of flipped SVD++, and averages the kept samples.

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// Samples the implicit-feedback vectors of Bayesian SVD++ given the current user (or item)
 /// vectors: the step that makes a row's prior depend on what it is linked to.
 ///

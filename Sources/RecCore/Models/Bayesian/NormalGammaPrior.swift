@@ -1,3 +1,5 @@
+import RecSupport
+
 /// The hierarchical prior of one group of parameters (user biases, the k-th user factor, the
 /// implicit item vectors, ...): each value is `Normal(mean, 1 / precision)`, and the mean and
 /// precision have the conjugate Normal–Gamma hyper-prior of Bayesian factorisation machines

@@ -1,3 +1,5 @@
+import RecSupport
+
 /// Draws one user's (or one item's) bias and factor vector jointly from their Gaussian
 /// conditional given everything else: the block Gibbs step of Bayesian matrix factorisation
 /// (Salakhutdinov and Mnih, 2008), here with a diagonal Normal–Gamma prior per factor.

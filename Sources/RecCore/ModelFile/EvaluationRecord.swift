@@ -1,4 +1,7 @@
 import Foundation
+import RecConfiguration
+import RecSystem
+import RecModels
 
 /// Reads and writes `data/model/evaluation.json`, the last `evaluate` result.
 public enum EvaluationRecord {

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Synchronization
+import RecSystem
 
 /// The shared control file `data/model/SERVED`: which model generation every API worker, in
 /// every container sharing `data/`, serves.
@@ -28,7 +29,7 @@ import Synchronization
 /// when it changed, the generation. Every writer holds the model folder's `.lock` (see
 /// `ModelStore`). The file is created when missing and updated in place, never replaced by a
 /// rename, because a replaced file would leave every existing mapping looking at the old one.
-final class ServedModelControlFile: @unchecked Sendable {
+package final class ServedModelControlFile: @unchecked Sendable {
     /// The file name inside the model folder.
     static let fileName = "SERVED"
     /// The size of the file and of its mapping: one page.
@@ -48,21 +49,14 @@ final class ServedModelControlFile: @unchecked Sendable {
     }
 
     /// The file's path.
-    let path: String
-    /// The device and inode of the mapped file, to notice when the path has been replaced.
-    let identity: FileIdentity
+    package let path: String
+    /// The mapped file when it was mapped; only its device and inode matter, since the pool
+    /// writes the file in place all the time, so `isSameFile(as:)` notices a replaced path.
+    package let identity: FileIdentity
     private let base: UnsafeMutableRawPointer
 
-    /// Which file a path named when it was mapped.
-    struct FileIdentity: Sendable, Equatable {
-        /// The device number.
-        var device: UInt64
-        /// The inode number.
-        var inode: UInt64
-    }
-
     /// The path of the control file in the model folder `modelDirectory`.
-    static func path(inModelDirectory modelDirectory: String) -> String {
+    package static func path(inModelDirectory modelDirectory: String) -> String {
         modelDirectory + "/" + fileName
     }
 
@@ -72,12 +66,12 @@ final class ServedModelControlFile: @unchecked Sendable {
     /// is shorter, and maps it. A file without the magic bytes (new, or overwritten by
     /// something else) is initialised with the generation `CURRENT` names, or 0 when there is
     /// no readable `CURRENT`, and synced to disk before the lock is released.
-    static func attach(store: ModelStore) throws(ModelFileError) -> ServedModelControlFile {
+    package static func attach(store: ModelStore) throws(ModelFileError) -> ServedModelControlFile {
         try store.withExclusiveLock { () throws(ModelFileError) in try attachHoldingLock(store: store) }
     }
 
     /// `attach(store:)` for a caller that already holds the folder's lock.
-    static func attachHoldingLock(store: ModelStore) throws(ModelFileError) -> ServedModelControlFile {
+    package static func attachHoldingLock(store: ModelStore) throws(ModelFileError) -> ServedModelControlFile {
         let path = path(inModelDirectory: store.directory)
         let file: ServedModelControlFile
         do throws(SystemCallError) {
@@ -89,7 +83,7 @@ final class ServedModelControlFile: @unchecked Sendable {
                 try SystemCalls.ftruncate(descriptor, length: byteCount, subject: path)
             }
             let base = try SystemCalls.mapReadWrite(descriptor, length: byteCount, subject: path)
-            file = ServedModelControlFile(path: path, base: base, identity: FileIdentity(device: status.device, inode: status.inode))
+            file = ServedModelControlFile(path: path, base: base, identity: status.identity)
             if file.load(UInt64.self, at: Offset.magic) != magic {
                 try file.initialize(generation: (try? store.currentGeneration()) ?? 0)
             }
@@ -107,7 +101,7 @@ final class ServedModelControlFile: @unchecked Sendable {
     /// The generation the control file in `modelDirectory` names, read with `pread` and no lock
     /// (for pruning, which already holds the folder's lock); `nil` when there is no control
     /// file, it has never been initialised, or it names no generation.
-    static func servedGeneration(inModelDirectory modelDirectory: String) throws(ModelFileError) -> Int? {
+    package static func servedGeneration(inModelDirectory modelDirectory: String) throws(ModelFileError) -> Int? {
         let path = path(inModelDirectory: modelDirectory)
         var header = [UInt8](repeating: 0, count: 48)
         var filled = 0
@@ -145,10 +139,10 @@ final class ServedModelControlFile: @unchecked Sendable {
 
     /// The change count, loaded with acquire ordering: the one load a worker makes per request.
     @inline(__always)
-    var changeCount: UInt64 { atomic(Offset.changeCount).pointee.load(ordering: .acquiring) }
+    package var changeCount: UInt64 { atomic(Offset.changeCount).pointee.load(ordering: .acquiring) }
 
     /// The served generation, or `nil` when none is served.
-    var generation: Int? {
+    package var generation: Int? {
         let value = atomic(Offset.generation).pointee.load(ordering: .acquiring)
         return value > 0 && value <= UInt64(Int.max) ? Int(value) : nil
     }
@@ -157,7 +151,7 @@ final class ServedModelControlFile: @unchecked Sendable {
     /// count. Every process mapping the file sees it at once; `synchronize()` makes it durable.
     /// The caller holds the model folder's lock.
     @discardableResult
-    func store(generation: Int) -> UInt64 {
+    package func store(generation: Int) -> UInt64 {
         precondition(generation >= 0, "generations are not negative")
         let now = SystemCalls.wallClockTime()
         atomic(Offset.generation).pointee.store(UInt64(generation), ordering: .releasing)
@@ -168,7 +162,7 @@ final class ServedModelControlFile: @unchecked Sendable {
     }
 
     /// Writes the page to disk (`msync`), so the served generation survives a crash or reboot.
-    func synchronize() throws(SystemCallError) {
+    package func synchronize() throws(SystemCallError) {
         try SystemCalls.synchronizeMapping(base, length: Self.byteCount, subject: path)
     }
 
