@@ -1,6 +1,6 @@
 extension [UInt8] {
     /// Appends the decimal digits of `value`, zero-padded to at least `width` digits, without
-    /// going through `String`: log lines are built byte by byte on every record.
+    /// going through `String`: log lines and FastCGI response heads are built byte by byte.
     package mutating func appendDecimal(_ value: Int64, width: Int = 1) {
         if value < 0 { append(UInt8(ascii: "-")) }
         let magnitude = value.magnitude

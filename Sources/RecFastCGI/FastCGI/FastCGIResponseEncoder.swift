@@ -22,7 +22,7 @@ public enum FastCGIResponseEncoder {
     public static func appendHead(of response: APIResponse, to head: inout [UInt8], contentLength: Int? = nil) {
         let status = (100...999).contains(response.status) ? response.status : 500
         head.append(contentsOf: "Status: ".utf8)
-        head.appendDecimalDigits(status)
+        head.appendDecimal(Int64(status))
         head.append(UInt8(ascii: " "))
         let phrase = HTTPStatusReason.phrase(for: status)
         head.append(contentsOf: UnsafeBufferPointer(start: phrase.utf8Start, count: phrase.utf8CodeUnitCount))
@@ -35,7 +35,7 @@ public enum FastCGIResponseEncoder {
             appendSanitized(field.value, to: &head, isName: false)
         }
         head.append(contentsOf: "\r\nContent-Length: ".utf8)
-        head.appendDecimalDigits(contentLength ?? response.body.count)
+        head.appendDecimal(Int64(contentLength ?? response.body.count))
         head.append(contentsOf: "\r\n\r\n".utf8)
     }
 
@@ -116,26 +116,3 @@ public enum FastCGIResponseEncoder {
     }
 }
 
-extension [UInt8] {
-    /// Appends the decimal digits of a non-negative `value` without going through `String`.
-    @inline(__always)
-    mutating func appendDecimalDigits(_ value: Int) {
-        if value < 10 {
-            append(UInt8(ascii: "0") + UInt8(Swift.max(value, 0)))
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var remaining = value
-        var count = 0
-        Swift.withUnsafeMutableBytes(of: &digits) { buffer in
-            while remaining > 0 {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            }
-            append(contentsOf: buffer[(20 - count)...])
-        }
-    }
-}
