@@ -181,7 +181,7 @@ struct BayesianSamplerStepTests {
     @Test func normalGammaPriorConcentratesOnTheValuesMeanAndPrecision() {
         var generator = SeededRandomNumberGenerator(seed: 8)
         let values = (0..<20_000).map { _ in Float(1.5 + 0.5 * generator.nextGaussian()) }
-        var prior = NormalGammaPrior(laneCount: 1)
+        let prior = NormalGammaPrior(laneCount: 1)
         values.withUnsafeBufferPointer { values in
             for _ in 0..<5 {
                 prior.resample(activeLanes: 1, rows: Array(0..<values.count), values: { values.baseAddress! + $0 }, generator: &generator)

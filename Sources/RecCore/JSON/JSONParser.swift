@@ -221,10 +221,11 @@ public enum JSONParser {
             return isNegative ? -magnitude : magnitude
         }
 
+        /// Parses the string that starts at the opening quote under `position`. A string
+        /// without escapes is validated in place; one with escapes is rebuilt byte by byte.
         mutating func parseString() throws(JSONParseError) -> String {
             position += 1
             let start = position
-            // Fast path: no escapes.
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
@@ -240,6 +241,11 @@ public enum JSONParser {
                 position += 1
             }
             position = start
+            return try parseEscapedString()
+        }
+
+        /// Parses the rest of a string from its first byte under `position`, decoding escapes.
+        mutating func parseEscapedString() throws(JSONParseError) -> String {
             var scalars: [UInt8] = []
             while true {
                 guard position < bytes.count else { throw error("unterminated string") }
@@ -256,37 +262,48 @@ public enum JSONParser {
                     continue
                 }
                 position += 1
-                guard position < bytes.count else { throw error("unterminated escape") }
-                let escape = bytes[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): scalars.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "/"): scalars.append(UInt8(ascii: "/"))
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"):
-                    var code = try parseHexQuad()
-                    if (0xD800..<0xDC00).contains(code) {
-                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate in \\u escape")
-                        }
-                        position += 2
-                        let low = try parseHexQuad()
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..<0xE000).contains(code) {
-                        throw error("unpaired surrogate in \\u escape")
-                    }
-                    scalars.append(contentsOf: String(Character(Unicode.Scalar(code)!)).utf8)
-                default:
-                    position -= 1
-                    throw error("unknown escape \\\(describeCurrent())")
-                }
+                try appendEscape(to: &scalars)
             }
+        }
+
+        /// Decodes the escape whose letter is under `position` (after the backslash) and appends
+        /// its UTF-8 bytes to `scalars`.
+        mutating func appendEscape(to scalars: inout [UInt8]) throws(JSONParseError) {
+            guard position < bytes.count else { throw error("unterminated escape") }
+            let escape = bytes[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""): scalars.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): scalars.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "/"): scalars.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): scalars.append(0x08)
+            case UInt8(ascii: "f"): scalars.append(0x0C)
+            case UInt8(ascii: "n"): scalars.append(0x0A)
+            case UInt8(ascii: "r"): scalars.append(0x0D)
+            case UInt8(ascii: "t"): scalars.append(0x09)
+            case UInt8(ascii: "u"): scalars.append(contentsOf: String(Character(try parseUnicodeEscape())).utf8)
+            default:
+                position -= 1
+                throw error("unknown escape \\\(describeCurrent())")
+            }
+        }
+
+        /// The scalar of a `\uXXXX` escape whose hex digits start under `position`, joining a
+        /// surrogate pair written as two escapes; an unpaired surrogate is an error.
+        mutating func parseUnicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
+            var code = try parseHexQuad()
+            if (0xD800..<0xDC00).contains(code) {
+                guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                    throw error("unpaired surrogate in \\u escape")
+                }
+                position += 2
+                let low = try parseHexQuad()
+                guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00..<0xE000).contains(code) {
+                throw error("unpaired surrogate in \\u escape")
+            }
+            return Unicode.Scalar(code)!
         }
 
         mutating func parseHexQuad() throws(JSONParseError) -> UInt32 {

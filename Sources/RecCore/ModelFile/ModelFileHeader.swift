@@ -33,32 +33,12 @@ struct ModelFileHeader: Equatable {
     /// Reads and checks the header of `file`, the whole file's bytes, found at `path`.
     static func parse(_ file: UnsafeRawBufferPointer, path: String) throws(ModelFileError) -> ModelFileHeader {
         typealias Field = ModelFileLayout.HeaderField
-        let magic = ModelFileLayout.magic
-        guard file.count >= magic.count else {
-            throw ModelFileError(.truncated, path: path, reason: "the file has only \(file.count) bytes, too few for a model file")
-        }
-        guard file.prefix(magic.count).elementsEqual(magic) else {
-            throw ModelFileError(.badMagic, path: path, reason: "not a RecServe model file (it does not start with \"RECMODEL\")")
-        }
-        guard file.count >= ModelFileLayout.headerSize else {
-            throw ModelFileError(.truncated, path: path, reason: "the file is truncated: \(file.count) bytes, shorter than the \(ModelFileLayout.headerSize)-byte header")
-        }
+        try checkIdentity(file, path: path)
         func uint32(_ offset: Int) -> UInt32 { UInt32(littleEndian: file.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
         func uint64(_ offset: Int) -> UInt64 { UInt64(littleEndian: file.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
         func float(_ offset: Int) -> Float { Float(bitPattern: uint32(offset)) }
         func corrupt(_ reason: String) -> ModelFileError { ModelFileError(.corruptHeader, path: path, reason: reason) }
 
-        let byteOrderMark = uint32(Field.byteOrderMark)
-        if byteOrderMark == ModelFileLayout.byteOrderMark.byteSwapped {
-            throw ModelFileError(.wrongByteOrder, path: path, reason: "the file was written big-endian; only little-endian model files can be used")
-        }
-        guard byteOrderMark == ModelFileLayout.byteOrderMark else {
-            throw corrupt("the byte-order mark is 0x\(String(byteOrderMark, radix: 16)), not 0x\(String(ModelFileLayout.byteOrderMark, radix: 16))")
-        }
-        let version = uint32(Field.formatVersion)
-        guard version == ModelFileLayout.formatVersion else {
-            throw ModelFileError(.unsupportedVersion, path: path, reason: "format version \(version) is not supported; this build reads version \(ModelFileLayout.formatVersion). Retrain with `rec-cli train` or use a matching build")
-        }
         let declaredSize = uint64(Field.fileSize)
         guard declaredSize <= UInt64(file.count) else {
             throw ModelFileError(.truncated, path: path, reason: "the file is truncated: \(file.count) bytes of the \(declaredSize) its header declares")
@@ -92,6 +72,35 @@ struct ModelFileHeader: Equatable {
             throw corrupt("the factor stride \(header.factorStride) must be a multiple of \(ModelFileLayout.factorRowAlignment) and at least the factor count \(header.factorCount)")
         }
         return header
+    }
+
+    /// Checks that `file` is a whole header long and says what it is: the magic, a
+    /// little-endian byte-order mark and the format version this build reads.
+    private static func checkIdentity(_ file: UnsafeRawBufferPointer, path: String) throws(ModelFileError) {
+        typealias Field = ModelFileLayout.HeaderField
+        let magic = ModelFileLayout.magic
+        guard file.count >= magic.count else {
+            throw ModelFileError(.truncated, path: path, reason: "the file has only \(file.count) bytes, too few for a model file")
+        }
+        guard file.prefix(magic.count).elementsEqual(magic) else {
+            throw ModelFileError(.badMagic, path: path, reason: "not a RecServe model file (it does not start with \"RECMODEL\")")
+        }
+        guard file.count >= ModelFileLayout.headerSize else {
+            throw ModelFileError(.truncated, path: path, reason: "the file is truncated: \(file.count) bytes, shorter than the \(ModelFileLayout.headerSize)-byte header")
+        }
+        func uint32(_ offset: Int) -> UInt32 { UInt32(littleEndian: file.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        let byteOrderMark = uint32(Field.byteOrderMark)
+        if byteOrderMark == ModelFileLayout.byteOrderMark.byteSwapped {
+            throw ModelFileError(.wrongByteOrder, path: path, reason: "the file was written big-endian; only little-endian model files can be used")
+        }
+        guard byteOrderMark == ModelFileLayout.byteOrderMark else {
+            throw ModelFileError(.corruptHeader, path: path,
+                                 reason: "the byte-order mark is 0x\(String(byteOrderMark, radix: 16)), not 0x\(String(ModelFileLayout.byteOrderMark, radix: 16))")
+        }
+        let version = uint32(Field.formatVersion)
+        guard version == ModelFileLayout.formatVersion else {
+            throw ModelFileError(.unsupportedVersion, path: path, reason: "format version \(version) is not supported; this build reads version \(ModelFileLayout.formatVersion). Retrain with `rec-cli train` or use a matching build")
+        }
     }
 
     /// Writes the header into the first 128 bytes of `file`, with a zero checksum; reserved

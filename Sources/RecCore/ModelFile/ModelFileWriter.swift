@@ -1,4 +1,5 @@
 import Foundation
+import RecModels
 import RecSystem
 import RecTitleMatching
 
@@ -12,19 +13,44 @@ public enum ModelFileWriter {
     /// Checks that `artifact` is consistent: array lengths agree with the item, user, factor
     /// and neighbour counts, ids strictly ascend, and every index and offset is in range.
     public static func validate(_ artifact: ModelArtifact) throws(ModelFileError) {
-        func invalid(_ reason: String) -> ModelFileError { ModelFileError(.invalidArtifact, path: "", reason: "invalid model artifact: \(reason)") }
-        func expectCount(_ actual: Int, _ expected: Int, _ name: String) throws(ModelFileError) {
-            guard actual == expected else { throw invalid("\(name) has \(actual) values, expected \(expected)") }
-        }
         let itemCount = artifact.itemCount, userCount = artifact.userCount, factorCount = artifact.factorCount
         let neighboursPerItem = artifact.neighbours.neighboursPerItem
         guard itemCount <= Int(Int32.max), userCount <= Int(Int32.max) else {
-            throw invalid("\(itemCount) items or \(userCount) users exceed what 32-bit indices can address")
+            throw invalidArtifact("\(itemCount) items or \(userCount) users exceed what 32-bit indices can address")
         }
         guard (0...Int(UInt32.max - UInt32(ModelFileLayout.factorRowAlignment))).contains(factorCount),
               (0...Int(UInt32.max)).contains(neighboursPerItem) else {
-            throw invalid("the factor count \(factorCount) or neighbours per item \(neighboursPerItem) is out of range")
+            throw invalidArtifact("the factor count \(factorCount) or neighbours per item \(neighboursPerItem) is out of range")
         }
+        try validateItemCounts(artifact)
+        if let ranking = artifact.ranking { try validateRankingCounts(ranking, itemCount: itemCount, userCount: userCount) }
+        try expectCount(artifact.userBiases.count, userCount, "userBiases")
+        try expectCount(artifact.userFactors.count, userCount * factorCount, "userFactors")
+        let titleByteCount = artifact.titles.reduce(0) { $0 + $1.utf8.count }
+        guard titleByteCount <= Int(UInt32.max) else {
+            throw invalidArtifact("the titles have \(titleByteCount) bytes of UTF-8, more than 32-bit offsets can address")
+        }
+        do throws(ModelFileInvariants.Violation) {
+            try checkInvariants(artifact)
+        } catch {
+            throw invalidArtifact(error.reason)
+        }
+    }
+
+    /// The error of an artifact that breaks a rule of the file format.
+    private static func invalidArtifact(_ reason: String) -> ModelFileError {
+        ModelFileError(.invalidArtifact, path: "", reason: "invalid model artifact: \(reason)")
+    }
+
+    /// Throws unless the array `name` has `expected` values.
+    private static func expectCount(_ actual: Int, _ expected: Int, _ name: String) throws(ModelFileError) {
+        guard actual == expected else { throw invalidArtifact("\(name) has \(actual) values, expected \(expected)") }
+    }
+
+    /// The lengths of the per-item arrays, and the fold-in penalties.
+    private static func validateItemCounts(_ artifact: ModelArtifact) throws(ModelFileError) {
+        let itemCount = artifact.itemCount, factorCount = artifact.factorCount
+        let neighboursPerItem = artifact.neighbours.neighboursPerItem
         try expectCount(artifact.titles.count, itemCount, "titles")
         try expectCount(artifact.itemRatingCounts.count, itemCount, "itemRatingCounts")
         try expectCount(artifact.itemBiases.count, itemCount, "itemBiases")
@@ -34,81 +60,108 @@ public enum ModelFileWriter {
         }
         if let penalties = artifact.foldInFactorPenalties {
             try expectCount(penalties.count, factorCount, "foldInFactorPenalties")
-            guard penalties.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw invalid("foldInFactorPenalties must be finite and positive") }
+            guard penalties.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw invalidArtifact("foldInFactorPenalties must be finite and positive")
+            }
         }
         try expectCount(artifact.neighbours.items.count, itemCount * neighboursPerItem, "neighbours.items")
         try expectCount(artifact.neighbours.similarities.count, itemCount * neighboursPerItem, "neighbours.similarities")
-        if let ranking = artifact.ranking {
-            try expectCount(ranking.ratedItems.userCount, userCount, "ranking.ratedItems users")
-            try expectCount(ranking.ratedItems.itemCount, itemCount, "ranking.ratedItems items")
-            guard ranking.rankedItemsPerUser >= 0, ranking.rankedItemsPerUser <= itemCount else {
-                throw invalid("ranking.rankedItemsPerUser is \(ranking.rankedItemsPerUser), not from 0 to the \(itemCount) items")
-            }
-            try expectCount(ranking.userRankedItems.count, userCount * ranking.rankedItemsPerUser, "ranking.userRankedItems")
-            let weightsPerItem = ranking.watchWeights.neighboursPerItem
-            guard userCount > 0 || ranking.rankedItemsPerUser == 0, itemCount > 0 || weightsPerItem == 0 else {
-                throw invalid("a ranking model without users or items must have empty rows (the file stores no row lengths)")
-            }
-            try expectCount(ranking.watchWeights.items.count, itemCount * weightsPerItem, "ranking.watchWeights.items")
-            guard ranking.blends.isFinite else { throw invalid("the ranking blends must be finite") }
+    }
+
+    /// The lengths of the ranking model's arrays, and finite blends.
+    private static func validateRankingCounts(_ ranking: RankingArtifact, itemCount: Int, userCount: Int) throws(ModelFileError) {
+        try expectCount(ranking.ratedItems.userCount, userCount, "ranking.ratedItems users")
+        try expectCount(ranking.ratedItems.itemCount, itemCount, "ranking.ratedItems items")
+        guard ranking.rankedItemsPerUser >= 0, ranking.rankedItemsPerUser <= itemCount else {
+            throw invalidArtifact("ranking.rankedItemsPerUser is \(ranking.rankedItemsPerUser), not from 0 to the \(itemCount) items")
         }
-        try expectCount(artifact.userBiases.count, userCount, "userBiases")
-        try expectCount(artifact.userFactors.count, userCount * factorCount, "userFactors")
-        let titleByteCount = artifact.titles.reduce(0) { $0 + $1.utf8.count }
-        guard titleByteCount <= Int(UInt32.max) else {
-            throw invalid("the titles have \(titleByteCount) bytes of UTF-8, more than 32-bit offsets can address")
+        try expectCount(ranking.userRankedItems.count, userCount * ranking.rankedItemsPerUser, "ranking.userRankedItems")
+        let weightsPerItem = ranking.watchWeights.neighboursPerItem
+        guard userCount > 0 || ranking.rankedItemsPerUser == 0, itemCount > 0 || weightsPerItem == 0 else {
+            throw invalidArtifact("a ranking model without users or items must have empty rows (the file stores no row lengths)")
         }
-        do throws(ModelFileInvariants.Violation) {
-            try artifact.movieIDs.withUnsafeBufferPointer { ids throws(ModelFileInvariants.Violation) in
-                try ModelFileInvariants.checkStrictlyAscending(ids, name: "movie ids")
+        try expectCount(ranking.watchWeights.items.count, itemCount * weightsPerItem, "ranking.watchWeights.items")
+        guard ranking.blends.isFinite else { throw invalidArtifact("the ranking blends must be finite") }
+    }
+
+    /// The same invariants `ModelFileInvariants` checks when a file is opened: ascending ids,
+    /// in-range indices, a consistent title index, finite watch weights.
+    private static func checkInvariants(_ artifact: ModelArtifact) throws(ModelFileInvariants.Violation) {
+        let itemCount = artifact.itemCount
+        try artifact.movieIDs.withUnsafeBufferPointer { ids throws(ModelFileInvariants.Violation) in
+            try ModelFileInvariants.checkStrictlyAscending(ids, name: "movie ids")
+        }
+        try artifact.userIDs.withUnsafeBufferPointer { ids throws(ModelFileInvariants.Violation) in
+            try ModelFileInvariants.checkStrictlyAscending(ids, name: "user ids")
+        }
+        try artifact.itemRatingCounts.withUnsafeBufferPointer { counts throws(ModelFileInvariants.Violation) in
+            try ModelFileInvariants.checkNonNegative(counts, name: "item rating counts")
+        }
+        let titleIndexViolation = artifact.titleIndex.withView { index -> ModelFileInvariants.Violation? in
+            do throws(ModelFileInvariants.Violation) {
+                try ModelFileInvariants.checkTitleIndex(index, itemCount: itemCount)
+                return nil
+            } catch {
+                return error
             }
-            try artifact.userIDs.withUnsafeBufferPointer { ids throws(ModelFileInvariants.Violation) in
-                try ModelFileInvariants.checkStrictlyAscending(ids, name: "user ids")
+        }
+        if let titleIndexViolation { throw titleIndexViolation }
+        try artifact.neighbours.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+            try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+        }
+        guard let ranking = artifact.ranking else { return }
+        try ranking.ratedItems.starts.withUnsafeBufferPointer { starts throws(ModelFileInvariants.Violation) in
+            try ranking.ratedItems.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkRatedItems(starts: starts, items: items, itemCount: itemCount)
             }
-            try artifact.itemRatingCounts.withUnsafeBufferPointer { counts throws(ModelFileInvariants.Violation) in
-                try ModelFileInvariants.checkNonNegative(counts, name: "item rating counts")
-            }
-            let titleIndexViolation = artifact.titleIndex.withView { index -> ModelFileInvariants.Violation? in
-                do throws(ModelFileInvariants.Violation) {
-                    try ModelFileInvariants.checkTitleIndex(index, itemCount: itemCount)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let titleIndexViolation { throw titleIndexViolation }
-            try artifact.neighbours.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
-                try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
-            }
-            if let ranking = artifact.ranking {
-                try ranking.ratedItems.starts.withUnsafeBufferPointer { starts throws(ModelFileInvariants.Violation) in
-                    try ranking.ratedItems.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
-                        try ModelFileInvariants.checkRatedItems(starts: starts, items: items, itemCount: itemCount)
-                    }
-                }
-                try ranking.userRankedItems.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
-                    try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
-                }
-                try ranking.watchWeights.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
-                    try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
-                }
-                try ranking.watchWeights.similarities.withUnsafeBufferPointer { weights throws(ModelFileInvariants.Violation) in
-                    try ModelFileInvariants.checkFinite(weights, name: "watch weights")
-                }
-            }
-        } catch {
-            throw invalid(error.reason)
+        }
+        try ranking.userRankedItems.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+            try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+        }
+        try ranking.watchWeights.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+            try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+        }
+        try ranking.watchWeights.similarities.withUnsafeBufferPointer { weights throws(ModelFileInvariants.Violation) in
+            try ModelFileInvariants.checkFinite(weights, name: "watch weights")
         }
     }
 
     /// The complete bytes of the model file for `artifact`, checksum included.
     public static func encode(_ artifact: ModelArtifact) throws(ModelFileError) -> [UInt8] {
         try validate(artifact)
+        let sections = try plannedSections(artifact)
+        var entries: [ModelFileSection] = []
+        var end = ModelFileLayout.sectionEntryOffset(sections.count)
+        for section in sections {
+            let offset = ModelFileLayout.sectionAligned(end)
+            entries.append(ModelFileSection(kind: section.kind.rawValue, elementSize: section.kind.elementSize,
+                                            offset: offset, length: section.byteCount))
+            end = offset + section.byteCount
+        }
+        let header = ModelFileHeader(
+            fileSize: end, checksum: 0, sectionCount: sections.count,
+            itemCount: artifact.itemCount, userCount: artifact.userCount, factorCount: artifact.factorCount,
+            factorStride: ModelFileLayout.factorStride(forFactorCount: artifact.factorCount),
+            neighboursPerItem: artifact.neighbours.neighboursPerItem, globalMean: artifact.globalMean, foldIn: artifact.foldIn)
+
+        var file = [UInt8](repeating: 0, count: end)
+        file.withUnsafeMutableBytes { file in
+            header.store(into: file)
+            for (index, (entry, section)) in zip(entries, sections).enumerated() {
+                entry.store(into: file, asEntry: index)
+                section.fill(UnsafeMutableRawBufferPointer(rebasing: file[entry.offset..<(entry.offset + entry.length)]))
+            }
+        }
+        ModelFileChecksum.seal(&file)
+        return file
+    }
+
+    /// Every section of `artifact`'s file, in file order.
+    private static func plannedSections(_ artifact: ModelArtifact) throws(ModelFileError) -> [PlannedSection] {
         let metadataJSON = try encodeMetadata(artifact.metadata)
         let factorCount = artifact.factorCount
         let stride = ModelFileLayout.factorStride(forFactorCount: factorCount)
         let titles = StringTable(artifact.titles)
-
         var sections: [PlannedSection] = [
             .array(.movieIDs, artifact.movieIDs),
             .array(.itemBiases, artifact.itemBiases),
@@ -146,31 +199,7 @@ public enum ModelFileWriter {
                 .array(.rankingBlends, ranking.blends.sectionValues),
             ]
         }
-
-        var entries: [ModelFileSection] = []
-        var end = ModelFileLayout.sectionEntryOffset(sections.count)
-        for section in sections {
-            let offset = ModelFileLayout.sectionAligned(end)
-            entries.append(ModelFileSection(kind: section.kind.rawValue, elementSize: section.kind.elementSize,
-                                            offset: offset, length: section.byteCount))
-            end = offset + section.byteCount
-        }
-        let header = ModelFileHeader(
-            fileSize: end, checksum: 0, sectionCount: sections.count,
-            itemCount: artifact.itemCount, userCount: artifact.userCount, factorCount: factorCount,
-            factorStride: stride, neighboursPerItem: artifact.neighbours.neighboursPerItem,
-            globalMean: artifact.globalMean, foldIn: artifact.foldIn)
-
-        var file = [UInt8](repeating: 0, count: end)
-        file.withUnsafeMutableBytes { file in
-            header.store(into: file)
-            for (index, (entry, section)) in zip(entries, sections).enumerated() {
-                entry.store(into: file, asEntry: index)
-                section.fill(UnsafeMutableRawBufferPointer(rebasing: file[entry.offset..<(entry.offset + entry.length)]))
-            }
-        }
-        ModelFileChecksum.seal(&file)
-        return file
+        return sections
     }
 
     /// Writes the model file for `artifact` to `path` atomically and durably, through

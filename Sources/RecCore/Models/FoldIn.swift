@@ -29,11 +29,32 @@ public enum FoldIn {
     /// keeps its last rating; out-of-range items are ignored).
     public static func solve(items: [Int], ratings: [Float], model: ItemParameterView) -> FoldedInPerson {
         precondition(items.count == ratings.count, "every item needs a rating")
+        let (order, lastRating) = distinctRatings(items: items, ratings: ratings, itemCount: model.itemCount)
+        let implicitSum = implicitSum(of: order, model: model)
+        guard !order.isEmpty else { return FoldedInPerson(bias: 0, factors: implicitSum) }
+
+        let factorCount = model.factorCount
+        let scales = featureScales(ratingCount: order.count, model: model)
+        let (features, targets) = scaledProblem(order: order, ratings: lastRating, implicitSum: implicitSum, scales: scales, model: model)
+        let weights = ridgeSolution(features: features, targets: targets, rowCount: order.count, dimension: factorCount + 1)
+        var factors = implicitSum
+        for factor in 0..<factorCount { factors[factor] += Float(weights[factor] * scales[factor]) }
+        return FoldedInPerson(bias: Float(weights[factorCount] * scales[factorCount]), factors: factors)
+    }
+
+    /// The distinct in-range items in order of first appearance, each with its last rating.
+    private static func distinctRatings(items: [Int], ratings: [Float], itemCount: Int) -> (order: [Int], lastRating: [Int: Float]) {
         var lastRating: [Int: Float] = [:]
         var order: [Int] = []
-        for (item, rating) in zip(items, ratings) where item >= 0 && item < model.itemCount {
+        for (item, rating) in zip(items, ratings) where item >= 0 && item < itemCount {
             if lastRating.updateValue(rating, forKey: item) == nil { order.append(item) }
         }
+        return (order, lastRating)
+    }
+
+    /// SVD++'s implicit part of the person's vector, `|N|^-½ Σ_{j∈N} y_j`, or zeros for a model
+    /// without implicit factors.
+    private static func implicitSum(of order: [Int], model: ItemParameterView) -> [Float] {
         let stride = model.stride
         var implicitSum = [Float](repeating: 0, count: stride)
         if let implicit = model.itemImplicitFactors, !order.isEmpty {
@@ -44,40 +65,51 @@ public enum FoldIn {
                 }
             }
         }
-        guard !order.isEmpty else { return FoldedInPerson(bias: 0, factors: implicitSum) }
+        return implicitSum
+    }
 
-        let count = order.count
+    /// The feature scale `1/√λ` of each coordinate (factors, then the bias), which turns every
+    /// coordinate's penalty `λ` into a unit penalty.
+    private static func featureScales(ratingCount: Int, model: ItemParameterView) -> [Double] {
         let factorCount = model.factorCount
-        let dimension = factorCount + 1
-        // The penalty of each coordinate (factors, then the bias) and the feature scale 1/√λ
-        // that turns them all into a unit penalty.
-        var scales = [Double](repeating: 0, count: dimension)
+        var scales = [Double](repeating: 0, count: factorCount + 1)
         if let penalties = model.foldInFactorPenalties {
             for factor in 0..<factorCount { scales[factor] = 1 / max(Double(penalties[factor]), 1e-9).squareRoot() }
         } else {
-            let weight = Double(count) + Double(model.foldIn.priorRatingCount)
+            let weight = Double(ratingCount) + Double(model.foldIn.priorRatingCount)
             let factorScale = 1 / max(Double(model.foldIn.factorRegularization) * weight, 1e-9).squareRoot()
             for factor in 0..<factorCount { scales[factor] = factorScale }
         }
         scales[factorCount] = 1 / max(Double(model.foldIn.biasRegularization), 1e-9).squareRoot()
-        let unitPenalty = 1.0
+        return scales
+    }
 
-        // Scaled features x_j = [q_j, 1] / √λ and targets t_j = r_j − μ − b_j − q_j·z, in Double.
-        var features = [Double](repeating: 0, count: count * dimension)
-        var targets = [Double](repeating: 0, count: count)
+    /// The scaled features `x_j = [q_j, 1] / √λ` (row-major, `factorCount + 1` per rating) and
+    /// targets `t_j = r_j − μ − b_j − q_j·z`, in Double.
+    private static func scaledProblem(order: [Int], ratings: [Int: Float], implicitSum: [Float], scales: [Double],
+                                      model: ItemParameterView) -> (features: [Double], targets: [Double]) {
+        let stride = model.stride, factorCount = model.factorCount, dimension = factorCount + 1
+        var features = [Double](repeating: 0, count: order.count * dimension)
+        var targets = [Double](repeating: 0, count: order.count)
         implicitSum.withUnsafeBufferPointer { sum in
             for (row, item) in order.enumerated() {
                 let itemRow = model.itemFactors.baseAddress! + item * stride
                 for factor in 0..<factorCount { features[row * dimension + factor] = Double(itemRow[factor]) * scales[factor] }
                 features[row * dimension + factorCount] = scales[factorCount]
                 let implicitPart = stride > 0 ? VectorKernels.dot(itemRow, sum.baseAddress!, length: stride) : 0
-                targets[row] = Double(lastRating[item]! - model.globalMean - model.itemBiases[item] - implicitPart)
+                targets[row] = Double(ratings[item]! - model.globalMean - model.itemBiases[item] - implicitPart)
             }
         }
+        return (features, targets)
+    }
 
+    /// The ridge solution `w` of `min |X w − t|² + |w|²` for `rowCount` feature rows of
+    /// `dimension` values: through the dual `(X Xᵀ + I) α = t, w = Xᵀ α` when there are fewer
+    /// rows than unknowns, otherwise through the primal `(Xᵀ X + I) w = Xᵀ t`.
+    private static func ridgeSolution(features: [Double], targets: [Double], rowCount count: Int, dimension: Int) -> [Double] {
+        let unitPenalty = 1.0
         var weights = [Double](repeating: 0, count: dimension)
         if count < dimension {
-            // Dual: (X Xᵀ + λI) α = t, w = Xᵀ α.
             var gram = [Double](repeating: 0, count: count * count)
             for row in 0..<count {
                 for column in 0...row {
@@ -94,7 +126,6 @@ public enum FoldIn {
                 for index in 0..<dimension { weights[index] += features[row * dimension + index] * alpha[row] }
             }
         } else {
-            // Primal: (Xᵀ X + λI) w = Xᵀ t.
             var gram = [Double](repeating: 0, count: dimension * dimension)
             for row in 0..<count {
                 let base = row * dimension
@@ -110,9 +141,6 @@ public enum FoldIn {
             }
             CholeskySolver.solve(&gram, &weights, size: dimension)
         }
-
-        var factors = implicitSum
-        for factor in 0..<factorCount { factors[factor] += Float(weights[factor] * scales[factor]) }
-        return FoldedInPerson(bias: Float(weights[factorCount] * scales[factorCount]), factors: factors)
+        return weights
     }
 }

@@ -33,11 +33,15 @@ public enum ItemNeighbourBuilder {
     /// The neighbour table of every item of `ratings`, using `baseline` for the residuals.
     public static func build(ratings: IndexedRatings, baseline: BiasBaselineModel, settings: Settings = Settings(),
                              threadCount: Int = 1) -> NeighbourTable {
-        let itemCount = ratings.itemCount
-        let keep = settings.neighboursPerItem
-        guard itemCount > 0, keep > 0 else { return .empty }
+        guard ratings.itemCount > 0, settings.neighboursPerItem > 0 else { return .empty }
+        let (sortedItems, residuals) = sortedResiduals(ratings: ratings, baseline: baseline)
+        let statistics = pairStatistics(items: sortedItems, residuals: residuals, ratings: ratings, threadCount: threadCount)
+        return topNeighbours(statistics: statistics, itemCount: ratings.itemCount, settings: settings)
+    }
 
-        // Residuals grouped by user, with each user's items in ascending order.
+    /// Each user's items in ascending order, with their residuals from `baseline`, grouped by
+    /// user like `ratings.itemsByUser`.
+    private static func sortedResiduals(ratings: IndexedRatings, baseline: BiasBaselineModel) -> (items: [Int32], residuals: [Float]) {
         var residuals = [Float](repeating: 0, count: ratings.count)
         var sortedItems = ratings.itemsByUser
         for user in 0..<ratings.userCount {
@@ -48,9 +52,15 @@ public enum ItemNeighbourBuilder {
                 residuals[start + offset] = pair.1 - baseline.predict(user: user, item: Int(pair.0))
             }
         }
+        return (sortedItems, residuals)
+    }
 
-        // Upper-triangle statistics: row i holds pairs (i, j) with j > i. Each thread owns a
-        // band of rows, balanced by the number of pair updates the band receives.
+    /// The upper-triangle co-rating statistics, `itemCount × itemCount`: row `i` holds the pairs
+    /// `(i, j)` with `j > i`. Each thread owns a band of rows, balanced by the number of pair
+    /// updates the band receives, so no two threads write the same cell.
+    private static func pairStatistics(items sortedItems: [Int32], residuals: [Float], ratings: IndexedRatings,
+                                       threadCount: Int) -> [PairStatistics] {
+        let itemCount = ratings.itemCount
         var statistics = [PairStatistics](repeating: PairStatistics(), count: itemCount * itemCount)
         let bands = rowBands(itemCounts: ratings.itemRatingCounts, threadCount: threadCount)
         statistics.withUnsafeMutableBufferPointer { buffer in
@@ -83,8 +93,13 @@ public enum ItemNeighbourBuilder {
                 }
             }
         }
+        return statistics
+    }
 
-        // Top neighbours of every item from its row (j > i) and column (j < i).
+    /// The top neighbours of every item from its row (`j > i`) and column (`j < i`) of the
+    /// statistics: shrunk Pearson correlations of the residuals, positive ones only.
+    private static func topNeighbours(statistics: [PairStatistics], itemCount: Int, settings: Settings) -> NeighbourTable {
+        let keep = settings.neighboursPerItem
         var neighbourItems = [Int32](repeating: -1, count: itemCount * keep)
         var neighbourSimilarities = [Float](repeating: 0, count: itemCount * keep)
         let shrinkage = settings.shrinkage, minimum = Int32(settings.minimumCommonRaters)

@@ -93,16 +93,47 @@ final class FuzzyTitleScorer {
         year = query.year
         compactText = text.filter { $0 != Self.space }
         compactQueryWithYear = query.year == nil ? [] : query.bytes.filter { $0 != Self.space }
+        let analysis = Self.analyzeWords(of: text)
+        let words = analysis.words
+        self.words = words
+        numeralBytes = analysis.numeralBytes
+        wordsNeedingOneTrigram = analysis.wordsNeedingOneTrigram
+        meaningfulWordCount = words.count { !$0.isStopWord }
+        meaningfulWords = words.indices.reduce(0) { words[$1].isStopWord ? $0 : $0 | 1 << UInt32($1) }
+        let table = Self.trigramTable(of: analysis.occurrences)
+        trigrams = table.trigrams
+        trigramOccurrences = table.counts
+        trigramEvidence = table.evidence
+        trigramTotal = analysis.occurrences.count { $0.counts }
+        trigramFilter = table.filter
+        trigramUses = .allocate(capacity: table.trigrams.count)
+        trigramUses.initialize(repeating: 0)
+        usedTrigrams = .allocate(capacity: table.trigrams.count)
+        titleWords = .allocate(capacity: Self.maximumTitleWords)
+        titleWordIsStopWord = .allocate(capacity: Self.maximumTitleWords)
+        bestForQueryWord = .allocate(capacity: words.count)
+        bestForTitleWord = .allocate(capacity: Self.maximumTitleWords)
+        editRows = .allocate(capacity: 3 * (WordSimilarity.longestTypoWord + 1))
+    }
+
+    /// One trigram occurrence of the query: `counts` is false for the trigrams of a numeral's
+    /// other spelling, which count as evidence for the words in `evidence` but not towards
+    /// the trigram term.
+    private typealias TrigramOccurrence = (trigram: UInt32, counts: Bool, evidence: UInt32)
+
+    /// The query's words (up to `maximumQueryWords`; later words still add trigrams), their
+    /// numeral spellings, every trigram occurrence, and the words that one shared trigram
+    /// already makes plausible (short words and words that repeat a trigram).
+    private static func analyzeWords(of text: [UInt8]) -> (words: [QueryWord], numeralBytes: [UInt8],
+                                                           occurrences: [TrigramOccurrence], wordsNeedingOneTrigram: UInt32) {
         var words: [QueryWord] = []
         var numeralBytes: [UInt8] = []
-        // Every trigram occurrence of the query, and of the numeral spellings (which count
-        // as evidence only, not towards the trigram term).
-        var occurrences: [(trigram: UInt32, counts: Bool, evidence: UInt32)] = []
+        var occurrences: [TrigramOccurrence] = []
         var wordsNeedingOneTrigram: UInt32 = 0
         text.withUnsafeBytes { bytes in
             TitleTrigrams.forEachWord(in: bytes) { range in
                 let word = UnsafeRawBufferPointer(rebasing: bytes[range])
-                guard words.count < Self.maximumQueryWords else {
+                guard words.count < maximumQueryWords else {
                     TitleTrigrams.forEach(in: word) { occurrences.append(($0, true, 0)) }
                     return
                 }
@@ -122,14 +153,16 @@ final class FuzzyTitleScorer {
                 }
             }
         }
-        self.words = words
-        self.numeralBytes = numeralBytes
-        self.wordsNeedingOneTrigram = wordsNeedingOneTrigram
-        meaningfulWordCount = words.count { !$0.isStopWord }
-        meaningfulWords = words.indices.reduce(0) { words[$1].isStopWord ? $0 : $0 | 1 << UInt32($1) }
-        occurrences.sort { $0.trigram < $1.trigram }
+        return (words, numeralBytes, occurrences, wordsNeedingOneTrigram)
+    }
+
+    /// The distinct trigrams in ascending order, how often each occurs (counting
+    /// occurrences only), which words each is evidence for, and the 4,096-bit filter of them.
+    private static func trigramTable(of occurrences: [TrigramOccurrence])
+        -> (trigrams: [UInt32], counts: [UInt16], evidence: [UInt32], filter: [UInt64]) {
+        let sorted = occurrences.sorted { $0.trigram < $1.trigram }
         var trigrams: [UInt32] = [], counts: [UInt16] = [], evidence: [UInt32] = []
-        for occurrence in occurrences {
+        for occurrence in sorted {
             if occurrence.trigram != trigrams.last {
                 trigrams.append(occurrence.trigram)
                 counts.append(0)
@@ -140,22 +173,10 @@ final class FuzzyTitleScorer {
         }
         var filter = [UInt64](repeating: 0, count: 64)
         for trigram in trigrams {
-            let bit = Self.filterBit(trigram)
+            let bit = filterBit(trigram)
             filter[bit >> 6] |= 1 << UInt64(bit & 63)
         }
-        self.trigrams = trigrams
-        trigramOccurrences = counts
-        trigramEvidence = evidence
-        trigramTotal = occurrences.count { $0.counts }
-        trigramFilter = filter
-        trigramUses = .allocate(capacity: trigrams.count)
-        trigramUses.initialize(repeating: 0)
-        usedTrigrams = .allocate(capacity: trigrams.count)
-        titleWords = .allocate(capacity: Self.maximumTitleWords)
-        titleWordIsStopWord = .allocate(capacity: Self.maximumTitleWords)
-        bestForQueryWord = .allocate(capacity: words.count)
-        bestForTitleWord = .allocate(capacity: Self.maximumTitleWords)
-        editRows = .allocate(capacity: 3 * (WordSimilarity.longestTypoWord + 1))
+        return (trigrams, counts, evidence, filter)
     }
 
     deinit {

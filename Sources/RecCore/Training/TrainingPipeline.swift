@@ -16,19 +16,10 @@ public enum TrainingPipeline {
     /// line per stage and per candidate.
     public static func train(_ options: TrainingOptions, logger: Logger,
                              progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }) throws(TrainingError) -> TrainingResult {
-        guard options.validationFraction >= 0, options.validationFraction < 0.5 else {
-            throw TrainingError(.invalidOption, "--validation-fraction must be in [0, 0.5), not \(options.validationFraction)")
-        }
+        let trainer = try validatedTrainer(for: options)
         let clock = ContinuousClock()
         let start = clock.now
         var timings = TrainingTimings()
-        let trainer = AlgorithmTrainer.forAlgorithm(options.algorithm)
-        do {
-            _ = try trainer.validate(options.hyperparameters)
-        } catch {
-            throw TrainingError(.invalidHyperparameter, error.message)
-        }
-
         let data = try TrainingData.load(options, logger: logger)
         timings.loadSeconds = (clock.now - start).inSeconds
         logger.info("loaded training data", metadata: [
@@ -36,56 +27,15 @@ public enum TrainingPipeline {
             "movies": "\(data.ratings.itemCount)", "seconds": "\(timings.loadSeconds.fourDecimals)",
         ])
 
-        // 1. Choose hyper-parameters on the validation split; 2. refit on every rating while the
-        // similar-movie lists are computed alongside. When the search cannot change what is
-        // refitted (one candidate and no epoch count to choose), the refit runs at the same
-        // time as the validation fit, each on half of the threads.
-        let grid = options.searchHyperparameters ? trainer.searchGrid(fixing: options.hyperparameters) : [options.hyperparameters]
-        let searches = options.validationFraction > 0
-        let overlaps = searches && grid.count == 1 && !trainer.hasEpochs && trainer.fitsOnSeveralThreads && options.threadCount > 1
-        var search = SearchOutcome(chosenOverrides: options.hyperparameters)
-        let final: FinalFit
-        if overlaps {
-            let searchThreads = options.threadCount / 2
-            let searchOptions = { () -> TrainingOptions in
-                var halved = options
-                halved.threadCount = searchThreads
-                return halved
-            }()
-            let searchResult = Mutex<Result<SearchOutcome, TrainingError>?>(nil)
-            let finalResult = Mutex<FinalFit?>(nil)
-            let ratings = data.ratings
-            ParallelLoop.run(threadCount: 2) { thread in
-                if thread == 0 {
-                    let outcome = Result { () throws(TrainingError) -> SearchOutcome in
-                        try runSearch(grid, trainer: trainer, ratings: ratings, options: searchOptions, logger: logger, progress: progress)
-                    }
-                    searchResult.withLock { $0 = outcome }
-                } else {
-                    let fit = fitFinal(trainer: trainer, ratings: ratings, overrides: grid[0], options: options,
-                                       threadCount: options.threadCount - searchThreads, progress: progress)
-                    finalResult.withLock { $0 = fit }
-                }
-            }
-            search = try searchResult.withLock { $0! }.get()
-            final = finalResult.withLock { $0! }
-            timings.searchSeconds = search.seconds
-        } else {
-            if searches {
-                search = try runSearch(grid, trainer: trainer, ratings: data.ratings, options: options, logger: logger, progress: progress)
-            }
-            timings.searchSeconds = search.seconds
-            final = fitFinal(trainer: trainer, ratings: data.ratings, overrides: search.chosenOverrides, options: options,
-                             threadCount: trainer.fitsOnSeveralThreads ? options.threadCount : 1, progress: progress)
-        }
-        let candidates = search.candidates, validationRMSE = search.validationRMSE
+        let (search, final) = try searchAndRefit(trainer: trainer, ratings: data.ratings, options: options, logger: logger,
+                                                 progress: progress)
+        timings.searchSeconds = search.seconds
         let fitted: FittedModel
         do {
             fitted = try final.model.get()
         } catch {
             throw TrainingError(.invalidHyperparameter, error.message)
         }
-        let neighbourTable = final.neighbours
         timings.neighbourSeconds = final.neighbourSeconds
         timings.finalFitSeconds = final.seconds
         let trainingRMSE = RatingMetrics.rmse(of: data.ratings, predict: fitted.parameters.predict)
@@ -96,20 +46,84 @@ public enum TrainingPipeline {
         timings.totalSeconds = (clock.now - start).inSeconds
         logger.info("trained final model", metadata: [
             "algorithm": "\(options.algorithm.rawValue)", "training_rmse": "\(trainingRMSE.fourDecimals)",
-            "validation_rmse": "\(validationRMSE.map(\.fourDecimals) ?? "none")", "seconds": "\(timings.totalSeconds.fourDecimals)",
+            "validation_rmse": "\(search.validationRMSE.map(\.fourDecimals) ?? "none")", "seconds": "\(timings.totalSeconds.fourDecimals)",
         ])
 
         let metadata = ModelMetadata(
             algorithm: options.algorithm.rawValue, hyperparameters: fitted.hyperparameters, dataset: options.datasetPath,
             ratings: data.ratings.count, users: data.ratings.userCount, movies: data.ratings.itemCount,
             trainedAt: UTCTimestamp(Date()).iso8601WholeSeconds, trainingSeconds: timings.totalSeconds, trainingRMSE: trainingRMSE,
-            validationRMSE: validationRMSE, validationFraction: options.validationFraction, seed: options.seed,
+            validationRMSE: search.validationRMSE, validationFraction: options.validationFraction, seed: options.seed,
             ranking: ranking?.summary)
-        var artifact = ModelArtifactAssembler.assemble(parameters: fitted.parameters, data: data, neighbours: neighbourTable,
+        var artifact = ModelArtifactAssembler.assemble(parameters: fitted.parameters, data: data, neighbours: final.neighbours,
                                                        metadata: metadata)
         artifact.ranking = ranking?.artifact
-        return TrainingResult(artifact: artifact, validationRMSE: validationRMSE, trainingRMSE: trainingRMSE,
-                              candidates: candidates, timings: timings)
+        return TrainingResult(artifact: artifact, validationRMSE: search.validationRMSE, trainingRMSE: trainingRMSE,
+                              candidates: search.candidates, timings: timings)
+    }
+
+    /// The trainer of `options.algorithm`, once the options and the fixed hyper-parameters are
+    /// known to be valid, so that a typo fails before the ratings file is read.
+    private static func validatedTrainer(for options: TrainingOptions) throws(TrainingError) -> AlgorithmTrainer {
+        guard options.validationFraction >= 0, options.validationFraction < 0.5 else {
+            throw TrainingError(.invalidOption, "--validation-fraction must be in [0, 0.5), not \(options.validationFraction)")
+        }
+        let trainer = AlgorithmTrainer.forAlgorithm(options.algorithm)
+        do {
+            _ = try trainer.validate(options.hyperparameters)
+        } catch {
+            throw TrainingError(.invalidHyperparameter, error.message)
+        }
+        return trainer
+    }
+
+    /// 1. Chooses hyper-parameters on the validation split; 2. refits on every rating while the
+    /// similar-movie lists are computed alongside. When the search cannot change what is
+    /// refitted (one candidate and no epoch count to choose), the refit runs at the same time as
+    /// the validation fit, each on half of the threads.
+    private static func searchAndRefit(trainer: AlgorithmTrainer, ratings: IndexedRatings, options: TrainingOptions, logger: Logger,
+                                       progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError)
+        -> (SearchOutcome, FinalFit) {
+        let grid = options.searchHyperparameters ? trainer.searchGrid(fixing: options.hyperparameters) : [options.hyperparameters]
+        let searches = options.validationFraction > 0
+        if searches && grid.count == 1 && !trainer.hasEpochs && trainer.fitsOnSeveralThreads && options.threadCount > 1 {
+            return try searchWhileRefitting(grid[0], trainer: trainer, ratings: ratings, options: options, logger: logger,
+                                            progress: progress)
+        }
+        var search = SearchOutcome(chosenOverrides: options.hyperparameters)
+        if searches {
+            search = try runSearch(grid, trainer: trainer, ratings: ratings, options: options, logger: logger, progress: progress)
+        }
+        let final = fitFinal(trainer: trainer, ratings: ratings, overrides: search.chosenOverrides, options: options,
+                             threadCount: trainer.fitsOnSeveralThreads ? options.threadCount : 1, progress: progress)
+        return (search, final)
+    }
+
+    /// The validation fit of the one candidate `overrides` and the refit on every rating, at
+    /// the same time, each on half of the threads.
+    private static func searchWhileRefitting(_ overrides: [String: Double], trainer: AlgorithmTrainer, ratings: IndexedRatings,
+                                             options: TrainingOptions, logger: Logger,
+                                             progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError)
+        -> (SearchOutcome, FinalFit) {
+        let searchThreads = options.threadCount / 2
+        var searchOptions = options
+        searchOptions.threadCount = searchThreads
+        let searchResult = Mutex<Result<SearchOutcome, TrainingError>?>(nil)
+        let finalResult = Mutex<FinalFit?>(nil)
+        ParallelLoop.run(threadCount: 2) { [searchOptions] thread in
+            if thread == 0 {
+                let outcome = Result { () throws(TrainingError) -> SearchOutcome in
+                    try runSearch([overrides], trainer: trainer, ratings: ratings, options: searchOptions, logger: logger, progress: progress)
+                }
+                searchResult.withLock { $0 = outcome }
+            } else {
+                let fit = fitFinal(trainer: trainer, ratings: ratings, overrides: overrides, options: options,
+                                   threadCount: options.threadCount - searchThreads, progress: progress)
+                finalResult.withLock { $0 = fit }
+            }
+        }
+        let search = try searchResult.withLock { $0! }.get()
+        return (search, finalResult.withLock { $0! })
     }
 
     /// What the validation search chose.

@@ -40,35 +40,24 @@ public final class WorkerPoolMaster {
     public func run() -> Int32 {
         Self.closeInheritedDescriptorsOnExec()
         ServerSystemCalls.ignore(SIGPIPE)
-        let signalDescriptor: Int32
-        let lifeline: (read: Int32, write: Int32)
-        let socket: ListeningSocket
-        do {
-            signalDescriptor = try SignalPipe.install(signals: [SIGTERM, SIGINT, SIGHUP, SIGCHLD])
-            let pipe = try ServerSystemCalls.pipe(nonBlocking: false, subject: "lifeline")
-            lifeline = (try ServerSystemCalls.duplicate(pipe.read, atLeast: 10, subject: "lifeline"), pipe.write)
-            SystemCalls.close(pipe.read)
-            socket = try ListeningSocket.open(configuration.listenAddress)
-            _ = try PrivilegeDrop.dropIfRoot(configuration: configuration, dataDirectory: dataDirectory, logger: logger)
-        } catch {
-            logger.critical("cannot start the worker pool", metadata: ["error": "\(error)"])
-            return 1
-        }
+        guard let resources = openResources() else { return 1 }
+        let socket = resources.socket
         defer {
             socket.removePath()
             socket.close()
-            SystemCalls.close(lifeline.read)
-            SystemCalls.close(lifeline.write)
+            SystemCalls.close(resources.lifelineRead)
+            SystemCalls.close(resources.lifelineWrite)
         }
         logger.info("listening", metadata: [
             "address": "\(configuration.listenAddress)", "workers": "\(configuration.workerCount)",
             "max_requests": "\(configuration.maximumRequestsPerWorker)", "grace_seconds": "\(configuration.graceSeconds)",
             "request_timeout_seconds": "\(configuration.requestTimeoutSeconds)",
         ])
-        let launcher = WorkerLauncher(programName: programName, listeningDescriptor: socket.descriptor, lifelineDescriptor: lifeline.read)
+        let launcher = WorkerLauncher(programName: programName, listeningDescriptor: socket.descriptor,
+                                      lifelineDescriptor: resources.lifelineRead)
 
         perform(state.start(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
-        var waitSet = [pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0)]
+        var waitSet = [pollfd(fd: resources.signalDescriptor, events: Int16(POLLIN), revents: 0)]
         var nextStoppedCheck = MonotonicClock.nanoseconds() + WorkerPoolState.stoppedWorkerCheckNanoseconds
         while exitCode == nil {
             do {
@@ -76,19 +65,7 @@ public final class WorkerPoolMaster {
             } catch {
                 logger.error("cannot wait for events", metadata: ["error": "\(error)"])
             }
-            for signal in SignalPipe.takeSignals(from: signalDescriptor) {
-                switch signal {
-                case SIGTERM, SIGINT:
-                    let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
-                    perform(state.stopRequested(signalName: name, now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
-                case SIGHUP:
-                    // Not forwarded to the workers: the control file, not a signal, is how
-                    // workers in every container learn about a new model.
-                    _ = ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .signal, logger: logger)
-                default:
-                    break
-                }
-            }
+            handleSignals(from: resources.signalDescriptor, launcher: launcher, socket: socket)
             while let child = ServerSystemCalls.reapChild() {
                 let termination = WorkerTermination(waitStatus: child.status)
                 perform(state.workerExited(processID: child.processID, termination: termination, now: MonotonicClock.nanoseconds()),
@@ -103,6 +80,50 @@ public final class WorkerPoolMaster {
             }
         }
         return exitCode ?? 0
+    }
+
+    /// What the master holds open while it runs: the signal pipe's read end, the lifeline pipe
+    /// (its read end, at descriptor 10 or above, is inherited by every worker) and the socket.
+    private struct Resources {
+        var signalDescriptor: Int32
+        var lifelineRead: Int32
+        var lifelineWrite: Int32
+        var socket: ListeningSocket
+    }
+
+    /// Installs the signal pipe, opens the lifeline and the listening socket, then drops root
+    /// privileges; logs why and returns nil if any step fails.
+    private func openResources() -> Resources? {
+        do {
+            let signalDescriptor = try SignalPipe.install(signals: [SIGTERM, SIGINT, SIGHUP, SIGCHLD])
+            let pipe = try ServerSystemCalls.pipe(nonBlocking: false, subject: "lifeline")
+            let lifelineRead = try ServerSystemCalls.duplicate(pipe.read, atLeast: 10, subject: "lifeline")
+            SystemCalls.close(pipe.read)
+            let socket = try ListeningSocket.open(configuration.listenAddress)
+            _ = try PrivilegeDrop.dropIfRoot(configuration: configuration, dataDirectory: dataDirectory, logger: logger)
+            return Resources(signalDescriptor: signalDescriptor, lifelineRead: lifelineRead, lifelineWrite: pipe.write, socket: socket)
+        } catch {
+            logger.critical("cannot start the worker pool", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Acts on every signal that arrived: SIGTERM and SIGINT drain the pool, SIGHUP reloads the
+    /// served model. SIGCHLD only wakes the loop, which then reaps.
+    private func handleSignals(from descriptor: Int32, launcher: WorkerLauncher, socket: ListeningSocket) {
+        for signal in SignalPipe.takeSignals(from: descriptor) {
+            switch signal {
+            case SIGTERM, SIGINT:
+                let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+                perform(state.stopRequested(signalName: name, now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
+            case SIGHUP:
+                // Not forwarded to the workers: the control file, not a signal, is how
+                // workers in every container learn about a new model.
+                _ = ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .signal, logger: logger)
+            default:
+                break
+            }
+        }
     }
 
     /// Milliseconds until the state's next deadline or `stoppedCheck`, whichever comes first,

@@ -7,7 +7,8 @@ import RecSupport
 /// grouped by row. With implicit feedback the side also owns the implicit vectors that feed
 /// its rows' priors: for the user side those are the `y_j`, one per item, and row `u` is
 /// linked to the items it rated. Memory is raw and owned, because every sweep runs SIMD loops
-/// over it from several threads.
+/// over it from several threads; the rating graph is pinned too (`PinnedBuffer`), so the
+/// samplers take its addresses without a closure per array.
 final class BayesianChainSide: @unchecked Sendable {
     /// The number of rows (users or items).
     let rowCount: Int
@@ -19,15 +20,15 @@ final class BayesianChainSide: @unchecked Sendable {
     let factorCount: Int
 
     /// `rowCount + 1` offsets into `others` and `ratings`.
-    let offsets: [Int]
+    let offsets: PinnedBuffer<Int>
     /// The other side's index of each rating, grouped by row; also each row's implicit links.
-    let others: [Int32]
+    let others: PinnedBuffer<Int32>
     /// The ratings grouped by row.
-    let ratings: [Float]
+    let ratings: PinnedBuffer<Float>
     /// `ownerCount + 1` offsets into `ownerLinks`.
-    let ownerOffsets: [Int]
+    let ownerOffsets: PinnedBuffer<Int>
     /// The rows each owner is linked to.
-    let ownerLinks: [Int32]
+    let ownerLinks: PinnedBuffer<Int32>
     /// The most ratings any row has.
     let maximumRowLength: Int
     /// The rows with at least one rating: only they inform the hyper-priors.
@@ -53,9 +54,9 @@ final class BayesianChainSide: @unchecked Sendable {
     let noiseScales: UnsafeMutablePointer<Float>
 
     /// The prior of the factors (one lane per factor).
-    var factorPrior: NormalGammaPrior
+    let factorPrior: NormalGammaPrior
     /// The prior of the biases (one lane).
-    var biasPrior: NormalGammaPrior
+    let biasPrior: NormalGammaPrior
 
     /// A side over ratings grouped by row (`offsets`, `others`, `ratings`) whose owners' links
     /// are `ownerOffsets`/`ownerLinks`, with factors drawn from `Normal(0, deviation²)`.
@@ -65,11 +66,11 @@ final class BayesianChainSide: @unchecked Sendable {
         ownerCount = ownerOffsets.count - 1
         self.factorCount = factorCount
         stride = FactorMatrix.paddedStride(for: factorCount)
-        self.offsets = offsets
-        self.others = others
-        self.ratings = ratings
-        self.ownerOffsets = ownerOffsets
-        self.ownerLinks = ownerLinks
+        self.offsets = PinnedBuffer(offsets)
+        self.others = PinnedBuffer(others)
+        self.ratings = PinnedBuffer(ratings)
+        self.ownerOffsets = PinnedBuffer(ownerOffsets)
+        self.ownerLinks = PinnedBuffer(ownerLinks)
         let rowCount = rowCount, ownerCount = ownerCount
         maximumRowLength = (0..<rowCount).map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
         activeRows = (0..<rowCount).filter { offsets[$0 + 1] > offsets[$0] }
@@ -118,21 +119,19 @@ final class BayesianChainSide: @unchecked Sendable {
         for row in 0..<rowCount {
             for position in offsets[row]..<offsets[row + 1] { rowOrder[position] = scales[row] }
         }
-        return (rowOrder, ownerLinks.map { scales[Int($0)] })
+        return (rowOrder, (0..<ownerLinks.count).map { scales[Int(ownerLinks[$0])] })
     }
 
     /// Recomputes every row's total implicit sum `s_r = Σ_groups Σ_j weight(r, j) y_j`.
     func recomputeImplicitSums() {
         implicitSums.update(repeating: 0, count: rowCount * stride)
-        others.withUnsafeBufferPointer { links in
-            for group in groups {
-                group.rowWeights.withUnsafeBufferPointer { weights in
-                    for row in 0..<rowCount {
-                        let sum = implicitSums + row * stride
-                        for position in offsets[row]..<offsets[row + 1] {
-                            VectorKernels.addScaled(group.vectors + Int(links[position]) * stride, scale: weights[position], to: sum, length: stride)
-                        }
-                    }
+        let links = others.base, offsets = offsets.base
+        for group in groups {
+            let weights = group.rowWeights.base
+            for row in 0..<rowCount {
+                let sum = implicitSums + row * stride
+                for position in offsets[row]..<offsets[row + 1] {
+                    VectorKernels.addScaled(group.vectors + Int(links[position]) * stride, scale: weights[position], to: sum, length: stride)
                 }
             }
         }
@@ -152,31 +151,27 @@ final class BayesianChainSide: @unchecked Sendable {
     }
 
     /// Writes the regression residuals `x_r − shift − s_r` into `regressionResiduals`, group-major.
-    func storeRegressionResiduals(shift: [Float]) {
-        shift.withUnsafeBufferPointer { shift in
-            for row in 0..<rowCount {
-                var group = 0
-                while group * 16 < stride {
-                    let index = group * 16
-                    VectorKernels.store(VectorKernels.load(factors + row * stride + index) - VectorKernels.load(implicitSums + row * stride + index)
-                                        - VectorKernels.load(shift.baseAddress! + index), to: regressionResiduals + (group * rowCount + row) * 16)
-                    group += 1
-                }
+    func storeRegressionResiduals(shift: UnsafePointer<Float>) {
+        for row in 0..<rowCount {
+            var group = 0
+            while group * 16 < stride {
+                let index = group * 16
+                VectorKernels.store(VectorKernels.load(factors + row * stride + index) - VectorKernels.load(implicitSums + row * stride + index)
+                                    - VectorKernels.load(shift + index), to: regressionResiduals + (group * rowCount + row) * 16)
+                group += 1
             }
         }
     }
 
     /// Sets `s_r = x_r − shift − d_r` from the group-major regression residuals `d_r`.
-    func restoreImplicitSumsFromResiduals(shift: [Float]) {
-        shift.withUnsafeBufferPointer { shift in
-            for row in 0..<rowCount {
-                var group = 0
-                while group * 16 < stride {
-                    let index = group * 16
-                    VectorKernels.store(VectorKernels.load(factors + row * stride + index) - VectorKernels.load(shift.baseAddress! + index)
-                                        - VectorKernels.load(regressionResiduals + (group * rowCount + row) * 16), to: implicitSums + row * stride + index)
-                    group += 1
-                }
+    func restoreImplicitSumsFromResiduals(shift: UnsafePointer<Float>) {
+        for row in 0..<rowCount {
+            var group = 0
+            while group * 16 < stride {
+                let index = group * 16
+                VectorKernels.store(VectorKernels.load(factors + row * stride + index) - VectorKernels.load(shift + index)
+                                    - VectorKernels.load(regressionResiduals + (group * rowCount + row) * 16), to: implicitSums + row * stride + index)
+                group += 1
             }
         }
     }

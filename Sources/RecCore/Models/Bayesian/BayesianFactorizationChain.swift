@@ -57,25 +57,10 @@ enum BayesianFactorizationChain {
 
             var validationRMSE: Double?
             if let validation = context.validation {
-                let isKept = sweep > burnIn
-                var sum = 0.0
-                let keptCount = Double(sweep - burnIn)
-                for row in 0..<validation.count {
-                    let user = Int(validation.users[row]), item = Int(validation.items[row])
-                    let prediction = Double(mean + users.biases[user] + items.biases[item]
-                        + VectorKernels.dot(users.factors + user * users.stride, items.factors + item * items.stride, length: users.stride))
-                    let estimate: Double
-                    if isKept {
-                        validationSums[row] += prediction
-                        estimate = validationSums[row] / keptCount
-                    } else {
-                        estimate = prediction
-                    }
-                    let error = Double(RatingMetrics.clamp(Float(estimate))) - Double(validation.ratings[row])
-                    sum += error * error
-                }
-                validationRMSE = (sum / Double(max(validation.count, 1))).squareRoot()
-                if isKept { averagedValidationRMSE = validationRMSE }
+                let keptCount = max(sweep - burnIn, 0)
+                validationRMSE = Self.validationRMSE(on: validation, users: users, items: items, globalMean: mean,
+                                                     keptCount: keptCount, sums: &validationSums)
+                if keptCount > 0 { averagedValidationRMSE = validationRMSE }
             }
             if sweep > burnIn { accumulator.add(noisePrecision: noisePrecision) }
             _ = monitor.record(epoch: sweep, validationRMSE: validationRMSE)
@@ -83,15 +68,48 @@ enum BayesianFactorizationChain {
         return accumulator.posterior(globalMean: mean, averagedValidationRMSE: averagedValidationRMSE)
     }
 
-    /// One half-sweep: hyper-parameters, rows, implicit vectors. Returns the rows' summed
-    /// squared residuals after their draw.
+    /// The RMSE on `validation` of the current sample or, once `keptCount` samples are kept, of
+    /// the average of the kept samples' predictions, whose running sums are in `sums`.
+    private static func validationRMSE(on validation: IndexedRatings, users: BayesianChainSide, items: BayesianChainSide,
+                                       globalMean: Float, keptCount: Int, sums: inout [Double]) -> Double {
+        var sum = 0.0
+        for row in 0..<validation.count {
+            let user = Int(validation.users[row]), item = Int(validation.items[row])
+            let prediction = Double(globalMean + users.biases[user] + items.biases[item]
+                + VectorKernels.dot(users.factors + user * users.stride, items.factors + item * items.stride, length: users.stride))
+            let estimate: Double
+            if keptCount > 0 {
+                sums[row] += prediction
+                estimate = sums[row] / Double(keptCount)
+            } else {
+                estimate = prediction
+            }
+            let error = Double(RatingMetrics.clamp(Float(estimate))) - Double(validation.ratings[row])
+            sum += error * error
+        }
+        return (sum / Double(max(validation.count, 1))).squareRoot()
+    }
+
+    /// One half-sweep: hyper-parameters, rows, implicit vectors, noise scales. Returns the
+    /// rows' summed squared residuals after their draw, weighted by their noise scales.
     private static func sweepSide(_ side: BayesianChainSide, against other: BayesianChainSide, globalMean: Float,
                                   noisePrecision: Float, noiseDegreesOfFreedom: Double?,
                                   generator: inout SeededRandomNumberGenerator, threadCount: Int) -> Double {
-        let stride = side.stride, factorCount = side.factorCount
         if !side.groups.isEmpty { side.recomputeImplicitSums() }
+        resampleHyperparameters(of: side, generator: &generator)
+        let sampler = RowConditionalSampler(side: side, against: other, noisePrecision: noisePrecision, globalMean: globalMean,
+                                            robustNoise: noiseDegreesOfFreedom != nil)
+        sampleRows(of: side, with: sampler, seed: generator.next(), threadCount: threadCount)
+        if !side.groups.isEmpty { sampleImplicitVectors(of: side, generator: &generator, threadCount: threadCount) }
+        guard let degrees = noiseDegreesOfFreedom else {
+            return (0..<side.rowCount).reduce(0.0) { $0 + side.squaredErrors[$1] }
+        }
+        return resampleNoiseScales(of: side, degreesOfFreedom: degrees, noisePrecision: noisePrecision, generator: &generator)
+    }
 
-        // Hyper-parameters from the current values.
+    /// Draws the side's priors (factors, biases, each implicit family's) from the current values.
+    private static func resampleHyperparameters(of side: BayesianChainSide, generator: inout SeededRandomNumberGenerator) {
+        let stride = side.stride, factorCount = side.factorCount
         side.storeFactorsMinusImplicitSums()
         let residuals = side.residuals, biases = side.biases
         side.factorPrior.resample(activeLanes: factorCount, rows: side.activeRows, values: { UnsafePointer(residuals + $0 * stride) },
@@ -102,89 +120,53 @@ enum BayesianFactorizationChain {
             group.prior.resample(activeLanes: factorCount, rows: group.activeOwners, values: { UnsafePointer(vectors + $0 * stride) },
                                  generator: &generator)
         }
+    }
 
-        // Every row from its conditional, in parallel.
-        let seed = generator.next()
-        side.factorPrior.means.withUnsafeBufferPointer { priorMeans in
-            side.factorPrior.precisions.withUnsafeBufferPointer { priorPrecisions in
-                side.offsets.withUnsafeBufferPointer { offsets in
-                    side.others.withUnsafeBufferPointer { others in
-                        side.ratings.withUnsafeBufferPointer { ratings in
-                            let sampler = RowConditionalSampler(
-                                factorCount: factorCount, stride: stride, noisePrecision: noisePrecision, globalMean: globalMean,
-                                biasMean: side.biasPrior.means[0], biasPrecision: side.biasPrior.precisions[0],
-                                factorMeans: priorMeans.baseAddress!, factorPrecisions: priorPrecisions.baseAddress!,
-                                offsets: offsets.baseAddress!, others: others.baseAddress!, ratings: ratings.baseAddress!,
-                                otherFactors: other.factors, otherBiases: other.biases,
-                                implicitSums: side.groups.isEmpty ? nil : UnsafePointer(side.implicitSums),
-                                rowNoiseScales: noiseDegreesOfFreedom == nil ? nil : UnsafePointer(side.noiseScales),
-                                otherNoiseScales: noiseDegreesOfFreedom == nil ? nil : UnsafePointer(other.noiseScales))
-                            let next = Atomic<Int>(0)
-                            let rowCount = side.rowCount
-                            ParallelLoop.run(threadCount: threadCount) { _ in
-                                let workspace = RowConditionalSampler.Workspace(stride: stride, maximumRatings: side.maximumRowLength)
-                                while true {
-                                    let first = next.wrappingAdd(rowBlock, ordering: .relaxed).oldValue
-                                    guard first < rowCount else { return }
-                                    for row in first..<min(first + rowBlock, rowCount) {
-                                        var rowGenerator = SeededRandomNumberGenerator.stream(UInt64(row), of: seed)
-                                        side.squaredErrors[row] = sampler.sample(row: row, factors: side.factors + row * stride,
-                                                                                 bias: side.biases + row, workspace: workspace,
-                                                                                 generator: &rowGenerator)
-                                    }
-                                }
-                            }
-                        }
-                    }
+    /// Draws every row from its conditional, in parallel: blocks of `rowBlock` rows go to
+    /// whichever thread is free, and row `r` draws from stream `r` of `seed`, so the result does
+    /// not depend on the thread count.
+    private static func sampleRows(of side: BayesianChainSide, with sampler: RowConditionalSampler, seed: UInt64, threadCount: Int) {
+        let next = Atomic<Int>(0)
+        let rowCount = side.rowCount, stride = side.stride
+        ParallelLoop.run(threadCount: threadCount) { _ in
+            let workspace = RowConditionalSampler.Workspace(stride: stride, maximumRatings: side.maximumRowLength)
+            while true {
+                let first = next.wrappingAdd(rowBlock, ordering: .relaxed).oldValue
+                guard first < rowCount else { return }
+                for row in first..<min(first + rowBlock, rowCount) {
+                    var rowGenerator = SeededRandomNumberGenerator.stream(UInt64(row), of: seed)
+                    side.squaredErrors[row] = sampler.sample(row: row, factors: side.factors + row * stride, bias: side.biases + row,
+                                                             workspace: workspace, generator: &rowGenerator)
                 }
             }
         }
+    }
 
-        // The implicit vectors given the new rows, one family after the other.
-        if !side.groups.isEmpty {
-            let priorMeans = side.factorPrior.means
-            side.storeRegressionResiduals(shift: priorMeans)
-            for group in side.groups {
-                let regressionSeed = generator.next()
-                side.ownerOffsets.withUnsafeBufferPointer { ownerOffsets in
-                    side.ownerLinks.withUnsafeBufferPointer { links in
-                        group.ownerWeights.withUnsafeBufferPointer { linkWeights in
-                            group.ownerWeightSquares.withUnsafeBufferPointer { weightSquares in
-                                side.factorPrior.precisions.withUnsafeBufferPointer { rowPrecisions in
-                                    group.prior.means.withUnsafeBufferPointer { ownerMeans in
-                                        group.prior.precisions.withUnsafeBufferPointer { ownerPrecisions in
-                                            let regression = ImplicitFeedbackRegression(
-                                                factorCount: factorCount, stride: stride, ownerOffsets: ownerOffsets.baseAddress!,
-                                                linkedRows: links.baseAddress!, linkWeights: linkWeights.baseAddress!,
-                                                ownerWeightSquares: weightSquares.baseAddress!,
-                                                rowPriorPrecisions: rowPrecisions.baseAddress!, ownerPriorMeans: ownerMeans.baseAddress!,
-                                                ownerPriorPrecisions: ownerPrecisions.baseAddress!)
-                                            regression.sample(owners: group.vectors, ownerCount: side.ownerCount,
-                                                              residuals: side.regressionResiduals, rowCount: side.rowCount,
-                                                              seed: regressionSeed, threadCount: threadCount)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            side.restoreImplicitSumsFromResiduals(shift: priorMeans)
+    /// Draws the implicit vectors given the new rows, one family after the other, and updates
+    /// the rows' implicit sums to match.
+    private static func sampleImplicitVectors(of side: BayesianChainSide, generator: inout SeededRandomNumberGenerator,
+                                              threadCount: Int) {
+        let priorMeans = side.factorPrior.means.pointer
+        side.storeRegressionResiduals(shift: priorMeans)
+        for group in side.groups {
+            let regression = ImplicitFeedbackRegression(side: side, group: group)
+            regression.sample(owners: group.vectors, ownerCount: side.ownerCount, residuals: side.regressionResiduals,
+                              rowCount: side.rowCount, seed: generator.next(), threadCount: threadCount)
         }
-        // Robust noise: each row's precision scale from its conditional,
-        // c_r ~ Gamma((ν + n_r) / 2, (ν + α Σ d_j e²) / 2), then the residuals it weights.
+        side.restoreImplicitSumsFromResiduals(shift: priorMeans)
+    }
+
+    /// Robust noise: draws each row's precision scale from its conditional,
+    /// `c_r ~ Gamma((ν + n_r) / 2, (ν + α Σ d_j e²) / 2)`, and returns the residuals it weights.
+    private static func resampleNoiseScales(of side: BayesianChainSide, degreesOfFreedom degrees: Double, noisePrecision: Float,
+                                            generator: inout SeededRandomNumberGenerator) -> Double {
+        for row in side.activeRows {
+            let count = Double(side.offsets[row + 1] - side.offsets[row])
+            side.noiseScales[row] = Float(generator.nextGamma(shape: (degrees + count) / 2,
+                                                              rate: (degrees + Double(noisePrecision) * side.squaredErrors[row]) / 2))
+        }
         var total = 0.0
-        if let degrees = noiseDegreesOfFreedom {
-            for row in side.activeRows {
-                let count = Double(side.offsets[row + 1] - side.offsets[row])
-                side.noiseScales[row] = Float(generator.nextGamma(shape: (degrees + count) / 2,
-                                                                  rate: (degrees + Double(noisePrecision) * side.squaredErrors[row]) / 2))
-            }
-            for row in 0..<side.rowCount { total += Double(side.noiseScales[row]) * side.squaredErrors[row] }
-        } else {
-            for row in 0..<side.rowCount { total += side.squaredErrors[row] }
-        }
+        for row in 0..<side.rowCount { total += Double(side.noiseScales[row]) * side.squaredErrors[row] }
         return total
     }
 }

@@ -7,26 +7,26 @@
 /// order (for `ImplicitFeedbackRegression`).
 final class ImplicitFeedbackGroup: @unchecked Sendable {
     /// The weight of each link, in row-grouped rating order.
-    let rowWeights: [Float]
+    let rowWeights: PinnedBuffer<Float>
     /// The weight of each link, in owner-grouped rating order.
-    let ownerWeights: [Float]
+    let ownerWeights: PinnedBuffer<Float>
     /// `Σ weight²` over each owner's links.
-    let ownerWeightSquares: [Float]
+    let ownerWeightSquares: PinnedBuffer<Float>
     /// The owners with at least one link of non-zero weight.
     let activeOwners: [Int]
     /// The current vectors, `ownerCount × stride`.
     let vectors: UnsafeMutablePointer<Float>
     /// Their prior (one lane per factor).
-    var prior: NormalGammaPrior
+    let prior: NormalGammaPrior
 
     /// A group with the given link weights and zero vectors.
-    init(rowWeights: [Float], ownerWeights: [Float], ownerOffsets: [Int], stride: Int) {
-        self.rowWeights = rowWeights
-        self.ownerWeights = ownerWeights
+    init(rowWeights: [Float], ownerWeights: [Float], ownerOffsets: PinnedBuffer<Int>, stride: Int) {
+        self.rowWeights = PinnedBuffer(rowWeights)
+        self.ownerWeights = PinnedBuffer(ownerWeights)
         let ownerCount = ownerOffsets.count - 1
-        ownerWeightSquares = (0..<ownerCount).map { owner in
+        ownerWeightSquares = PinnedBuffer((0..<ownerCount).map { owner in
             (ownerOffsets[owner]..<ownerOffsets[owner + 1]).reduce(Float(0)) { $0 + ownerWeights[$1] * ownerWeights[$1] }
-        }
+        })
         activeOwners = (0..<ownerCount).filter { ownerOffsets[$0 + 1] > ownerOffsets[$0] }
         vectors = .allocate(capacity: max(ownerCount * stride, 1))
         vectors.initialize(repeating: 0, count: max(ownerCount * stride, 1))

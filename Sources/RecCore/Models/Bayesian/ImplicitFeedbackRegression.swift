@@ -94,3 +94,14 @@ struct ImplicitFeedbackRegression: @unchecked Sendable {
         }
     }
 }
+
+extension ImplicitFeedbackRegression {
+    /// The regression of `group`'s vectors on the residuals of `side`'s rows, under both current
+    /// priors. It points into the side's and the group's memory, so both must outlive it.
+    init(side: BayesianChainSide, group: ImplicitFeedbackGroup) {
+        self.init(factorCount: side.factorCount, stride: side.stride, ownerOffsets: side.ownerOffsets.pointer,
+                  linkedRows: side.ownerLinks.pointer, linkWeights: group.ownerWeights.pointer,
+                  ownerWeightSquares: group.ownerWeightSquares.pointer, rowPriorPrecisions: side.factorPrior.precisions.pointer,
+                  ownerPriorMeans: group.prior.means.pointer, ownerPriorPrecisions: group.prior.precisions.pointer)
+    }
+}

@@ -9,27 +9,28 @@ import RecSupport
 ///
 /// The sampler learns every regularisation strength this way instead of taking it from a grid.
 /// One prior covers `laneCount` independent groups at once (one per factor), laid out like a
-/// padded factor row; lanes past the real factors keep mean 0 and precision 1.
-struct NormalGammaPrior: Sendable, Equatable {
+/// padded factor row; lanes past the real factors keep mean 0 and precision 1. The lanes live
+/// in pinned memory that the row samplers read by pointer, and `resample` updates them in place.
+final class NormalGammaPrior: @unchecked Sendable {
     /// The hyper-prior's shape parameter α₀ (also γ₀ and β₀); libFM's default of 1 is weak.
     static let hyperShape: Double = 1
     /// The hyper-prior's mean μ₀.
     static let hyperMean: Double = 0
 
     /// The current mean of each lane.
-    var means: [Float]
+    let means: PinnedBuffer<Float>
     /// The current precision of each lane.
-    var precisions: [Float]
+    let precisions: PinnedBuffer<Float>
 
     /// A prior with `laneCount` lanes of mean 0 and precision `precision`.
     init(laneCount: Int, precision: Float = 1) {
-        means = [Float](repeating: 0, count: laneCount)
-        precisions = [Float](repeating: precision, count: laneCount)
+        means = PinnedBuffer(repeating: 0, count: laneCount)
+        precisions = PinnedBuffer(repeating: precision, count: laneCount)
     }
 
     /// Draws new means and precisions for the first `activeLanes` lanes from their conditional
     /// given the values: `values(row)` points at row `row`'s lanes, for every row in `rows`.
-    mutating func resample(activeLanes: Int, rows: [Int], values: (Int) -> UnsafePointer<Float>,
+    func resample(activeLanes: Int, rows: [Int], values: (Int) -> UnsafePointer<Float>,
                            generator: inout SeededRandomNumberGenerator) {
         guard !rows.isEmpty else { return }
         let count = Double(rows.count)

@@ -87,15 +87,31 @@ struct RowConditionalSampler: @unchecked Sendable {
     /// weighted by the other side's noise scale `d_j`.
     func sample(row: Int, factors: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>, workspace: Workspace,
                 generator: inout SeededRandomNumberGenerator) -> Double {
-        let stride = stride, factorCount = factorCount
-        let gram = workspace.gram, sum = workspace.sum, cross = workspace.cross, vector = workspace.vector
+        let count = offsets[row + 1] - offsets[row]
+        let totals = gather(row: row, into: workspace)
+        GramMatrix.accumulateUpper(workspace.gathered, rowCount: count, factorCount: factorCount, stride: stride, into: workspace.gram)
+        let marginal = formMarginal(row: row, totals: totals, workspace: workspace)
+        let residuals = { residualSum(count: count, targets: workspace.targets, rootWeights: workspace.rootWeights,
+                                      gathered: workspace.gathered, factors: factors, bias: bias[0]) }
+        if factorCount > 0 {
+            guard drawFactors(into: factors, workspace: workspace, generator: &generator) else { return residuals() }
+        }
+        let biasMeanGivenFactors = (marginal.biasInformation - marginal.alpha * VectorKernels.dot(workspace.sum, factors, length: stride))
+            / marginal.biasPrecision
+        bias[0] = biasMeanGivenFactors + generator.nextStandardNormalPair().0 / marginal.biasPrecision.squareRoot()
+        return residuals()
+    }
+
+    /// Gathers the other side's vectors of row `row`'s ratings and their targets, scaled by
+    /// `√d_j`, into the workspace, and accumulates `g = Σ d v` (in `sum`) and `c = Σ d t v` (in
+    /// `cross`). Returns the weighted `Σ d t` and `n = Σ d`.
+    @inline(__always)
+    private func gather(row: Int, into workspace: Workspace) -> (targetSum: Float, weightSum: Float) {
+        let stride = stride, sum = workspace.sum, cross = workspace.cross
         let gathered = workspace.gathered, targets = workspace.targets, rootWeights = workspace.rootWeights
         let start = offsets[row], count = offsets[row + 1] - start
         sum.update(repeating: 0, count: stride)
         cross.update(repeating: 0, count: stride)
-
-        // Gather the other side's vectors and the targets, scaled by √d_j, and accumulate the
-        // weighted n = Σd, Σ d t, g = Σ d v and c = Σ d t v.
         var targetSum: Float = 0, weightSum: Float = 0
         for index in 0..<count {
             let other = Int(others[start + index])
@@ -118,12 +134,20 @@ struct RowConditionalSampler: @unchecked Sendable {
                 chunk &+= 16
             }
         }
-        GramMatrix.accumulateUpper(gathered, rowCount: count, factorCount: factorCount, stride: stride, into: gram)
+        return (targetSum, weightSum)
+    }
 
-        // The marginal precision A (upper triangle, in `gram`) and right-hand side (in `vector`).
+    /// Turns the gathered Gram matrix into the marginal precision `A` of the factors (upper
+    /// triangle, in `gram`) and writes its right-hand side into `vector`, with the bias
+    /// integrated out. Returns the row's noise precision and the bias's precision and information.
+    @inline(__always)
+    private func formMarginal(row: Int, totals: (targetSum: Float, weightSum: Float), workspace: Workspace)
+        -> (alpha: Float, biasPrecision: Float, biasInformation: Float) {
+        let stride = stride, factorCount = factorCount
+        let gram = workspace.gram, sum = workspace.sum, cross = workspace.cross, vector = workspace.vector
         let alpha = noisePrecision * (rowNoiseScales?[row] ?? 1)
-        let biasTotalPrecision = alpha * weightSum + biasPrecision
-        let biasInformation = alpha * targetSum + biasPrecision * biasMean
+        let biasTotalPrecision = alpha * totals.weightSum + biasPrecision
+        let biasInformation = alpha * totals.targetSum + biasPrecision * biasMean
         let downdate = alpha * alpha / biasTotalPrecision
         let alphaLane = VectorKernels.Lane(repeating: alpha)
         for gramRow in 0..<factorCount {
@@ -148,26 +172,28 @@ struct RowConditionalSampler: @unchecked Sendable {
             vector[padding] = 0
             padding += 1
         }
+        return (alpha, biasTotalPrecision, biasInformation)
+    }
 
-        // x = A⁻¹ rhs + U⁻¹ ε with A = Uᵀ U: solve Uᵀ w = rhs, add ε, then solve U x = w + ε.
-        if factorCount > 0 {
-            guard PaddedCholesky.factor(gram, size: factorCount, stride: stride) else {
-                return residualSum(count: count, targets: targets, rootWeights: rootWeights, gathered: gathered, factors: factors, bias: bias[0])
-            }
-            PaddedCholesky.solveTransposed(gram, vector, size: factorCount, stride: stride)
-            var factor = 0
-            while factor < factorCount {
-                let (first, second) = generator.nextStandardNormalPair()
-                vector[factor] += first
-                if factor + 1 < factorCount { vector[factor + 1] += second }
-                factor += 2
-            }
-            PaddedCholesky.solve(gram, vector, size: factorCount, stride: stride)
-            factors.update(from: vector, count: stride)
+    /// Draws the factors `x = A⁻¹ rhs + U⁻¹ ε` with `A = Uᵀ U` into `factors`: solves
+    /// `Uᵀ w = rhs`, adds `ε`, then solves `U x = w + ε`. Returns false, leaving `factors`
+    /// unchanged, when `A` is not numerically positive definite.
+    @inline(__always)
+    private func drawFactors(into factors: UnsafeMutablePointer<Float>, workspace: Workspace,
+                             generator: inout SeededRandomNumberGenerator) -> Bool {
+        let gram = workspace.gram, vector = workspace.vector
+        guard PaddedCholesky.factor(gram, size: factorCount, stride: stride) else { return false }
+        PaddedCholesky.solveTransposed(gram, vector, size: factorCount, stride: stride)
+        var factor = 0
+        while factor < factorCount {
+            let (first, second) = generator.nextStandardNormalPair()
+            vector[factor] += first
+            if factor + 1 < factorCount { vector[factor + 1] += second }
+            factor += 2
         }
-        let biasMeanGivenFactors = (biasInformation - alpha * VectorKernels.dot(sum, factors, length: stride)) / biasTotalPrecision
-        bias[0] = biasMeanGivenFactors + generator.nextStandardNormalPair().0 / biasTotalPrecision.squareRoot()
-        return residualSum(count: count, targets: targets, rootWeights: rootWeights, gathered: gathered, factors: factors, bias: bias[0])
+        PaddedCholesky.solve(gram, vector, size: factorCount, stride: stride)
+        factors.update(from: vector, count: stride)
+        return true
     }
 
     /// `Σ d_j (t_j − b − x·v_j)²` over the row's gathered (√d-scaled) ratings.
@@ -179,5 +205,20 @@ struct RowConditionalSampler: @unchecked Sendable {
             total += residual * residual
         }
         return Double(total)
+    }
+}
+
+extension RowConditionalSampler {
+    /// The sampler of `side`'s rows against `other`'s current vectors, under `side`'s current
+    /// priors. It points into both sides' memory, so both must outlive it.
+    init(side: BayesianChainSide, against other: BayesianChainSide, noisePrecision: Float, globalMean: Float, robustNoise: Bool) {
+        self.init(factorCount: side.factorCount, stride: side.stride, noisePrecision: noisePrecision, globalMean: globalMean,
+                  biasMean: side.biasPrior.means[0], biasPrecision: side.biasPrior.precisions[0],
+                  factorMeans: side.factorPrior.means.pointer, factorPrecisions: side.factorPrior.precisions.pointer,
+                  offsets: side.offsets.pointer, others: side.others.pointer, ratings: side.ratings.pointer,
+                  otherFactors: other.factors, otherBiases: other.biases,
+                  implicitSums: side.groups.isEmpty ? nil : UnsafePointer(side.implicitSums),
+                  rowNoiseScales: robustNoise ? UnsafePointer(side.noiseScales) : nil,
+                  otherNoiseScales: robustNoise ? UnsafePointer(other.noiseScales) : nil)
     }
 }
