@@ -17,9 +17,12 @@ let targetCPU: [String] = []
 /// bounds and overflow check stays in and a bug the fuzzer reaches traps instead of corrupting.
 let isFuzzBuild = Context.environment["REC_FUZZ"] == "1"
 
-let optimizedCore: [SwiftSetting] = isFuzzBuild ? [] : [
-    .unsafeFlags(["-Ounchecked", "-wmo"] + targetCPU, .when(configuration: .release)),
-]
+let optimizedCore: [SwiftSetting] =
+    isFuzzBuild
+    ? []
+    : [
+        .unsafeFlags(["-Ounchecked", "-wmo"] + targetCPU, .when(configuration: .release))
+    ]
 
 let swiftLog: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
@@ -29,8 +32,10 @@ func coreTarget(_ name: String, folders: [String], dependencies: [Target.Depende
 }
 
 /// Every layer of the core, for the test targets, which reach into each with `@testable import`.
-let coreLayers: [Target.Dependency] = ["RecCore", "RecAPI", "RecTraining", "RecModelFile", "RecTitleMatching", "RecModels",
-                                       "RecLogging", "RecConfiguration", "RecSupport", "RecSystem"]
+let coreLayers: [Target.Dependency] = [
+    "RecCore", "RecAPI", "RecTraining", "RecModelFile", "RecTitleMatching", "RecModels",
+    "RecLogging", "RecConfiguration", "RecSupport", "RecSystem",
+]
 
 let package = Package(
     name: "RecServe",
@@ -52,19 +57,28 @@ let package = Package(
         coreTarget("RecSupport", folders: ["Support"], dependencies: ["RecSystem"]),
         coreTarget("RecConfiguration", folders: ["Configuration"], dependencies: []),
         coreTarget("RecLogging", folders: ["Logging"], dependencies: ["RecSystem", "RecSupport", "RecConfiguration", swiftLog]),
-        coreTarget("RecModels", folders: ["Data", "LinearAlgebra", "Models", "Metrics", "Ranking"],
-                   dependencies: ["RecSupport", swiftLog]),
+        coreTarget(
+            "RecModels", folders: ["Data", "LinearAlgebra", "Models", "Metrics", "Ranking"],
+            dependencies: ["RecSupport", swiftLog]),
         coreTarget("RecTitleMatching", folders: ["TitleMatching"], dependencies: []),
-        coreTarget("RecModelFile", folders: ["ModelFile"],
-                   dependencies: ["RecModels", "RecTitleMatching", "RecSystem", "RecConfiguration"]),
-        coreTarget("RecTraining", folders: ["Training"],
-                   dependencies: ["RecModels", "RecTitleMatching", "RecModelFile", "RecSupport", swiftLog]),
-        coreTarget("RecAPI", folders: ["JSON", "Recommendation", "Serving"],
-                   dependencies: ["RecModels", "RecTitleMatching", "RecModelFile", "RecLogging", "RecSystem",
-                                  "RecSupport", "RecConfiguration", swiftLog]),
-        coreTarget("RecCore", folders: ["Evaluation", "Facade"],
-                   dependencies: ["RecAPI", "RecTraining", "RecModelFile", "RecModels", "RecTitleMatching", "RecLogging",
-                                  "RecConfiguration", "RecSupport", "RecSystem", swiftLog]),
+        coreTarget(
+            "RecModelFile", folders: ["ModelFile"],
+            dependencies: ["RecModels", "RecTitleMatching", "RecSystem", "RecConfiguration"]),
+        coreTarget(
+            "RecTraining", folders: ["Training"],
+            dependencies: ["RecModels", "RecTitleMatching", "RecModelFile", "RecSupport", swiftLog]),
+        coreTarget(
+            "RecAPI", folders: ["JSON", "Recommendation", "Serving"],
+            dependencies: [
+                "RecModels", "RecTitleMatching", "RecModelFile", "RecLogging", "RecSystem",
+                "RecSupport", "RecConfiguration", swiftLog,
+            ]),
+        coreTarget(
+            "RecCore", folders: ["Evaluation", "Facade"],
+            dependencies: [
+                "RecAPI", "RecTraining", "RecModelFile", "RecModels", "RecTitleMatching", "RecLogging",
+                "RecConfiguration", "RecSupport", "RecSystem", swiftLog,
+            ]),
         .executableTarget(
             name: "rec-cli",
             dependencies: [
@@ -116,8 +130,10 @@ let package = Package(
 /// `-sanitize=fuzzer,address` on the command line, so RecCore is instrumented too.
 /// See docs/reliability.md.
 if isFuzzBuild {
-    package.targets.append(.target(name: "FuzzSupport", dependencies: ["RecCore", .product(name: "Logging", package: "swift-log")],
-                                   path: "Tests/Fuzz/FuzzSupport"))
+    package.targets.append(
+        .target(
+            name: "FuzzSupport", dependencies: ["RecCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Fuzz/FuzzSupport"))
     for name in ["FuzzJSON", "FuzzRouter", "FuzzTitleMatcher", "FuzzRatingsParser", "FuzzModelFile"] {
         package.targets.append(.executableTarget(name: name, dependencies: ["RecCore", "FuzzSupport"], path: "Tests/Fuzz/\(name)"))
         package.products.append(.executable(name: name, targets: [name]))

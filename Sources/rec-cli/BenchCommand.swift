@@ -16,7 +16,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The training ratings file (not needed with --current-model).")
     var dataset: String?
 
-    @Flag(help: "Measure only the model file and per-request figures (recommend, similar, API router) on the current model in data/model/, without parsing or training.")
+    @Flag(
+        help:
+            "Measure only the model file and per-request figures (recommend, similar, API router) on the current model in data/model/, without parsing or training."
+    )
     var currentModel = false
 
     @Option(help: "A ratings file to report evaluation RMSE on (never used for training or selection).")
@@ -35,7 +38,9 @@ struct BenchCommand: ParsableCommand {
     var routerCalls: Int = 2000
 
     func validate() throws {
-        guard dataset != nil || currentModel else { throw ValidationError("give --dataset=PATH, or --current-model to measure the current model") }
+        guard dataset != nil || currentModel else {
+            throw ValidationError("give --dataset=PATH, or --current-model to measure the current model")
+        }
         for name in models.split(separator: ",") where ModelAlgorithm(rawValue: String(name)) == nil {
             throw ValidationError("unknown model '\(name)'")
         }
@@ -90,7 +95,9 @@ struct BenchCommand: ParsableCommand {
                 evaluationRMSE = CLIFormat.rmse(metrics.rmse)
             }
             let perEpoch = epochs.isEmpty ? "–" : String(format: "%.3f", epochs.last! / Double(epochs.count))
-            print("| \(algorithm.rawValue) | \(result.validationRMSE.map(CLIFormat.rmse) ?? "–") | \(evaluationRMSE) | \(epochs.isEmpty ? "–" : String(epochs.count)) | \(perEpoch) | \(String(format: "%.1f", result.timings.totalSeconds)) |")
+            print(
+                "| \(algorithm.rawValue) | \(result.validationRMSE.map(CLIFormat.rmse) ?? "–") | \(evaluationRMSE) | \(epochs.isEmpty ? "–" : String(epochs.count)) | \(perEpoch) | \(String(format: "%.1f", result.timings.totalSeconds)) |"
+            )
         }
         print("")
 
@@ -110,22 +117,35 @@ struct BenchCommand: ParsableCommand {
         let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
         let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
         let recommendSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: inputs, count: 20) }
-        let ratingOrderSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: inputs, count: 20, ranking: .rating) }
-        let knownUserSeconds: Double? = model.ranking == nil || model.userCount == 0 ? nil : try Self.median(max(repetitions, 200)) {
-            _ = try engine.recommend(userID: model.userIDs[model.userCount / 2], count: 20)
+        let ratingOrderSeconds = try Self.median(max(repetitions, 200)) {
+            _ = try engine.recommend(ratings: inputs, count: 20, ranking: .rating)
         }
+        let knownUserSeconds: Double? =
+            model.ranking == nil || model.userCount == 0
+            ? nil
+            : try Self.median(max(repetitions, 200)) {
+                _ = try engine.recommend(userID: model.userIDs[model.userCount / 2], count: 20)
+            }
         let foldInItems = Array(popular.prefix(5)), foldInRatings: [Float] = [5, 4, 3, 4, 5]
-        let foldInSeconds = try Self.median(max(repetitions, 200)) { _ = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items) }
+        let foldInSeconds = try Self.median(max(repetitions, 200)) {
+            _ = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items)
+        }
         let manyItems = Array(popular.prefix(50)), manyRatings = (0..<50).map { Float(1 + $0 % 5) }
-        let manyFoldInSeconds = try Self.median(max(repetitions, 200)) { _ = FoldIn.solve(items: manyItems, ratings: manyRatings, model: engine.items) }
+        let manyFoldInSeconds = try Self.median(max(repetitions, 200)) {
+            _ = FoldIn.solve(items: manyItems, ratings: manyRatings, model: engine.items)
+        }
         let person = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items)
         let scoreSeconds = try Self.median(max(repetitions, 200)) { _ = Recommender.scores(for: person, model: engine.items) }
         let titleInputs = Array(popular.prefix(5)).map { (movie: MovieReference.title(model.titles[$0]), rating: 4.0) }
         let titleSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: titleInputs, count: 20) }
-        let similarSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.similar(to: .id(model.movieIDs[popular.first!]), count: 10) }
-        let router = APIRouter(service: ServiceDescription(build: BuildInfo.fallback(executablePath: nil), startedAt: "", workers: 1,
-                                                           processID: getpid()),
-                               credentials: ServiceCredentials.builtIn, dataDirectory: CLIEnvironment.dataDirectory, adminToken: nil)
+        let similarSeconds = try Self.median(max(repetitions, 200)) {
+            _ = try engine.similar(to: .id(model.movieIDs[popular.first!]), count: 10)
+        }
+        let router = APIRouter(
+            service: ServiceDescription(
+                build: BuildInfo.fallback(executablePath: nil), startedAt: "", workers: 1,
+                processID: getpid()),
+            credentials: ServiceCredentials.builtIn, dataDirectory: CLIEnvironment.dataDirectory, adminToken: nil)
         let routerFigures = try APIRouterBenchmark.measure(router: router, engine: engine, calls: routerCalls)
         print("| model file (\(label)) | value |")
         print("|---|---|")
@@ -135,7 +155,9 @@ struct BenchCommand: ParsableCommand {
         print("| engine set-up: 16-bit item factors, once per generation (median) | \(Self.milliseconds(engineSeconds)) |")
         print("| fold-in alone: 5 ratings (median) | \(Self.microseconds(foldInSeconds)) |")
         print("| fold-in alone: 50 ratings (median) | \(Self.microseconds(manyFoldInSeconds)) |")
-        print("| score all \(model.itemCount) movies for one person, k = \(model.factorCount) (median) | \(Self.microseconds(scoreSeconds)) |")
+        print(
+            "| score all \(model.itemCount) movies for one person, k = \(model.factorCount) (median) | \(Self.microseconds(scoreSeconds)) |"
+        )
         print("| recommend: fold-in 5 ids, rank by relevance, top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
         print("| the same in rating order (`rank=rating`; median) | \(Self.microseconds(ratingOrderSeconds)) |")
         if let knownUserSeconds {
@@ -144,7 +166,9 @@ struct BenchCommand: ParsableCommand {
         print("| recommend with 5 exact titles (median) | \(Self.microseconds(titleSeconds)) |")
         print("| similar: 10 neighbours by id (median) | \(Self.microseconds(similarSeconds)) |")
         for figure in routerFigures {
-            print("| router: \(figure.name), median / mean of \(figure.calls) | \(Self.microseconds(figure.medianSeconds)) / \(Self.microseconds(figure.meanSeconds)) |")
+            print(
+                "| router: \(figure.name), median / mean of \(figure.calls) | \(Self.microseconds(figure.medianSeconds)) / \(Self.microseconds(figure.meanSeconds)) |"
+            )
         }
     }
 

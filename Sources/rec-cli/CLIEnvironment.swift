@@ -13,8 +13,9 @@ enum CLIEnvironment {
     /// The CLI's logger; the first use bootstraps logging to `data/log_file.log` (and to
     /// standard error for warnings and errors, or everything from info up with `REC_VERBOSE=1`).
     static let logger: Logger = {
-        RecLogging.bootstrap(processName: "rec-cli", dataDirectory: dataDirectory,
-                             standardErrorLevel: variables["REC_VERBOSE"] == "1" ? .info : .warning, environment: variables)
+        RecLogging.bootstrap(
+            processName: "rec-cli", dataDirectory: dataDirectory,
+            standardErrorLevel: variables["REC_VERBOSE"] == "1" ? .info : .warning, environment: variables)
         return Logger(label: "rec-cli")
     }()
 

@@ -71,7 +71,9 @@ struct EvaluateCommand: ParsableCommand {
         print("Fallback rows: \(metrics.fallbackRows) (unknown user or movie, predicted from biases)")
         if let precision = metrics.precisionAt10, let ndcg = metrics.ndcgAt10 {
             let users = metrics.rankedUsers ?? 0
-            print("Precision@10: \(CLIFormat.rmse(precision)) (random order: \(CLIFormat.rmse(metrics.randomPrecisionAt10 ?? 0)); \(users) users with a rating ≥ 4)")
+            print(
+                "Precision@10: \(CLIFormat.rmse(precision)) (random order: \(CLIFormat.rmse(metrics.randomPrecisionAt10 ?? 0)); \(users) users with a rating ≥ 4)"
+            )
             print("NDCG@10: \(CLIFormat.rmse(ndcg)) (random order: \(CLIFormat.rmse(metrics.randomNDCGAt10 ?? 0)))")
         }
         print("Model generation: \(metrics.generation)")

@@ -30,9 +30,11 @@ struct PredictCommand: ParsableCommand {
         if !folder.isEmpty { try SystemCalls.makeDirectories(folder) }
         try Data(csv.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         let rmse = RatingMetrics.rmse(predictions: predictions, actual: table.ratings)
-        CLIEnvironment.logger.info("wrote predictions", metadata: [
-            "dataset": "\(dataset)", "output": "\(path)", "rows": "\(table.count)", "rmse": "\(CLIFormat.rmse(rmse))",
-        ])
+        CLIEnvironment.logger.info(
+            "wrote predictions",
+            metadata: [
+                "dataset": "\(dataset)", "output": "\(path)", "rows": "\(table.count)", "rmse": "\(CLIFormat.rmse(rmse))",
+            ])
         print("Wrote \(table.count) predictions to \(path)")
         print("RMSE against the file's ratings: \(CLIFormat.rmse(rmse)) (fallback rows: \(fallbackRows))")
         print("Model generation: \(engine.model.generation)")

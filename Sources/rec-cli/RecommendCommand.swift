@@ -21,7 +21,9 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Recommend to this user of the training data.", valueName: "id"))
     var user: Int32?
 
-    @Option(name: .customLong("rate"), help: ArgumentHelp("A rated movie, \"Title=rating\" or \"id=rating\" (repeatable).", valueName: "movie=rating"))
+    @Option(
+        name: .customLong("rate"),
+        help: ArgumentHelp("A rated movie, \"Title=rating\" or \"id=rating\" (repeatable).", valueName: "movie=rating"))
     var rates: [String] = []
 
     @Option(help: ArgumentHelp("All ratings as JSON: [[movies], [ratings]].", valueName: "json"))
@@ -74,8 +76,12 @@ struct RecommendCommand: ParsableCommand {
         let recommended: [ScoredItem]
         if let user {
             recommended = try engine.recommendedItems(userID: user, count: top, ranking: rank)
-            CLIEnvironment.logger.info("recommended", metadata: ["user": "\(user)", "top": "\(top)", "rank": "\(rank)",
-                                                                 "generation": "\(engine.model.generation)"])
+            CLIEnvironment.logger.info(
+                "recommended",
+                metadata: [
+                    "user": "\(user)", "top": "\(top)", "rank": "\(rank)",
+                    "generation": "\(engine.model.generation)",
+                ])
         } else {
             let ratings: [(movie: MovieReference, rating: Double)]
             do {
@@ -84,15 +90,21 @@ struct RecommendCommand: ParsableCommand {
                 throw CLIUsageError(message: error.message)
             }
             recommended = try engine.recommendedItems(ratings: ratings, count: top, ranking: rank)
-            CLIEnvironment.logger.info("recommended", metadata: ["inputs": "\(ratings.count)", "top": "\(top)", "rank": "\(rank)",
-                                                                 "generation": "\(engine.model.generation)"])
+            CLIEnvironment.logger.info(
+                "recommended",
+                metadata: [
+                    "inputs": "\(ratings.count)", "top": "\(top)", "rank": "\(rank)",
+                    "generation": "\(engine.model.generation)",
+                ])
         }
         switch format {
         case .json:
             print(String(decoding: APIResponseEncoding.recommendations(recommended, model: engine.model), as: UTF8.self))
         case .text:
             for (position, item) in recommended.enumerated() {
-                print("\(String(position + 1).leftPadded(to: 3)). \(String(format: "%.4f", item.score))  \(engine.title(ofItem: item.item))  [\(engine.model.movieIDs[item.item])]")
+                print(
+                    "\(String(position + 1).leftPadded(to: 3)). \(String(format: "%.4f", item.score))  \(engine.title(ofItem: item.item))  [\(engine.model.movieIDs[item.item])]"
+                )
             }
         }
     }

@@ -37,7 +37,9 @@ struct SimilarCommand: ParsableCommand {
         case .text:
             print("Movies similar to \(target.title) [\(target.movieID)]:")
             for (rank, movie) in similar.enumerated() {
-                print("\(String(rank + 1).leftPadded(to: 3)). \(String(format: "%.3f", movie.score))  \(engine.title(ofItem: movie.item))  [\(engine.model.movieIDs[movie.item])]")
+                print(
+                    "\(String(rank + 1).leftPadded(to: 3)). \(String(format: "%.3f", movie.score))  \(engine.title(ofItem: movie.item))  [\(engine.model.movieIDs[movie.item])]"
+                )
             }
         }
     }

@@ -31,8 +31,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The fraction of the training file held out to choose hyper-parameters (0 to skip).")
     var validationFraction: Double = TrainingOptions.defaultValidationFraction
 
-    @Option(name: .customLong("hyperparameter"), parsing: .singleValue,
-            help: ArgumentHelp("Fix a hyper-parameter, e.g. --hyperparameter factors=64 (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("hyperparameter"), parsing: .singleValue,
+        help: ArgumentHelp("Fix a hyper-parameter, e.g. --hyperparameter factors=64 (repeatable).", valueName: "name=value"))
     var hyperparameters: [String] = []
 
     @Flag(help: "Train with the defaults (and fixed hyper-parameters) instead of searching the grid.")
@@ -46,7 +47,8 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard ModelAlgorithm(rawValue: model) != nil else {
-            throw ValidationError("unknown model '\(model)'; choose one of \(ModelAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown model '\(model)'; choose one of \(ModelAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         _ = try parsedHyperparameters()
@@ -69,20 +71,26 @@ struct TrainCommand: ParsableCommand {
         let algorithm = ModelAlgorithm(rawValue: model)!
         var fixed = try parsedHyperparameters()
         if quality { fixed = algorithm.qualityHyperparameters.merging(fixed) { _, user in user } }
-        logger.info("training started", metadata: ["dataset": "\(dataset)", "model": "\(model)", "seed": "\(seed)",
-                                                   "quality": "\(quality)"])
+        logger.info(
+            "training started",
+            metadata: [
+                "dataset": "\(dataset)", "model": "\(model)", "seed": "\(seed)",
+                "quality": "\(quality)",
+            ])
         let progress = TrainingProgressPrinter(isTerminal: CLIEnvironment.standardErrorIsTerminal)
         let published: PublishedModel
         do {
-            published = try CLIEnvironment.model().train(dataset: dataset, configure: { options in
-                options.moviesPath = movies
-                options.algorithm = algorithm
-                options.seed = seed
-                options.validationFraction = validationFraction
-                options.hyperparameters = fixed
-                options.searchHyperparameters = !noSearch
-                options.threadCount = threads
-            }, progress: { progress.report($0) })
+            published = try CLIEnvironment.model().train(
+                dataset: dataset,
+                configure: { options in
+                    options.moviesPath = movies
+                    options.algorithm = algorithm
+                    options.seed = seed
+                    options.validationFraction = validationFraction
+                    options.hyperparameters = fixed
+                    options.searchHyperparameters = !noSearch
+                    options.threadCount = threads
+                }, progress: { progress.report($0) })
         } catch let error as TrainingError where error.code == .invalidHyperparameter || error.code == .invalidOption {
             progress.finish()
             throw CLIUsageError(message: error.message)
@@ -90,10 +98,14 @@ struct TrainCommand: ParsableCommand {
         progress.finish()
         let result = published.training
         let metadata = result.artifact.metadata
-        print("Trained \(metadata.algorithm) on \(dataset): \(metadata.ratings) ratings, \(metadata.users) users, \(metadata.movies) movies")
+        print(
+            "Trained \(metadata.algorithm) on \(dataset): \(metadata.ratings) ratings, \(metadata.users) users, \(metadata.movies) movies")
         for candidate in result.candidates {
-            let name = candidate.overrides.isEmpty ? "defaults" : candidate.overrides.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\(CLIFormat.number($0.value))" }.joined(separator: " ")
+            let name =
+                candidate.overrides.isEmpty
+                ? "defaults"
+                : candidate.overrides.sorted { $0.key < $1.key }
+                    .map { "\($0.key)=\(CLIFormat.number($0.value))" }.joined(separator: " ")
             let epoch = metadata.hyperparameters["epochs"] != nil ? " at epoch \(candidate.bestEpoch)" : ""
             print("  candidate \(name): validation RMSE \(CLIFormat.rmse(candidate.validationRMSE))\(epoch)")
         }
@@ -105,7 +117,8 @@ struct TrainCommand: ParsableCommand {
         print("Published generation \(published.generation): \(published.path)")
         switch published.reload {
         case .none:
-            print("The API keeps serving its current generation until POST /api/reload (or set \(ServedModelControl.autoReloadVariable)=1).")
+            print(
+                "The API keeps serving its current generation until POST /api/reload (or set \(ServedModelControl.autoReloadVariable)=1).")
         case .success(let outcome)?:
             print("The API now serves generation \(outcome.generation) (\(ServedModelControl.autoReloadVariable)=1).")
         case .failure(let error)?:

@@ -17,6 +17,8 @@ struct WarmupCommand: ParsableCommand {
         print("Model generation \(model.generation): \(metadata.algorithm), \(model.factorCount) factors")
         print("Movies: \(model.itemCount), users: \(model.userCount), trained on \(metadata.ratings) ratings from \(metadata.dataset)")
         if let validation = metadata.validationRMSE { print("Validation RMSE: \(CLIFormat.rmse(validation))") }
-        print("File: \(model.path) (\(model.fileSize) bytes), loaded and verified in \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))")
+        print(
+            "File: \(model.path) (\(model.fileSize) bytes), loaded and verified in \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))"
+        )
     }
 }

@@ -7,11 +7,15 @@ enum MasterCommand {
     /// Runs the master; returns the process exit code.
     static func run(environment: [String: String]) -> Int32 {
         let dataDirectory = DataDirectory.fromEnvironment(environment)
-        RecLogging.bootstrap(processName: "rec-fcgi.master", dataDirectory: dataDirectory,
-                             standardErrorLevel: .info, environment: environment)
+        RecLogging.bootstrap(
+            processName: "rec-fcgi.master", dataDirectory: dataDirectory,
+            standardErrorLevel: .info, environment: environment)
         let logger = Logger(label: "master")
-        guard let configuration = ServingConfiguration.loadLoggingFailure(environment: environment, dataDirectory: dataDirectory,
-                                                                           logger: logger) else {
+        guard
+            let configuration = ServingConfiguration.loadLoggingFailure(
+                environment: environment, dataDirectory: dataDirectory,
+                logger: logger)
+        else {
             return 2
         }
         let programName = ServerSystemCalls.linkTarget("/proc/self/exe") ?? CommandLine.arguments.first ?? "rec-fcgi"

@@ -13,20 +13,27 @@ enum WorkerCommand {
         MappingFaultGuard.install()
         // Request lines are info records; copying them to standard error would double the cost
         // of every request, so workers only show warnings and errors there.
-        RecLogging.bootstrap(processName: "rec-fcgi.worker", dataDirectory: dataDirectory,
-                             standardErrorLevel: .warning, environment: environment)
+        RecLogging.bootstrap(
+            processName: "rec-fcgi.worker", dataDirectory: dataDirectory,
+            standardErrorLevel: .warning, environment: environment)
         let logger = Logger(label: "worker")
-        guard let configuration = ServingConfiguration.loadLoggingFailure(environment: environment, dataDirectory: dataDirectory,
-                                                                           logger: logger) else {
+        guard
+            let configuration = ServingConfiguration.loadLoggingFailure(
+                environment: environment, dataDirectory: dataDirectory,
+                logger: logger)
+        else {
             return WorkerExitCode.usage
         }
         var settings = FastCGIWorker.Settings()
         settings.maximumRequests = maximumRequests
         settings.requestTimeoutSeconds = UInt32(configuration.requestTimeoutSeconds)
         let requestLog = RequestLog(writer: RecLogging.lineWriter, processName: "rec-fcgi.worker", processID: SystemCalls.processID())
-        let worker = FastCGIWorker(settings: settings, handler: makeRequestHandler(configuration: configuration, dataDirectory: dataDirectory,
-                                                                                     environment: environment, logger: logger),
-                                   requestLog: requestLog, logger: logger)
+        let worker = FastCGIWorker(
+            settings: settings,
+            handler: makeRequestHandler(
+                configuration: configuration, dataDirectory: dataDirectory,
+                environment: environment, logger: logger),
+            requestLog: requestLog, logger: logger)
         logger.debug("worker ready", metadata: ["max_requests": "\(maximumRequests)"])
         switch worker.run() {
         case .stopped(let signal, let drained):
@@ -47,10 +54,13 @@ enum WorkerCommand {
     /// The function each request goes to: the benchmark route when enabled, then the API,
     /// whose service is made once per worker and checks the shared model control file before
     /// each request.
-    static func makeRequestHandler(configuration: ServingConfiguration, dataDirectory: DataDirectory,
-                                   environment: [String: String], logger: Logger) -> APIRequestHandler {
-        let service = APIService(dataDirectory: dataDirectory, environment: environment,
-                                 workerCount: configuration.workerCount, startedAt: Date(), logger: logger)
+    static func makeRequestHandler(
+        configuration: ServingConfiguration, dataDirectory: DataDirectory,
+        environment: [String: String], logger: Logger
+    ) -> APIRequestHandler {
+        let service = APIService(
+            dataDirectory: dataDirectory, environment: environment,
+            workerCount: configuration.workerCount, startedAt: Date(), logger: logger)
         logger.debug("worker serving", metadata: ["generation": "\(service.servedGeneration.map(String.init) ?? "none")"])
         return BuiltInRoutes.handler(helloRouteEnabled: configuration.helloRouteEnabled) { request in
             service.respond(to: request)

@@ -51,8 +51,10 @@ struct CLIEndToEndTests {
         #expect(!recommendations.contains { $0.hasSuffix("[50]") || $0.hasSuffix("[100]") })
 
         let log = runner.log()
-        for expected in ["rec-cli: training started", "rec-cli: published model", "rec-cli: evaluated model",
-                         "rec-cli: listed similar movies", "rec-cli: recommended"] {
+        for expected in [
+            "rec-cli: training started", "rec-cli: published model", "rec-cli: evaluated model",
+            "rec-cli: listed similar movies", "rec-cli: recommended",
+        ] {
             #expect(log.contains(expected), "log lacks '\(expected)'")
         }
         #expect(log.split(separator: "\n").allSatisfy { $0.contains("Z info rec-cli[") || $0.contains("Z warning rec-cli[") })
@@ -111,7 +113,7 @@ struct CLIEndToEndTests {
         #expect(runner.log().contains("command failed"))
 
         bytes[bytes.count / 2] ^= 0x40
-        bytes[24] ^= 0x01  // the stored checksum
+        bytes[24] ^= 0x01 // the stored checksum
         try bytes.write(to: URL(fileURLWithPath: path))
         let mismatch = try runner.run("warmup")
         #expect(mismatch.status == 1)

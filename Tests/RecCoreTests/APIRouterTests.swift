@@ -37,7 +37,8 @@ struct APIRouterTests {
         #expect(Set(titles).isDisjoint(with: ["Toy Story (1995)", "Star Wars (1977)", "Heat (1995)"]))
 
         let engine = try TrainedModelFixture.load().engine()
-        let expected = try engine.recommend(ratings: [(.title("Toy Story"), 5), (.title("Star Wars (1977)"), 5), (.title("Heat (1995)"), 4)], count: 20)
+        let expected = try engine.recommend(
+            ratings: [(.title("Toy Story"), 5), (.title("Star Wars (1977)"), 5), (.title("Heat (1995)"), 4)], count: 20)
         #expect(titles == expected.map(\.title))
         #expect(ratings == expected.map { RatingRounding.fourDecimals($0.rating) })
     }
@@ -62,8 +63,10 @@ struct APIRouterTests {
         #expect(try recommendations(defaulted).titles.count == PredictRequest.defaultCount)
     }
 
-    @Test(arguments: ["", "   ", "[[\"Toy Story\"], [5]", "{\"movies\": [[\"Toy Story\"], [5]],}", "[[\"Toy Story\"], [NaN]]",
-                      "[[\"Toy Story\"], [Infinity]]", "[[\"Toy Story\"], [1e999]]", "\u{FF}"])
+    @Test(arguments: [
+        "", "   ", "[[\"Toy Story\"], [5]", "{\"movies\": [[\"Toy Story\"], [5]],}", "[[\"Toy Story\"], [NaN]]",
+        "[[\"Toy Story\"], [Infinity]]", "[[\"Toy Story\"], [1e999]]", "\u{FF}",
+    ])
     func predictRefusesMalformedJSON(_ body: String) throws {
         let response = try respond(API.post("/api/predict", body, requestID: "req-7"))
         #expect(response.status == 400)
@@ -77,7 +80,8 @@ struct APIRouterTests {
     @Test(arguments: [
         (#"{}"#, "invalid_shape"), (#"[1, 2]"#, "invalid_shape"), (#"[[1], [2], [3]]"#, "invalid_shape"),
         (#""Toy Story""#, "invalid_shape"), (#"{"movies": "Toy Story"}"#, "invalid_shape"), (#"[["Toy Story"], ["5"]]"#, "invalid_shape"),
-        (#"[[true], [5]]"#, "invalid_shape"), (#"[[1.5], [5]]"#, "invalid_shape"), (#"{"movies": [[1], [5]], "top": "10"}"#, "invalid_shape"),
+        (#"[[true], [5]]"#, "invalid_shape"), (#"[[1.5], [5]]"#, "invalid_shape"),
+        (#"{"movies": [[1], [5]], "top": "10"}"#, "invalid_shape"),
         (#"{"movies": [[1], [5]], "top": 2.5}"#, "invalid_shape"), (#"{"movies": [[1], [5]], "top": 5, "n": 6}"#, "invalid_shape"),
         (#"{"movies": [[1], [5]], "data": [[2], [4]]}"#, "invalid_shape"), (#"[["Toy Story", "Heat"], [5]]"#, "mismatched_lengths"),
     ])
@@ -87,8 +91,10 @@ struct APIRouterTests {
         #expect(response.errorCode == code, "\(body)")
     }
 
-    @Test(arguments: [("top=ten", 400, "invalid_parameter"), ("top=5&n=6", 400, "invalid_parameter"), ("top=0", 422, "count_out_of_range"),
-                      ("top=1001", 422, "count_out_of_range"), ("top=99999999999999999999", 422, "count_out_of_range")])
+    @Test(arguments: [
+        ("top=ten", 400, "invalid_parameter"), ("top=5&n=6", 400, "invalid_parameter"), ("top=0", 422, "count_out_of_range"),
+        ("top=1001", 422, "count_out_of_range"), ("top=99999999999999999999", 422, "count_out_of_range"),
+    ])
     func predictChecksMInTheQuery(query: String, status: Int, code: String) throws {
         let response = try respond(API.post("/api/predict", #"[[1], [5]]"#, query: query))
         #expect(response.status == status, "\(query)")
@@ -102,8 +108,10 @@ struct APIRouterTests {
         #expect(response.errorCode == "invalid_rating")
     }
 
-    @Test(arguments: [#"{"movies": [[1], [5]], "top": 0}"#, #"{"movies": [[1], [5]], "M": 1001}"#, #"{"movies": [[1], [5]], "n": -3}"#,
-                      #"{"movies": [[1], [5]], "top_m": 1e300}"#])
+    @Test(arguments: [
+        #"{"movies": [[1], [5]], "top": 0}"#, #"{"movies": [[1], [5]], "M": 1001}"#, #"{"movies": [[1], [5]], "n": -3}"#,
+        #"{"movies": [[1], [5]], "top_m": 1e300}"#,
+    ])
     func predictRefusesMOutOfRangeWith422(_ body: String) throws {
         let response = try respond(API.post("/api/predict", body))
         #expect(response.status == 422)
@@ -121,7 +129,9 @@ struct APIRouterTests {
         let offset = try #require(message.split(separator: "byte ").last.flatMap { Int($0.prefix { $0.isNumber }) })
         #expect(offset < request.body.count / 5, "parsing stopped at byte \(offset) of \(request.body.count)")
         let limit = RecommendationEngine.ratedMovieLimit
-        let atLimit = "[[" + (0..<limit).map { "\($0 + 1)" }.joined(separator: ",") + "],[" + Array(repeating: "4", count: limit).joined(separator: ",") + "]]"
+        let atLimit =
+            "[[" + (0..<limit).map { "\($0 + 1)" }.joined(separator: ",") + "],["
+            + Array(repeating: "4", count: limit).joined(separator: ",") + "]]"
         #expect(try respond(API.post("/api/predict", atLimit)).status == 200)
     }
 
@@ -192,9 +202,11 @@ struct APIRouterTests {
     }
 
     @Test(arguments: [
-        (#"{"n": 5}"#, "", 400, "invalid_shape"), (#"["Toy Story"]"#, "", 400, "invalid_shape"), (#"{"movie_name": ""}"#, "", 400, "invalid_shape"),
+        (#"{"n": 5}"#, "", 400, "invalid_shape"), (#"["Toy Story"]"#, "", 400, "invalid_shape"),
+        (#"{"movie_name": ""}"#, "", 400, "invalid_shape"),
         (#"{"movie_name": true}"#, "", 400, "invalid_shape"), (#"{"movie_name": "Toy Story""#, "", 400, "malformed_json"),
-        (#"{"movie_name": "Toy Story", "n": 0}"#, "", 422, "count_out_of_range"), (#"{"movie_name": "Toy Story", "n": 101}"#, "", 422, "count_out_of_range"),
+        (#"{"movie_name": "Toy Story", "n": 0}"#, "", 422, "count_out_of_range"),
+        (#"{"movie_name": "Toy Story", "n": 101}"#, "", 422, "count_out_of_range"),
         (#"{"movie_name": "Toy Story", "n": 2.5}"#, "", 400, "invalid_shape"), ("", "movie_name=Toy+Story&n=x", 400, "invalid_parameter"),
         ("", "", 400, "invalid_shape"), ("", "movie_id=abc", 400, "invalid_parameter"),
         (#"{"movie_name": "qqqq zzzz xxxx"}"#, "", 422, "unknown_movie"),
@@ -209,19 +221,24 @@ struct APIRouterTests {
         let generation = try fixture.publish(CatalogueModelFixture.artifact.get())
         let engine = RecommendationEngine(model: try fixture.store.open(generation: generation))
         let router = fixture.router()
-        let similar = router.respond(to: API.post("/api/similar", #"{"movie_name": "Lord of the Rings", "n": 5}"#),
-                                     served: ServedModelSnapshot(engine: engine))
+        let similar = router.respond(
+            to: API.post("/api/similar", #"{"movie_name": "Lord of the Rings", "n": 5}"#),
+            served: ServedModelSnapshot(engine: engine))
         #expect(similar.status == 200, "\(similar.text)")
         let (ids, titles) = try similarMovies(similar)
         #expect(ids.count == 5 && titles.count == 5)
         #expect(!ids.contains(2116), "Lord of the Rings, The (1978) is movie 2116 and never its own neighbour")
 
-        let predict = router.respond(to: API.post("/api/predict", #"[["Lord of the Rings", "toy story", "Mad Max 2 (a.k.a. The Road Warrior)"], [5, 4, 3]]"#),
-                                     served: ServedModelSnapshot(engine: engine))
+        let predict = router.respond(
+            to: API.post("/api/predict", #"[["Lord of the Rings", "toy story", "Mad Max 2 (a.k.a. The Road Warrior)"], [5, 4, 3]]"#),
+            served: ServedModelSnapshot(engine: engine))
         #expect(predict.status == 200, "\(predict.text)")
         let recommended = try recommendations(predict).titles
         #expect(recommended.count == 20)
-        #expect(Set(recommended).isDisjoint(with: ["Lord of the Rings, The (1978)", "Toy Story (1995)", "Mad Max 2 (a.k.a. The Road Warrior) (1981)"]))
+        #expect(
+            Set(recommended).isDisjoint(with: [
+                "Lord of the Rings, The (1978)", "Toy Story (1995)", "Mad Max 2 (a.k.a. The Road Warrior) (1981)",
+            ]))
     }
 
     // MARK: Limits, methods and paths
@@ -237,8 +254,10 @@ struct APIRouterTests {
         #expect(limit.status == 200, "exactly 64 KiB is allowed")
     }
 
-    @Test(arguments: [("GET", "/api/predict", "POST"), ("PUT", "/api/similar", "GET, HEAD, POST"), ("POST", "/api/health", "GET, HEAD"),
-                      ("DELETE", "/api/log", "GET, HEAD"), ("POST", "/api/info", "GET, HEAD"), ("HEAD", "/api/reload", "GET, POST")])
+    @Test(arguments: [
+        ("GET", "/api/predict", "POST"), ("PUT", "/api/similar", "GET, HEAD, POST"), ("POST", "/api/health", "GET, HEAD"),
+        ("DELETE", "/api/log", "GET, HEAD"), ("POST", "/api/info", "GET, HEAD"), ("HEAD", "/api/reload", "GET, POST"),
+    ])
     func theWrongMethodIsRefusedWith405AndAllow(method: String, path: String, allow: String) throws {
         let response = try respond(APIRequest(method: method, path: path))
         #expect(response.status == 405)
@@ -281,7 +300,8 @@ struct APIRouterTests {
         let info = router.respond(to: API.get("/api/info"), served: served)
         #expect(info.status == 200)
         #expect(try info.json["model"] == .null)
-        #expect(router.respond(to: API.post("/api/predict", "{"), served: served).status == 400, "a malformed body is the client's fault first")
+        #expect(
+            router.respond(to: API.post("/api/predict", "{"), served: served).status == 400, "a malformed body is the client's fault first")
     }
 
     // MARK: Health, info and log
@@ -289,7 +309,9 @@ struct APIRouterTests {
     @Test func healthNamesTheServedGeneration() throws {
         let response = try respond(API.get("/api/health"))
         #expect(response.status == 200)
-        #expect(try response.json == .object([("status", .string("ok")), ("generation", .number(Double(TrainedModelFixture.load().generation)))]))
+        #expect(
+            try response.json
+                == .object([("status", .string("ok")), ("generation", .number(Double(TrainedModelFixture.load().generation)))]))
     }
 
     @Test func infoHasCredentialsServiceAndModel() throws {
@@ -315,12 +337,15 @@ struct APIRouterTests {
         try SystemCalls.makeDirectories(fixture.dataDirectory.root)
         let lines = (1...30).map { "line \($0) é" }
         try Array((lines.joined(separator: "\n") + "\n").utf8).write(to: fixture.dataDirectory.logFile)
-        #expect(try router.respond(to: API.get("/api/log", query: "lines=3"), served: served).json
+        #expect(
+            try router.respond(to: API.get("/api/log", query: "lines=3"), served: served).json
                 == .array(["line 28 é", "line 29 é", "line 30 é"].map { .string($0) }))
         #expect(try router.respond(to: API.get("/api/log"), served: served).json.array?.count == 20)
         #expect(try router.respond(to: API.get("/api/log", query: "lines=1000"), served: served).json.array?.count == 30)
-        for (query, status) in [("lines=0", 422), ("lines=1001", 422), ("lines=-2", 422), ("lines=many", 400),
-                                ("lines=20&lines=30", 400)] {
+        for (query, status) in [
+            ("lines=0", 422), ("lines=1001", 422), ("lines=-2", 422), ("lines=many", 400),
+            ("lines=20&lines=30", 400),
+        ] {
             #expect(router.respond(to: API.get("/api/log", query: query), served: served).status == status, "\(query)")
         }
     }
@@ -373,17 +398,22 @@ struct APIRouterTests {
         }
         let viaGet = router.respond(to: API.get("/api/reload", authorization: "Bearer s3cret"), served: served)
         #expect(viaGet.status == 200)
-        #expect(fixture.router(adminToken: "").respond(to: API.post("/api/reload", ""), served: served).status == 200,
-                "an empty REC_ADMIN_TOKEN leaves reload open")
+        #expect(
+            fixture.router(adminToken: "").respond(to: API.post("/api/reload", ""), served: served).status == 200,
+            "an empty REC_ADMIN_TOKEN leaves reload open")
     }
 
     @Test func reloadFailuresMapToTheirStatuses() throws {
         let served = try served()
         func router(_ error: ReloadError) -> APIRouter {
-            APIRouter(service: ServingFixture.service, credentials: .null, dataDirectory: fixture.dataDirectory, adminToken: nil) { .failure(error) }
+            APIRouter(service: ServingFixture.service, credentials: .null, dataDirectory: fixture.dataDirectory, adminToken: nil) {
+                .failure(error)
+            }
         }
-        let cases: [(ReloadError.Code, Int, String)] = [(.noModel, 503, "no_model"), (.invalidModel, 409, "invalid_model"),
-                                                        (.controlFileFailure, 500, "reload_failed")]
+        let cases: [(ReloadError.Code, Int, String)] = [
+            (.noModel, 503, "no_model"), (.invalidModel, 409, "invalid_model"),
+            (.controlFileFailure, 500, "reload_failed"),
+        ]
         for (code, status, apiCode) in cases {
             let response = router(ReloadError(code, "because \(code)")).respond(to: API.post("/api/reload", ""), served: served)
             #expect(response.status == status)

@@ -121,7 +121,8 @@ struct APIServiceTests {
         #expect(published.generation == 2 && published.reload == nil)
         #expect(try generation(servedBy: worker) == 1)
 
-        let reloading = MyRecModel(dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, reloadsAfterTraining: true)
+        let reloading = MyRecModel(
+            dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, reloadsAfterTraining: true)
         let reloaded = try reloading.train(dataset: options.datasetPath) { $0 = options }
         #expect(reloaded.generation == 3)
         #expect(try reloaded.reload?.get().generation == 3)

@@ -23,9 +23,11 @@ struct BayesianFactorizationModelTests {
                 }
             }
         }
-        return (IndexedRatings(userCount: userCount, itemCount: itemCount, users: training.0, items: training.1, ratings: training.2),
-                IndexedRatings(userCount: userCount, itemCount: itemCount, users: heldOut.0, items: heldOut.1, ratings: heldOut.2),
-                truth)
+        return (
+            IndexedRatings(userCount: userCount, itemCount: itemCount, users: training.0, items: training.1, ratings: training.2),
+            IndexedRatings(userCount: userCount, itemCount: itemCount, users: heldOut.0, items: heldOut.1, ratings: heldOut.2),
+            truth
+        )
     }
 
     static func settings(factors: Int = 4, sweeps: Int = 80, noiseDegreesOfFreedom: Double = 0) -> BayesianFactorizationHyperparameters {
@@ -41,8 +43,9 @@ struct BayesianFactorizationModelTests {
     @Test(arguments: [0.0, 100.0])
     func recoversAPlantedLowRankMatrixAndItsNoiseLevel(noiseDegreesOfFreedom: Double) {
         let (training, heldOut, truth) = Self.plantedRatings()
-        let model = BayesianMatrixFactorizationModel.train(on: training, hyperparameters: Self.settings(noiseDegreesOfFreedom: noiseDegreesOfFreedom),
-                                                           context: TrainingContext(seed: 5, threadCount: 2))
+        let model = BayesianMatrixFactorizationModel.train(
+            on: training, hyperparameters: Self.settings(noiseDegreesOfFreedom: noiseDegreesOfFreedom),
+            context: TrainingContext(seed: 5, threadCount: 2))
         var squaredError = 0.0, squaredSignal = 0.0
         for row in 0..<heldOut.count {
             let user = Int(heldOut.users[row]), item = Int(heldOut.items[row])
@@ -60,7 +63,8 @@ struct BayesianFactorizationModelTests {
 
     @Test func implicitFeedbackVariantAlsoRecoversThePlantedMatrix() {
         let (training, heldOut, truth) = Self.plantedRatings()
-        let model = BayesianSVDPlusPlusModel.train(on: training, hyperparameters: Self.settings(), context: TrainingContext(seed: 5, threadCount: 2))
+        let model = BayesianSVDPlusPlusModel.train(
+            on: training, hyperparameters: Self.settings(), context: TrainingContext(seed: 5, threadCount: 2))
         var squaredError = 0.0
         for row in 0..<heldOut.count {
             let user = Int(heldOut.users[row]), item = Int(heldOut.items[row])
@@ -75,17 +79,21 @@ struct BayesianFactorizationModelTests {
     @Test func theSameSeedGivesTheSameModelWhateverTheThreadCount() {
         let (training, _, _) = Self.plantedRatings()
         let settings = Self.settings(sweeps: 12, noiseDegreesOfFreedom: 100)
-        let first = BayesianSVDPlusPlusModel.train(on: training, hyperparameters: settings, context: TrainingContext(seed: 9, threadCount: 1))
-        let second = BayesianSVDPlusPlusModel.train(on: training, hyperparameters: settings, context: TrainingContext(seed: 9, threadCount: 2))
-        let third = BayesianSVDPlusPlusModel.train(on: training, hyperparameters: settings, context: TrainingContext(seed: 10, threadCount: 2))
+        let first = BayesianSVDPlusPlusModel.train(
+            on: training, hyperparameters: settings, context: TrainingContext(seed: 9, threadCount: 1))
+        let second = BayesianSVDPlusPlusModel.train(
+            on: training, hyperparameters: settings, context: TrainingContext(seed: 9, threadCount: 2))
+        let third = BayesianSVDPlusPlusModel.train(
+            on: training, hyperparameters: settings, context: TrainingContext(seed: 10, threadCount: 2))
         #expect(first.parameters == second.parameters)
         #expect(first.parameters != third.parameters)
     }
 
     @Test func theServedFormPredictsWhatThePosteriorMeansPredict() {
         let (training, heldOut, _) = Self.plantedRatings()
-        let model = BayesianSVDPlusPlusModel.train(on: training, hyperparameters: Self.settings(sweeps: 30),
-                                                   context: TrainingContext(seed: 2, threadCount: 2))
+        let model = BayesianSVDPlusPlusModel.train(
+            on: training, hyperparameters: Self.settings(sweeps: 30),
+            context: TrainingContext(seed: 2, threadCount: 2))
         let posterior = model.posterior
         let groups = model.parameters.factorCount / 4
         #expect(groups == 2)
@@ -95,7 +103,8 @@ struct BayesianFactorizationModelTests {
             let user = Int(heldOut.users[row]), item = Int(heldOut.items[row])
             var expected = posterior.globalMean + posterior.userBiases[user] + posterior.itemBiases[item]
             for factor in 0..<posterior.userFactors.factorCount {
-                expected += posterior.userFactors.values[user * posterior.userFactors.stride + factor]
+                expected +=
+                    posterior.userFactors.values[user * posterior.userFactors.stride + factor]
                     * posterior.itemFactors.values[item * posterior.itemFactors.stride + factor]
             }
             #expect(abs(model.predict(user: user, item: item) - expected) < 1e-4)
@@ -105,8 +114,9 @@ struct BayesianFactorizationModelTests {
 
     @Test func bayesianSVDPlusPlusBeatsTheBaselineOnMovieLens100k() throws {
         let data = try MovieLens100kFixture.load()
-        let model = BayesianSVDPlusPlusModel.train(on: data.training, hyperparameters: Self.settings(factors: 16, sweeps: 60, noiseDegreesOfFreedom: 100),
-                                                   context: TrainingContext(seed: 7, threadCount: 2))
+        let model = BayesianSVDPlusPlusModel.train(
+            on: data.training, hyperparameters: Self.settings(factors: 16, sweeps: 60, noiseDegreesOfFreedom: 100),
+            context: TrainingContext(seed: 7, threadCount: 2))
         let baseline = BiasBaselineModel.train(on: data.training, hyperparameters: .init(), context: TrainingContext(seed: 7))
         let rmse = RatingMetrics.rmse(of: data.test, predict: model.predict)
         #expect(rmse < RatingMetrics.rmse(of: data.test, predict: baseline.predict) - 0.03)

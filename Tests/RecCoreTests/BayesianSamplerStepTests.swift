@@ -80,8 +80,9 @@ struct BayesianSamplerStepTests {
                                                 for draw in 0..<drawCount {
                                                     var drawGenerator = SeededRandomNumberGenerator.stream(UInt64(draw), of: 77)
                                                     factors.withUnsafeMutableBufferPointer { factors in
-                                                        _ = sampler.sample(row: 0, factors: factors.baseAddress!, bias: &bias,
-                                                                           workspace: workspace, generator: &drawGenerator)
+                                                        _ = sampler.sample(
+                                                            row: 0, factors: factors.baseAddress!, bias: &bias,
+                                                            workspace: workspace, generator: &drawGenerator)
                                                     }
                                                     for index in 0..<dimension {
                                                         let value = Double(index < factorCount ? factors[index] : bias)
@@ -103,9 +104,12 @@ struct BayesianSamplerStepTests {
         for index in 0..<dimension {
             let empiricalMean = sums[index] / Double(drawCount)
             let empiricalVariance = squares[index] / Double(drawCount) - empiricalMean * empiricalMean
-            #expect(abs(empiricalMean - mean[index]) < 5 * (variances[index] / Double(drawCount)).squareRoot(),
-                    "coordinate \(index): mean \(empiricalMean) vs \(mean[index])")
-            #expect(abs(empiricalVariance / variances[index] - 1) < 0.06, "coordinate \(index): variance \(empiricalVariance) vs \(variances[index])")
+            #expect(
+                abs(empiricalMean - mean[index]) < 5 * (variances[index] / Double(drawCount)).squareRoot(),
+                "coordinate \(index): mean \(empiricalMean) vs \(mean[index])")
+            #expect(
+                abs(empiricalVariance / variances[index] - 1) < 0.06,
+                "coordinate \(index): variance \(empiricalVariance) vs \(variances[index])")
         }
     }
 
@@ -124,8 +128,9 @@ struct BayesianSamplerStepTests {
             let precision = Double(rowPrecisions[factor] * weightSquares + ownerPrecisions[factor])
             var weighted = 0.0
             for row in 0..<rowCount { weighted += Double(linkWeights[row]) * Double(residuals[row * 16 + factor]) }
-            expectedMeans.append((Double(rowPrecisions[factor]) * (weighted + Double(weightSquares * old[factor]))
-                                  + Double(ownerPrecisions[factor] * ownerMeans[factor])) / precision)
+            expectedMeans.append(
+                (Double(rowPrecisions[factor]) * (weighted + Double(weightSquares * old[factor]))
+                    + Double(ownerPrecisions[factor] * ownerMeans[factor])) / precision)
             expectedVariances.append(1 / precision)
         }
         let drawCount = 20_000
@@ -148,8 +153,9 @@ struct BayesianSamplerStepTests {
                                             ownerPriorPrecisions: ownerPrecisions.baseAddress!)
                                         owner.withUnsafeMutableBufferPointer { owner in
                                             rowResiduals.withUnsafeMutableBufferPointer { rowResiduals in
-                                                regression.sample(owners: owner.baseAddress!, ownerCount: 1, residuals: rowResiduals.baseAddress!,
-                                                                  rowCount: rowCount, seed: UInt64(draw), threadCount: 1)
+                                                regression.sample(
+                                                    owners: owner.baseAddress!, ownerCount: 1, residuals: rowResiduals.baseAddress!,
+                                                    rowCount: rowCount, seed: UInt64(draw), threadCount: 1)
                                             }
                                         }
                                     }

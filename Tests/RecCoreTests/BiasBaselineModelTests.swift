@@ -3,9 +3,10 @@ import Testing
 
 struct BiasBaselineModelTests {
     /// Three users, three movies, seven ratings: small enough to check by hand.
-    static let ratings = IndexedRatings(userCount: 3, itemCount: 3,
-                                        users: [0, 0, 1, 1, 2, 2, 2], items: [0, 1, 0, 2, 0, 1, 2],
-                                        ratings: [5, 3, 4, 2, 1, 4, 5])
+    static let ratings = IndexedRatings(
+        userCount: 3, itemCount: 3,
+        users: [0, 0, 1, 1, 2, 2, 2], items: [0, 1, 0, 2, 0, 1, 2],
+        ratings: [5, 3, 4, 2, 1, 4, 5])
 
     @Test func biasesSatisfyTheirClosedFormAtConvergence() throws {
         var settings = BiasBaselineModel.Hyperparameters()

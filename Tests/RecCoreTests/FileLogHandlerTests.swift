@@ -38,12 +38,14 @@ struct FileLogHandlerTests {
     }
 
     @Test func recordsBelowTheFileLevelAreDropped() throws {
-        let informational = makeLogger(RecLogging.makeFileHandler(
-            label: "a", path: directory.logFile, configuration: LogConfiguration(fileLevel: .info)))
+        let informational = makeLogger(
+            RecLogging.makeFileHandler(
+                label: "a", path: directory.logFile, configuration: LogConfiguration(fileLevel: .info)))
         informational.debug("hidden")
         informational.info("shown")
-        let verbose = makeLogger(RecLogging.makeFileHandler(
-            label: "b", path: directory.logFile, configuration: LogConfiguration(fileLevel: .debug)))
+        let verbose = makeLogger(
+            RecLogging.makeFileHandler(
+                label: "b", path: directory.logFile, configuration: LogConfiguration(fileLevel: .debug)))
         verbose.debug("detail")
 
         let lines = try #require(directory.lines(of: directory.logFile))
@@ -153,9 +155,10 @@ struct FileLogHandlerTests {
         #expect(FileManager.default.createFile(atPath: notADirectory, contents: Data("x".utf8)))
         let capture = directory.openCaptureFile()
         defer { close(capture) }
-        let logger = makeLogger(RecLogging.makeFileHandler(
-            label: "cli", path: notADirectory + "/log_file.log",
-            configuration: LogConfiguration(standardErrorLevel: .error), standardErrorDescriptor: capture))
+        let logger = makeLogger(
+            RecLogging.makeFileHandler(
+                label: "cli", path: notADirectory + "/log_file.log",
+                configuration: LogConfiguration(standardErrorLevel: .error), standardErrorDescriptor: capture))
         for index in 0..<3 { logger.info("record \(index)") }
 
         let captured = directory.capturedText().split(separator: "\n").map(String.init)
@@ -168,8 +171,9 @@ struct FileLogHandlerTests {
     @Test func anInjectedOpenFailureFallsBackAndIsReportedOnce() {
         let capture = directory.openCaptureFile()
         defer { close(capture) }
-        let logger = makeLogger(RecLogging.makeFileHandler(
-            label: "worker", path: directory.logFile, standardErrorDescriptor: capture))
+        let logger = makeLogger(
+            RecLogging.makeFileHandler(
+                label: "worker", path: directory.logFile, standardErrorDescriptor: capture))
         SystemCallFaults.$active.withValue(["open": EACCES]) {
             for index in 0..<5 { logger.info("record \(index)") }
         }
@@ -211,7 +215,9 @@ struct FileLogHandlerTests {
         let warning = try #require(lines.first.flatMap(ParsedLogLine.init))
         #expect(warning.level == "warning")
         #expect(warning.component == "logging")
-        #expect(warning.rest.hasPrefix(#"ignored an invalid log setting reason="not a whole number from 1 to 100; using 1" value=none variable=REC_LOG_BACKUPS"#))
+        #expect(
+            warning.rest.hasPrefix(
+                #"ignored an invalid log setting reason="not a whole number from 1 to 100; using 1" value=none variable=REC_LOG_BACKUPS"#))
         let parsed = try #require(lines.last.flatMap(ParsedLogLine.init))
         #expect(parsed.processName == "rec-bootstrap-test")
         #expect(parsed.component == "bootstrap-test")

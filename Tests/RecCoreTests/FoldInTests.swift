@@ -3,8 +3,10 @@ import Testing
 
 struct FoldInTests {
     /// Runs `body` with an item view over `parameters`.
-    static func withView<Result>(_ parameters: FactorParameters, ratingCounts: [Int32], foldIn: FoldInParameters,
-                                 _ body: (ItemParameterView) -> Result) -> Result {
+    static func withView<Result>(
+        _ parameters: FactorParameters, ratingCounts: [Int32], foldIn: FoldInParameters,
+        _ body: (ItemParameterView) -> Result
+    ) -> Result {
         parameters.withItemParameterView(itemRatingCounts: ratingCounts, foldIn: foldIn, body)
     }
 
@@ -29,7 +31,9 @@ struct FoldInTests {
         let counts = [Int32](repeating: 1, count: itemCount)
         // Six ratings give 6 equations for 7 unknowns (dual); the reference solves the primal system directly.
         let items = [1, 4, 9, 16, 25, 36], ratings: [Float] = [5, 1, 4, 2, 3, 5]
-        let person = Self.withView(parameters, ratingCounts: counts, foldIn: foldIn) { FoldIn.solve(items: items, ratings: ratings, model: $0) }
+        let person = Self.withView(parameters, ratingCounts: counts, foldIn: foldIn) {
+            FoldIn.solve(items: items, ratings: ratings, model: $0)
+        }
 
         let weight = Double(items.count) + 3
         let factorPenalty = 0.08 * weight, biasPenalty = 0.05
@@ -66,8 +70,11 @@ struct FoldInTests {
             var settings = BayesianFactorizationHyperparameters()
             settings.factors = 16
             settings.sweeps = 60
-            parameters = BayesianSVDPlusPlusModel.train(on: data.training, hyperparameters: settings,
-                                                        context: TrainingContext(seed: 3, threadCount: 2)).parameters
+            parameters =
+                BayesianSVDPlusPlusModel.train(
+                    on: data.training, hyperparameters: settings,
+                    context: TrainingContext(seed: 3, threadCount: 2)
+                ).parameters
             // The learned prior, as ModelArtifactAssembler stores it.
             foldIn = FoldInParameters(biasRegularization: parameters.foldInPrior!.biasPenalty, factorRegularization: 0, priorRatingCount: 0)
         case .svdpp:
@@ -81,14 +88,16 @@ struct FoldInTests {
             settings.factors = 16
             settings.epochs = 30
             settings.factorRegularization = 0.05
-            parameters = MatrixFactorizationModel.train(on: data.training, hyperparameters: settings, context: TrainingContext(seed: 3)).parameters
+            parameters =
+                MatrixFactorizationModel.train(on: data.training, hyperparameters: settings, context: TrainingContext(seed: 3)).parameters
         }
         var squaredDifference = 0.0, spread = 0.0, count = 0
         Self.withView(parameters, ratingCounts: data.training.itemRatingCounts, foldIn: foldIn) { view in
             for user in stride(from: 0, to: data.training.userCount, by: 9) {
                 let start = data.training.userOffsets[user], end = data.training.userOffsets[user + 1]
-                let person = FoldIn.solve(items: data.training.itemsByUser[start..<end].map(Int.init),
-                                          ratings: Array(data.training.ratingsByUser[start..<end]), model: view)
+                let person = FoldIn.solve(
+                    items: data.training.itemsByUser[start..<end].map(Int.init),
+                    ratings: Array(data.training.ratingsByUser[start..<end]), model: view)
                 let folded = Recommender.scores(for: person, model: view)
                 for item in 0..<data.training.itemCount where data.training.itemRatingCounts[item] >= 20 {
                     let trained = parameters.predict(user: user, item: item)

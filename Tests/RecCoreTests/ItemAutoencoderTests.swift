@@ -17,7 +17,8 @@ struct ItemAutoencoderTests {
     }
 
     @Test func ratedItemSetsAreDistinctAndAscending() {
-        let ratings = IndexedRatings(userCount: 2, itemCount: 4, users: [0, 0, 0, 1, 1], items: [3, 1, 3, 2, 0], ratings: [5, 4, 2, 3, 1])
+        let ratings = IndexedRatings(
+            userCount: 2, itemCount: 4, users: [0, 0, 0, 1, 1], items: [3, 1, 3, 2, 0], ratings: [5, 4, 2, 3, 1])
         let sets = RatedItemSets(ratings)
         #expect(Array(sets.items(ofUser: 0)) == [1, 3])
         #expect(Array(sets.items(ofUser: 1)) == [0, 2])
@@ -82,7 +83,9 @@ struct ItemAutoencoderTests {
         var scores = [Float](repeating: 0, count: 4)
         table.items.withUnsafeBufferPointer { items in
             table.similarities.withUnsafeBufferPointer { values in
-                scores.withUnsafeMutableBufferPointer { WatchWeights.accumulate(rows: [0, 1], items: items, weights: values, perItem: 2, into: $0.baseAddress!, itemCount: 4) }
+                scores.withUnsafeMutableBufferPointer {
+                    WatchWeights.accumulate(rows: [0, 1], items: items, weights: values, perItem: 2, into: $0.baseAddress!, itemCount: 4)
+                }
             }
         }
         #expect(scores == [0.1, 0.2, 0.5, 0])

@@ -8,7 +8,8 @@ struct JSONParserTests {
     }
 
     @Test func parsesObjectsEscapesAndUnicode() throws {
-        let value = try JSONParser.parse(#" {"movie_name": "Mis\u00e9rables, Les \"1995\"", "n": 5, "emoji": "\ud83c\udfac", "x": [true, false, null, -1.5e2]} "#)
+        let value = try JSONParser.parse(
+            #" {"movie_name": "Mis\u00e9rables, Les \"1995\"", "n": 5, "emoji": "\ud83c\udfac", "x": [true, false, null, -1.5e2]} "#)
         #expect(value["movie_name"]?.string == "Misérables, Les \"1995\"")
         #expect(value["n"]?.integer == 5)
         #expect(value["emoji"]?.string == "🎬")
@@ -45,7 +46,9 @@ struct JSONParserTests {
     }
 
     @Test func capsArrayLengthWhereTheArrayCrossesIt() throws {
-        #expect(try JSONParser.parse(Array("[[1, 2, 3], [4, 5, 6]]".utf8), maximumArrayLength: 3) == .array([.array([1, 2, 3].map { .number($0) }), .array([4, 5, 6].map { .number($0) })]))
+        #expect(
+            try JSONParser.parse(Array("[[1, 2, 3], [4, 5, 6]]".utf8), maximumArrayLength: 3)
+                == .array([.array([1, 2, 3].map { .number($0) }), .array([4, 5, 6].map { .number($0) })]))
         // The fourth element is refused before it is read, so the rest of the text (here not even
         // valid JSON) costs nothing.
         do {
@@ -58,7 +61,9 @@ struct JSONParserTests {
     }
 
     @Test func writerEscapesAndRoundTrips() throws {
-        let value: JSONValue = .object([("title", .string("A \"quoted\" \\ line\nbreak\u{01}")), ("ids", .array([.number(318), .number(4.1234)]))])
+        let value: JSONValue = .object([
+            ("title", .string("A \"quoted\" \\ line\nbreak\u{01}")), ("ids", .array([.number(318), .number(4.1234)])),
+        ])
         let text = JSONWriter.string(value)
         #expect(text == #"{"title":"A \"quoted\" \\ line\nbreak\u0001","ids":[318,4.1234]}"#)
         #expect(try JSONParser.parse(text) == value)

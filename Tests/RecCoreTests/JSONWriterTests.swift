@@ -15,8 +15,10 @@ struct JSONWriterTests {
         #expect(written { JSONWriter.writeInteger(value, to: &$0) } == String(value))
     }
 
-    @Test(arguments: [(41235, "4.1235"), (45000, "4.5"), (50000, "5"), (10000, "1"), (10001, "1.0001"), (10500, "1.05"),
-                      (0, "0"), (7, "0.0007"), (-25000, "-2.5"), (-3, "-0.0003")])
+    @Test(arguments: [
+        (41235, "4.1235"), (45000, "4.5"), (50000, "5"), (10000, "1"), (10001, "1.0001"), (10500, "1.05"),
+        (0, "0"), (7, "0.0007"), (-25000, "-2.5"), (-3, "-0.0003"),
+    ])
     func decimalsDropTrailingZeros(scaled: Int, expected: String) {
         #expect(written { JSONWriter.writeDecimal(scaled: scaled, places: 4, to: &$0) } == expected)
     }
@@ -52,8 +54,10 @@ struct JSONWriterTests {
 
     @Test func shortDecimalsParseExactlyAsTheStandardLibraryDoes() throws {
         var generator = SeededRandomNumberGenerator(seed: 3)
-        var texts = ["0", "-0", "5", "4.5", "-12.25", "0.1", "0.3", "123456789012345", "1.23456789012345", "9007199254740993",
-                     "0.000000000000001", "3.14159265358979323846", "1e3", "2.5E-3"]
+        var texts = [
+            "0", "-0", "5", "4.5", "-12.25", "0.1", "0.3", "123456789012345", "1.23456789012345", "9007199254740993",
+            "0.000000000000001", "3.14159265358979323846", "1e3", "2.5E-3",
+        ]
         for _ in 0..<3_000 {
             let digits = 1 + generator.nextIndex(below: 15)
             let point = generator.nextIndex(below: digits)

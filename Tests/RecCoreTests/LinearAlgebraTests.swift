@@ -23,14 +23,20 @@ struct LinearAlgebraTests {
         let a = (0..<length).map { _ in Float(generator.nextGaussian()) }
         let b = (0..<length).map { _ in Float(generator.nextGaussian()) }
         let c = (0..<length).map { _ in Float(generator.nextGaussian()) }
-        let dot = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in VectorKernels.dot(x.baseAddress!, y.baseAddress!, length: length) } }
+        let dot = a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in VectorKernels.dot(x.baseAddress!, y.baseAddress!, length: length) }
+        }
         #expect(abs(dot - zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }) < 1e-4)
         let dotOfSum = a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in c.withUnsafeBufferPointer { z in VectorKernels.dotOfSum(x.baseAddress!, y.baseAddress!, z.baseAddress!, length: length) } }
+            b.withUnsafeBufferPointer { y in
+                c.withUnsafeBufferPointer { z in VectorKernels.dotOfSum(x.baseAddress!, y.baseAddress!, z.baseAddress!, length: length) }
+            }
         }
         #expect(abs(dotOfSum - (0..<length).reduce(0) { $0 + (a[$1] + b[$1]) * c[$1] }) < 1e-4)
         var y = b
-        y.withUnsafeMutableBufferPointer { target in a.withUnsafeBufferPointer { VectorKernels.addScaled($0.baseAddress!, scale: 0.5, to: target.baseAddress!, length: length) } }
+        y.withUnsafeMutableBufferPointer { target in
+            a.withUnsafeBufferPointer { VectorKernels.addScaled($0.baseAddress!, scale: 0.5, to: target.baseAddress!, length: length) }
+        }
         #expect((0..<length).allSatisfy { abs(y[$0] - (b[$0] + 0.5 * a[$0])) < 1e-6 })
     }
 

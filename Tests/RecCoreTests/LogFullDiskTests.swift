@@ -21,9 +21,10 @@ struct LogFullDiskTests {
             close(capture)
             unlink(capturePath)
         }
-        let logger = makeLogger(RecLogging.makeFileHandler(
-            label: "full-disk", path: directory.logFile, configuration: LogConfiguration(), processName: "rec-test",
-            standardErrorDescriptor: capture))
+        let logger = makeLogger(
+            RecLogging.makeFileHandler(
+                label: "full-disk", path: directory.logFile, configuration: LogConfiguration(), processName: "rec-test",
+                standardErrorDescriptor: capture))
         let padding = String(repeating: "x", count: 60)
         for sequence in 0..<80 { logger.info("record sequence=\(sequence) padding=\(padding)") }
         #expect(directory.size(of: directory.logFile) <= 4096, "the disk was full")

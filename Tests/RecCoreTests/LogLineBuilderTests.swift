@@ -13,8 +13,9 @@ struct LogLineBuilderTests {
             builder.appendField("b", Int64(-round))
             Array("c=d".utf8).withUnsafeBufferPointer { builder.appendField("c", bytes: $0) }
             builder.finish()
-            let record = LogRecord(timestamp: timestamp, level: .warning, processName: "rec fcgi", processID: 7, component: "request",
-                                   message: "served\nnow", metadata: ["a": "two words", "b": "\(-round)", "c": "c=d"])
+            let record = LogRecord(
+                timestamp: timestamp, level: .warning, processName: "rec fcgi", processID: 7, component: "request",
+                message: "served\nnow", metadata: ["a": "two words", "b": "\(-round)", "c": "c=d"])
             #expect(builder.bytes == LogRecordFormatter.format(record))
         }
     }
@@ -25,8 +26,9 @@ struct LogLineBuilderTests {
         builder.begin(level: .info, message: "m", timestamp: timestamp)
         builder.appendField("k", long)
         builder.finish()
-        let record = LogRecord(timestamp: timestamp, level: .info, processName: "p", processID: 1, component: "c", message: "m",
-                               metadata: ["k": .string(long)])
+        let record = LogRecord(
+            timestamp: timestamp, level: .info, processName: "p", processID: 1, component: "c", message: "m",
+            metadata: ["k": .string(long)])
         #expect(builder.bytes == LogRecordFormatter.format(record, maximumLineBytes: 300))
         #expect(builder.bytes.count <= 300)
         #expect(builder.bytes.last == UInt8(ascii: "\n"))

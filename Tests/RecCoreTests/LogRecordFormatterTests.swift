@@ -11,8 +11,9 @@ struct LogRecordFormatterTests {
         message: String = "validation finished",
         metadata: Logger.Metadata = [:]
     ) -> LogRecord {
-        LogRecord(timestamp: timestamp, level: level, processName: "rec-cli", processID: 12345,
-                  component: component, message: message, metadata: metadata)
+        LogRecord(
+            timestamp: timestamp, level: level, processName: "rec-cli", processID: 12345,
+            component: component, message: message, metadata: metadata)
     }
 
     private func line(_ record: LogRecord, maximumLineBytes: Int = LogRecordFormatter.defaultMaximumLineBytes) -> String {
@@ -72,28 +73,37 @@ struct LogRecordFormatterTests {
     }
 
     @Test func plainValuesStayBareAndOthersAreQuotedAndEscaped() {
-        let text = line(record(message: "m", metadata: [
-            "a_plain": "0.8412",
-            "b_unicode": "Misérables",
-            "c_space": "hello world",
-            "d_quote": #"say "hi""#,
-            "e_equals": "a=b",
-            "f_empty": "",
-            "g_backslash": #"C:\temp"#,
-            "h_newline": "two\nlines",
-            "key with space": "x",
-        ]))
-        let expected = #" m a_plain=0.8412 b_unicode=Misérables c_space="hello world" d_quote="say \"hi\"" e_equals="a=b" f_empty="" g_backslash="C:\\temp" h_newline="two\nlines" "key with space"=x"#
+        let text = line(
+            record(
+                message: "m",
+                metadata: [
+                    "a_plain": "0.8412",
+                    "b_unicode": "Misérables",
+                    "c_space": "hello world",
+                    "d_quote": #"say "hi""#,
+                    "e_equals": "a=b",
+                    "f_empty": "",
+                    "g_backslash": #"C:\temp"#,
+                    "h_newline": "two\nlines",
+                    "key with space": "x",
+                ]))
+        let expected =
+            #" m a_plain=0.8412 b_unicode=Misérables c_space="hello world" d_quote="say \"hi\"" e_equals="a=b" f_empty="" g_backslash="C:\\temp" h_newline="two\nlines" "key with space"=x"#
         #expect(text.hasSuffix(expected + "\n"))
     }
 
     @Test func lineBreaksAndControlCharactersInTheMessageAreEscaped() {
-        let text = line(record(
-            component: "http\nworker",
-            message: "first\nsecond\r\nthird\ttab \u{1B}[31mred\u{7F} nel\u{85} separator\u{2028}paragraph\u{2029} back\\slash \"quoted\""
-        ))
+        let text = line(
+            record(
+                component: "http\nworker",
+                message:
+                    "first\nsecond\r\nthird\ttab \u{1B}[31mred\u{7F} nel\u{85} separator\u{2028}paragraph\u{2029} back\\slash \"quoted\""
+            ))
         #expect(text.filter { $0 == "\n" || $0 == "\r\n" }.count == 1)
-        #expect(text.hasSuffix(#" http\nworker: first\nsecond\r\nthird\ttab \u{1B}[31mred\u{7F} nel\u{85} separator\u{2028}paragraph\u{2029} back\\slash "quoted""# + "\n"))
+        #expect(
+            text.hasSuffix(
+                #" http\nworker: first\nsecond\r\nthird\ttab \u{1B}[31mred\u{7F} nel\u{85} separator\u{2028}paragraph\u{2029} back\\slash "quoted""#
+                    + "\n"))
     }
 
     @Test func nestedMetadataRendersTheSameEveryTime() {

@@ -20,11 +20,14 @@ struct LogRotationTests {
         }
     }
 
-    private func makeRotatingLogger(label: String = "rotation", maximumFileBytes: Int, backupCount: Int = 1, capture: Int32 = STDERR_FILENO) -> Logger {
-        makeLogger(RecLogging.makeFileHandler(
-            label: label, path: directory.logFile,
-            configuration: LogConfiguration(maximumFileBytes: maximumFileBytes, backupCount: backupCount),
-            processName: "rec-test", standardErrorDescriptor: capture))
+    private func makeRotatingLogger(
+        label: String = "rotation", maximumFileBytes: Int, backupCount: Int = 1, capture: Int32 = STDERR_FILENO
+    ) -> Logger {
+        makeLogger(
+            RecLogging.makeFileHandler(
+                label: label, path: directory.logFile,
+                configuration: LogConfiguration(maximumFileBytes: maximumFileBytes, backupCount: backupCount),
+                processName: "rec-test", standardErrorDescriptor: capture))
     }
 
     @Test func rotationKeepsTheNewestLinesAndTheCapHoldsWithinOneRecord() throws {
@@ -97,9 +100,10 @@ struct LogRotationTests {
         let cap = 32 * 1_024
         let path = directory.logFile
         runOnThreads(writers) { writer in
-            let logger = makeLogger(RecLogging.makeFileHandler(
-                label: "writer-\(writer)", path: path,
-                configuration: LogConfiguration(maximumFileBytes: cap, backupCount: 100), processName: "rec-test"))
+            let logger = makeLogger(
+                RecLogging.makeFileHandler(
+                    label: "writer-\(writer)", path: path,
+                    configuration: LogConfiguration(maximumFileBytes: cap, backupCount: 100), processName: "rec-test"))
             for sequence in 0..<recordsPerWriter {
                 logger.info("record writer=\(writer) sequence=\(writer * recordsPerWriter + sequence)")
             }

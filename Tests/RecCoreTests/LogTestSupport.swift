@@ -89,7 +89,7 @@ struct ParsedLogLine: Equatable {
         guard fields.count >= 4, Self.isTimestamp(fields[0]) else { return nil }
         let process = fields[2]
         guard let open = process.lastIndex(of: "["), process.last == "]",
-              let processID = Int(process[process.index(after: open)..<process.index(before: process.endIndex)])
+            let processID = Int(process[process.index(after: open)..<process.index(before: process.endIndex)])
         else { return nil }
         guard fields[3].last == ":" else { return nil }
         level = String(fields[1])

@@ -18,17 +18,20 @@ struct MatrixFactorizationModelTests {
             let dot = zip(p, q).reduce(Float(0)) { $0 + $1.0 * $1.1 }
             let error = Double(rating - (mean + bu + bi + dot))
             let factorNorm = p.reduce(Float(0)) { $0 + $1 * $1 } + q.reduce(Float(0)) { $0 + $1 * $1 }
-            return 0.5 * error * error + 0.5 * Double(biasPenalty) * Double(bu * bu + bi * bi) + 0.5 * Double(factorPenalty) * Double(factorNorm)
+            return 0.5 * error * error + 0.5 * Double(biasPenalty) * Double(bu * bu + bi * bi) + 0.5 * Double(factorPenalty)
+                * Double(factorNorm)
         }
         let p0 = Array(users.row(0)), q0 = Array(items.row(0)), bu0 = userBiases[0], bi0 = itemBiases[0]
-        let step = SGDStep(mean: mean, learningRate: learningRate, biasRegularization: biasPenalty,
-                           factorRegularization: factorPenalty, stride: stride)
+        let step = SGDStep(
+            mean: mean, learningRate: learningRate, biasRegularization: biasPenalty,
+            factorRegularization: factorPenalty, stride: stride)
         users.values.withUnsafeMutableBufferPointer { u in
             items.values.withUnsafeMutableBufferPointer { i in
                 userBiases.withUnsafeMutableBufferPointer { ub in
                     itemBiases.withUnsafeMutableBufferPointer { ib in
-                        step.apply(ShuffledRatings.Entry(user: 0, item: 0, rating: rating), users: u.baseAddress!, items: i.baseAddress!,
-                                   userBiases: ub.baseAddress!, itemBiases: ib.baseAddress!)
+                        step.apply(
+                            ShuffledRatings.Entry(user: 0, item: 0, rating: rating), users: u.baseAddress!, items: i.baseAddress!,
+                            userBiases: ub.baseAddress!, itemBiases: ib.baseAddress!)
                     }
                 }
             }

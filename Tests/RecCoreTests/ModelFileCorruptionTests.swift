@@ -73,11 +73,13 @@ struct ModelFileCorruptionTests {
 
     @Test func rejectsSectionTableEntriesOutOfBoundsMisalignedOrInconsistent() throws {
         let fileSize = UInt64(original.count)
-        let fixedCount: Set<ModelFileSectionKind> = [.movieIDs, .itemBiases, .itemRatingCounts, .itemFactors, .itemImplicitFactors,
-                                                      .titleOffsets, .neighbourItems, .neighbourSimilarities, .userIDs,
-                                                      .userBiases, .userFactors, .foldInFactorPenalties,
-                                                      .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems,
-                                                      .watchWeights, .rankingBlends]
+        let fixedCount: Set<ModelFileSectionKind> = [
+            .movieIDs, .itemBiases, .itemRatingCounts, .itemFactors, .itemImplicitFactors,
+            .titleOffsets, .neighbourItems, .neighbourSimilarities, .userIDs,
+            .userBiases, .userFactors, .foldInFactorPenalties,
+            .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems,
+            .watchWeights, .rankingBlends,
+        ]
         for kind in ModelFileSectionKind.allCases {
             let entry = entry(kind)
             let offset = original.load(UInt64.self, at: entry + Entry.offset)
@@ -92,7 +94,14 @@ struct ModelFileCorruptionTests {
                 ("offset inside the header", { $0.store(UInt64(0), at: entry + Entry.offset) }),
                 ("zero element size", { $0.store(UInt32(0), at: entry + Entry.elementSize) }),
                 ("wrong element size", { $0.store(UInt32(kind.elementSize == 4 ? 8 : 4), at: entry + Entry.elementSize) }),
-                ("duplicate kind", { $0.store(kind == .movieIDs ? ModelFileSectionKind.userIDs.rawValue : ModelFileSectionKind.movieIDs.rawValue, at: entry + Entry.kind) }),
+                (
+                    "duplicate kind",
+                    {
+                        $0.store(
+                            kind == .movieIDs ? ModelFileSectionKind.userIDs.rawValue : ModelFileSectionKind.movieIDs.rawValue,
+                            at: entry + Entry.kind)
+                    }
+                ),
             ]
             if fixedCount.contains(kind), length >= elementSize {
                 mutations.append(("one element short", { $0.store(length - elementSize, at: entry + Entry.length) }))
@@ -168,7 +177,10 @@ struct ModelFileCorruptionTests {
             ("negative rating count", { $0.store(Int32(-1), at: counts) }),
             ("rated-item offsets not from zero", { $0.store(UInt32(1), at: ratedStarts) }),
             ("rated-item offsets descending", { $0.store(UInt32.max, at: ratedStarts + 4) }),
-            ("blend not finite", { $0.withUnsafeMutableBytes { $0.storeBytes(of: Float.infinity, toByteOffset: blends + 4, as: Float.self) } }),
+            (
+                "blend not finite",
+                { $0.withUnsafeMutableBytes { $0.storeBytes(of: Float.infinity, toByteOffset: blends + 4, as: Float.self) } }
+            ),
             ("ranking model incomplete", { $0.store(UInt32(201), at: self.entry(.watchWeights) + Entry.kind) }),
         ]
         for (name, mutate) in mutations {
@@ -205,7 +217,8 @@ struct ModelFileCorruptionTests {
         let engine = RecommendationEngine(model: model)
         let ranked = try engine.rankedItems(ratings: [(.id(model.movieIDs[0]), 5), (.id(model.movieIDs[1]), 3)], count: 3)
         #expect(ranked.allSatisfy { $0.item < model.itemCount })
-        #expect(try engine.rankedItems(userID: model.userIDs[0], count: 3).map(\.item) == Array(ranking.rankedItems(ofUser: 0).map { Int($0) }))
+        #expect(
+            try engine.rankedItems(userID: model.userIDs[0], count: 3).map(\.item) == Array(ranking.rankedItems(ofUser: 0).map { Int($0) }))
     }
 
     @Test func opensAFileWithoutARankingModel() throws {

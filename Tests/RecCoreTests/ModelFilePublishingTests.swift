@@ -59,8 +59,9 @@ struct ModelFilePublishingTests {
     @Test func pruningNeverRemovesTheNewestTheCurrentOrAProtectedGeneration() throws {
         final class ServedGenerations: Sendable { let generations = Mutex<Set<Int>>([]) }
         let served = ServedGenerations()
-        let store = ModelStore(directory: folder.file("data/model"), retainedGenerationCount: 10,
-                               protectedGenerations: { served.generations.withLock { $0 } })
+        let store = ModelStore(
+            directory: folder.file("data/model"), retainedGenerationCount: 10,
+            protectedGenerations: { served.generations.withLock { $0 } })
         for seed in 1...5 { _ = try store.publish(artifact(UInt64(seed))) }
         #expect(try store.generations() == [1, 2, 3, 4, 5])
 
@@ -162,8 +163,9 @@ struct ModelFilePublishingTests {
             }
             let error = #expect(throws: ModelFileError.self, "\(plant)") { try store.currentGeneration() }
             #expect(error?.code == .corruptCurrentPointer || plant == "folder", "\(plant): \(String(describing: error))")
-            #expect(error.map { !$0.description.contains("root") && !$0.description.contains("salt") } == true,
-                    "\(plant): \(String(describing: error))")
+            #expect(
+                error.map { !$0.description.contains("root") && !$0.description.contains("salt") } == true,
+                "\(plant): \(String(describing: error))")
         }
         // Garbage is described by its length, never quoted.
         try? FileManager.default.removeItem(atPath: path)
@@ -234,8 +236,10 @@ struct ModelFilePublishingTests {
     @Test func recognisesOnlyCanonicalGenerationFileNames() {
         #expect(ModelStore.fileName(forGeneration: 42) == "model-42.recmodel")
         #expect(ModelStore.generation(inFileName: "model-42.recmodel") == 42)
-        for name in ["model-042.recmodel", "model-0.recmodel", "model-.recmodel", "model-4x.recmodel", "model-3.tmp",
-                     "model-3.recmodel.tmp", "Model-3.recmodel", "model--3.recmodel", "model-3.recmodelx"] {
+        for name in [
+            "model-042.recmodel", "model-0.recmodel", "model-.recmodel", "model-4x.recmodel", "model-3.tmp",
+            "model-3.recmodel.tmp", "Model-3.recmodel", "model--3.recmodel", "model-3.recmodelx",
+        ] {
             #expect(ModelStore.generation(inFileName: name) == nil, "\(name)")
         }
     }

@@ -4,8 +4,10 @@ import RecCore
 
 /// Writing an artifact and opening the file gives back the same model, through zero-copy views.
 struct ModelFileRoundTripTests {
-    private func writeAndOpen(_ artifact: ModelArtifact, in folder: TemporaryDirectory,
-                              name: String = "model-1.recmodel") throws -> LoadedModel {
+    private func writeAndOpen(
+        _ artifact: ModelArtifact, in folder: TemporaryDirectory,
+        name: String = "model-1.recmodel"
+    ) throws -> LoadedModel {
         let path = folder.file(name)
         try ModelFileWriter.write(artifact, toPath: path)
         return try LoadedModel.open(path: path, verifyContents: true)
@@ -15,8 +17,9 @@ struct ModelFileRoundTripTests {
     func reopensAnEqualArtifact(hasImplicitFactors: Bool) throws {
         let folder = TemporaryDirectory()
         // The optional sections: implicit factors and the Bayesian fold-in penalties.
-        let artifact = ModelFileFixtures.artifact(seed: 42, hasImplicitFactors: hasImplicitFactors,
-                                                  hasFoldInFactorPenalties: hasImplicitFactors)
+        let artifact = ModelFileFixtures.artifact(
+            seed: 42, hasImplicitFactors: hasImplicitFactors,
+            hasFoldInFactorPenalties: hasImplicitFactors)
         let model = try writeAndOpen(artifact, in: folder)
         #expect(try model.artifact() == artifact)
         #expect((model.itemImplicitFactors != nil) == hasImplicitFactors)
@@ -30,9 +33,10 @@ struct ModelFileRoundTripTests {
     func roundTripsOtherShapes(factorCount: Int, neighboursPerItem: Int, expectedStride: Int) throws {
         let folder = TemporaryDirectory()
         for (itemCount, userCount) in [(0, 0), (1, 0), (3, 1), (40, 9)] {
-            let artifact = ModelFileFixtures.artifact(seed: UInt64(itemCount * 100 + factorCount), itemCount: itemCount,
-                                                      userCount: userCount, factorCount: factorCount,
-                                                      neighboursPerItem: neighboursPerItem)
+            let artifact = ModelFileFixtures.artifact(
+                seed: UInt64(itemCount * 100 + factorCount), itemCount: itemCount,
+                userCount: userCount, factorCount: factorCount,
+                neighboursPerItem: neighboursPerItem)
             let model = try writeAndOpen(artifact, in: folder)
             #expect(model.factorStride == expectedStride)
             #expect(try model.artifact() == artifact)

@@ -12,16 +12,20 @@ enum ModelFileFixtures {
     ]
 
     /// An artifact with the given shape and values drawn from `seed`.
-    static func artifact(seed: UInt64, itemCount: Int = 7, userCount: Int = 5, factorCount: Int = 5,
-                         hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3,
-                         hasFoldInFactorPenalties: Bool = true, hasRanking: Bool = true) -> ModelArtifact {
+    static func artifact(
+        seed: UInt64, itemCount: Int = 7, userCount: Int = 5, factorCount: Int = 5,
+        hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3,
+        hasFoldInFactorPenalties: Bool = true, hasRanking: Bool = true
+    ) -> ModelArtifact {
         var random = SeededRandomNumberGenerator(seed: seed)
         func floats(_ count: Int, _ range: ClosedRange<Float>) -> [Float] {
             (0..<count).map { _ in Float.random(in: range, using: &random) }
         }
         func ascendingIDs(_ count: Int) -> [Int32] {
             var id: Int32 = 0
-            return (0..<count).map { _ in id += Int32.random(in: 1...20, using: &random); return id }
+            return (0..<count).map { _ in
+                id += Int32.random(in: 1...20, using: &random); return id
+            }
         }
 
         let titles = (0..<itemCount).map { sampleTitles[$0 % sampleTitles.count] + ($0 < sampleTitles.count ? "" : " #\($0)") }
@@ -69,10 +73,11 @@ enum ModelFileFixtures {
                 }
             }
             let blend = RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1)
-            ranking = RankingArtifact(ratedItems: RatedItemSets(itemCount: itemCount, starts: starts, items: rated),
-                                      rankedItemsPerUser: listLength, userRankedItems: rankedItems,
-                                      watchWeights: NeighbourTable(neighboursPerItem: weightsPerItem, items: weightItems, similarities: weights),
-                                      blends: RankingBlends(knownUser: blend, newPerson: [blend, blend, blend]))
+            ranking = RankingArtifact(
+                ratedItems: RatedItemSets(itemCount: itemCount, starts: starts, items: rated),
+                rankedItemsPerUser: listLength, userRankedItems: rankedItems,
+                watchWeights: NeighbourTable(neighboursPerItem: weightsPerItem, items: weightItems, similarities: weights),
+                blends: RankingBlends(knownUser: blend, newPerson: [blend, blend, blend]))
         }
 
         let metadata = ModelMetadata(
@@ -90,8 +95,9 @@ enum ModelFileFixtures {
             itemFactors: floats(itemCount * factorCount, -0.5...0.5),
             itemImplicitFactors: hasImplicitFactors ? floats(itemCount * factorCount, -0.1...0.1) : nil,
             titleIndex: titleIndex,
-            neighbours: NeighbourTable(neighboursPerItem: neighboursPerItem, items: neighbourItems,
-                                       similarities: neighbourSimilarities),
+            neighbours: NeighbourTable(
+                neighboursPerItem: neighboursPerItem, items: neighbourItems,
+                similarities: neighbourSimilarities),
             userIDs: ascendingIDs(userCount), userBiases: floats(userCount, -1...1),
             userFactors: floats(userCount * factorCount, -0.5...0.5),
             foldInFactorPenalties: hasFoldInFactorPenalties ? floats(factorCount, 0.5...20) : nil, ranking: ranking)

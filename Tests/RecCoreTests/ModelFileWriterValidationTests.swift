@@ -48,7 +48,10 @@ struct ModelFileWriterValidationTests {
         artifact = ModelFileFixtures.artifact(seed: 13)
         artifact.movieIDs[2] = artifact.movieIDs[1]
         let orderError = #expect(throws: ModelFileError.self) { try ModelFileWriter.validate(artifact) }
-        #expect(orderError?.reason == "invalid model artifact: movie ids are not strictly ascending at index 2 (\(artifact.movieIDs[1]) then \(artifact.movieIDs[1]))")
+        #expect(
+            orderError?.reason
+                == "invalid model artifact: movie ids are not strictly ascending at index 2 (\(artifact.movieIDs[1]) then \(artifact.movieIDs[1]))"
+        )
     }
 
     @Test func acceptsAValidArtifact() throws {

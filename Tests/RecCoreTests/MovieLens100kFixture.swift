@@ -16,7 +16,8 @@ struct MovieLens100kFixture: Sendable {
         let test = try RatingsFileParser.load(path: FixturePaths.movieLens100kFolder + "/u1.test")
         let users = IdentifierIndex(collecting: training.userIDs)
         let items = IdentifierIndex(collecting: training.movieIDs)
-        return MovieLens100kFixture(training: IndexedRatings(training, users: users, items: items),
-                                    test: IndexedRatings(test, users: users, items: items), users: users, items: items)
+        return MovieLens100kFixture(
+            training: IndexedRatings(training, users: users, items: items),
+            test: IndexedRatings(test, users: users, items: items), users: users, items: items)
     }
 }

@@ -63,12 +63,15 @@ struct PaddedCholeskyTests {
         var gram = [Float](repeating: .nan, count: stride * stride)
         vectors.values.withUnsafeBufferPointer { source in
             gram.withUnsafeMutableBufferPointer {
-                GramMatrix.accumulateUpper(source.baseAddress!, rowCount: rowCount, factorCount: factorCount, stride: stride, into: $0.baseAddress!)
+                GramMatrix.accumulateUpper(
+                    source.baseAddress!, rowCount: rowCount, factorCount: factorCount, stride: stride, into: $0.baseAddress!)
             }
         }
         for row in 0..<factorCount {
             for column in row..<factorCount {
-                let expected = (0..<rowCount).reduce(Float(0)) { $0 + vectors.values[$1 * stride + row] * vectors.values[$1 * stride + column] }
+                let expected = (0..<rowCount).reduce(Float(0)) {
+                    $0 + vectors.values[$1 * stride + row] * vectors.values[$1 * stride + column]
+                }
                 #expect(abs(gram[row * stride + column] - expected) < 1e-3)
             }
         }

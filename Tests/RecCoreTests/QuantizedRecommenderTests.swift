@@ -13,8 +13,10 @@ struct QuantizedRecommenderTests {
             globalMean: 3.58, userBiases: [], itemBiases: (0..<itemCount).map { _ in Float(generator.nextGaussian()) * 0.4 },
             userFactors: FactorMatrix(rowCount: 0, factorCount: factorCount),
             itemFactors: FactorMatrix(rowCount: itemCount, factorCount: factorCount, standardDeviation: spread, generator: &generator),
-            itemImplicitFactors: FactorMatrix(rowCount: itemCount, factorCount: factorCount, standardDeviation: spread / 4, generator: &generator))
-        let counts = (0..<itemCount).map { _ in generator.nextIndex(below: 10) == 0 ? Int32(0) : Int32(generator.nextIndex(below: 500) + 1) }
+            itemImplicitFactors: FactorMatrix(
+                rowCount: itemCount, factorCount: factorCount, standardDeviation: spread / 4, generator: &generator))
+        let counts = (0..<itemCount).map { _ in generator.nextIndex(below: 10) == 0 ? Int32(0) : Int32(generator.nextIndex(below: 500) + 1)
+        }
         return (parameters, counts)
     }
 
@@ -54,7 +56,8 @@ struct QuantizedRecommenderTests {
             var approximate = [Float](repeating: 0, count: view.itemCount)
             let bound = person.factors.withUnsafeBufferPointer { factors in
                 approximate.withUnsafeMutableBufferPointer { output in
-                    quantized.approximateScores(base: view.globalMean + person.bias, vector: factors.baseAddress!, into: output.baseAddress!)
+                    quantized.approximateScores(
+                        base: view.globalMean + person.bias, vector: factors.baseAddress!, into: output.baseAddress!)
                 }
             }
             guard let bound else {
@@ -75,9 +78,10 @@ struct QuantizedRecommenderTests {
     @Test func theLargestMagnitudesDoNotOverflowTheIntegerSums() {
         // Every element at ±(row maximum) makes every product ±quantizationLevel², the worst case.
         let itemCount = 9, stride = QuantizedItemFactors.maximumStride
-        var parameters = FactorParameters(globalMean: 3, userBiases: [], itemBiases: [Float](repeating: 0, count: itemCount),
-                                          userFactors: FactorMatrix(rowCount: 0, factorCount: stride),
-                                          itemFactors: FactorMatrix(rowCount: itemCount, factorCount: stride), itemImplicitFactors: nil)
+        var parameters = FactorParameters(
+            globalMean: 3, userBiases: [], itemBiases: [Float](repeating: 0, count: itemCount),
+            userFactors: FactorMatrix(rowCount: 0, factorCount: stride),
+            itemFactors: FactorMatrix(rowCount: itemCount, factorCount: stride), itemImplicitFactors: nil)
         for index in parameters.itemFactors.values.indices { parameters.itemFactors.values[index] = index % 3 == 0 ? -2 : 2 }
         let counts = [Int32](repeating: 1, count: itemCount)
         FoldInTests.withView(parameters, ratingCounts: counts, foldIn: Self.foldIn) { view in
@@ -145,8 +149,9 @@ struct QuantizedRecommenderTests {
         let resolvedItems = try [1, 50, 181, 100].map { try #require(engine.model.itemIndex(movieID: $0)) }
         let person = FoldIn.solve(items: resolvedItems, ratings: [5, 4, 2, 5], model: engine.items)
         let reference = Recommender.referenceRecommendation(for: person, model: engine.items, excluding: Set(resolvedItems), count: 50)
-        let recommended = try engine.recommendedItems(ratings: [(.id(1), 5), (.id(50), 4), (.id(181), 2), (.id(100), 5)], count: 50,
-                                                     ranking: .rating)
+        let recommended = try engine.recommendedItems(
+            ratings: [(.id(1), 5), (.id(50), 4), (.id(181), 2), (.id(100), 5)], count: 50,
+            ranking: .rating)
         #expect(recommended.map(\.item) == reference.map(\.item))
         #expect(recommended.map(\.score) == reference.map { RatingMetrics.clamp($0.score) })
     }

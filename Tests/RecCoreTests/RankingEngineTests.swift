@@ -24,7 +24,8 @@ struct RankingEngineTests {
         let blend = ranking.blends.newPersonBlend(givenCount: given.count)
         var watch = [Float](repeating: 0, count: engine.model.itemCount)
         for (item, _) in given {
-            for slot in (item * ranking.watchWeightsPerItem)..<((item + 1) * ranking.watchWeightsPerItem) where ranking.watchWeightItems[slot] >= 0 {
+            for slot in (item * ranking.watchWeightsPerItem)..<((item + 1) * ranking.watchWeightsPerItem)
+            where ranking.watchWeightItems[slot] >= 0 {
                 watch[Int(ranking.watchWeightItems[slot])] += ranking.watchWeights[slot]
             }
         }
@@ -32,8 +33,9 @@ struct RankingEngineTests {
         let givenItems = Set(given.map(\.item))
         return TopItems.select(count: count, from: engine.model.itemCount) { item in
             guard engine.model.itemRatingCounts[item] > 0, !givenItems.contains(item) else { return nil }
-            return blend.score(watch: watch[item], popularity: popularity[item],
-                               rating: Recommender.estimate(for: person, item: item, model: engine.items))
+            return blend.score(
+                watch: watch[item], popularity: popularity[item],
+                rating: Recommender.estimate(for: person, item: item, model: engine.items))
         }.map(\.item)
     }
 
@@ -49,7 +51,8 @@ struct RankingEngineTests {
                 if !given.contains(where: { $0.item == item }) { given.append((item, Float(1 + generator.nextIndex(below: 5)))) }
             }
             for count in [1, 20, 300] {
-                let ranked = try engine.rankedItems(ratings: given.map { (.id(engine.model.movieIDs[$0.item]), Double($0.rating)) }, count: count)
+                let ranked = try engine.rankedItems(
+                    ratings: given.map { (.id(engine.model.movieIDs[$0.item]), Double($0.rating)) }, count: count)
                 #expect(ranked.map(\.item) == (try bruteForce(engine, given: given, count: count)))
             }
         }
@@ -77,8 +80,9 @@ struct RankingEngineTests {
         let fixture = try MovieLens100kFixture.load()
         for user in stride(from: 0, to: engine.model.userCount, by: 7) {
             let userID = engine.model.userIDs[user]
-            let trained = Set(fixture.training.itemsByUser[fixture.training.userOffsets[user]..<fixture.training.userOffsets[user + 1]]
-                .map { engine.model.itemIndex(movieID: fixture.items.identifiers[Int($0)])! })
+            let trained = Set(
+                fixture.training.itemsByUser[fixture.training.userOffsets[user]..<fixture.training.userOffsets[user + 1]]
+                    .map { engine.model.itemIndex(movieID: fixture.items.identifiers[Int($0)])! })
             #expect(Set(ranking.ratedItems(ofUser: user)) == trained)
             for order in RecommendationRanking.allCases {
                 let list = try engine.recommendedItems(userID: userID, count: 1000, ranking: order)
@@ -89,8 +93,9 @@ struct RankingEngineTests {
             let relevance = try engine.rankedItems(userID: userID, count: 10)
             #expect(relevance.map(\.item) == Array(ranking.rankedItems(ofUser: user).prefix(10).map { Int($0) }))
             for entry in relevance {
-                #expect(entry.score == engine.predictRating(userID: userID, movieID: engine.model.movieIDs[entry.item]).unclampedRating,
-                        "the rating shown is the rating model's estimate for the user")
+                #expect(
+                    entry.score == engine.predictRating(userID: userID, movieID: engine.model.movieIDs[entry.item]).unclampedRating,
+                    "the rating shown is the rating model's estimate for the user")
             }
         }
     }

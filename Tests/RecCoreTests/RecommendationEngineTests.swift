@@ -56,7 +56,9 @@ struct RecommendationEngineTests {
 
         // Exactly the budget's worth of typos: every one was searched, so the error does not
         // claim that some had to be exact.
-        let searchedTypos = typos.prefix(RecommendationEngine.fuzzyTitleSearchLimit).map { (movie: MovieReference.title($0 + " Zzzz Qqq"), rating: 4.0) }
+        let searchedTypos = typos.prefix(RecommendationEngine.fuzzyTitleSearchLimit).map {
+            (movie: MovieReference.title($0 + " Zzzz Qqq"), rating: 4.0)
+        }
         do {
             _ = try engine.recommend(ratings: Array(searchedTypos), count: 5)
             Issue.record("expected an error")

@@ -10,7 +10,6 @@ import Testing
 struct ServedModelControlTests {
     let fixture = ServingFixture()
 
-
     @Test func theFirstReloadCreatesTheControlFileFromCurrent() throws {
         try fixture.publish()
         try fixture.publish()
@@ -151,11 +150,13 @@ struct ServedModelControlTests {
     @Test func aWorkerWithoutAControlFileServesCurrent() throws {
         try fixture.publish()
         let holder = SystemCallFaults.$active.withValue(["ftruncate": ENOSPC]) {
-            ServedModelHolder(dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, controlCheckInterval: .seconds(3600))
+            ServedModelHolder(
+                dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, controlCheckInterval: .seconds(3600))
         }
         #expect(holder.snapshot().generation == 1)
         let broken = SystemCallFaults.$active.withValue(["open": EACCES]) {
-            ServedModelHolder(dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, controlCheckInterval: .seconds(3600))
+            ServedModelHolder(
+                dataDirectory: fixture.dataDirectory, logger: TrainedModelFixture.quietLogger, controlCheckInterval: .seconds(3600))
         }
         let snapshot = broken.snapshot()
         #expect(snapshot.engine == nil)

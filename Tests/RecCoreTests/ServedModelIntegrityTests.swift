@@ -32,9 +32,10 @@ struct ServedModelIntegrityTests {
     private func sectionStart(_ kind: ModelFileSectionKind) throws -> Int {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: modelPath)))
         let count = Int(bytes.load(UInt32.self, at: ModelFileLayout.HeaderField.sectionCount))
-        let entry = try #require((0..<count).map(ModelFileLayout.sectionEntryOffset).first {
-            bytes.load(UInt32.self, at: $0) == kind.rawValue
-        })
+        let entry = try #require(
+            (0..<count).map(ModelFileLayout.sectionEntryOffset).first {
+                bytes.load(UInt32.self, at: $0) == kind.rawValue
+            })
         return Int(bytes.load(UInt64.self, at: entry + ModelFileLayout.SectionEntryField.offset))
     }
 
@@ -112,9 +113,10 @@ struct ServedModelIntegrityTests {
         try bytes.write(to: path)
         let start = try { () throws -> Int in
             let count = Int(bytes.load(UInt32.self, at: ModelFileLayout.HeaderField.sectionCount))
-            let entry = try #require((0..<count).map(ModelFileLayout.sectionEntryOffset).first {
-                bytes.load(UInt32.self, at: $0) == ModelFileSectionKind.itemFactors.rawValue
-            })
+            let entry = try #require(
+                (0..<count).map(ModelFileLayout.sectionEntryOffset).first {
+                    bytes.load(UInt32.self, at: $0) == ModelFileSectionKind.itemFactors.rawValue
+                })
             return Int(bytes.load(UInt64.self, at: entry + ModelFileLayout.SectionEntryField.offset))
         }()
         // Huge but finite factors (found by fuzzing) would overflow a dot product to infinity.

@@ -58,8 +58,9 @@ struct ServedModelReloadTests {
     @Test func theAPIReportsAndLogsWhatTheSharedReloadDoes() throws {
         try fixture.publish()
         let recorder = RecordingLogHandler()
-        let service = APIService(dataDirectory: fixture.dataDirectory, environment: [:], workerCount: 1,
-                                 startedAt: Date(timeIntervalSince1970: 1_764_000_000), processID: 4242, logger: recorder.logger)
+        let service = APIService(
+            dataDirectory: fixture.dataDirectory, environment: [:], workerCount: 1,
+            startedAt: Date(timeIntervalSince1970: 1_764_000_000), processID: 4242, logger: recorder.logger)
         try fixture.publish()
         let response = service.respond(to: API.post("/api/reload", ""))
         #expect(response.status == 200, "\(response.text)")
@@ -113,8 +114,10 @@ final class RecordingLogHandler: LogHandler, Sendable {
         set {}
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
         let flat = (metadata ?? [:]).mapValues { "\($0)" }
         stored.withLock { $0.append(Record(level: level, message: message.description, metadata: flat)) }
     }

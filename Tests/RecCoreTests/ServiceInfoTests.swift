@@ -16,16 +16,21 @@ struct ServiceInfoTests {
     }
 
     @Test func credentialsAreFoundAboveTheExecutableAndFallBackToTheBuiltInCopy() throws {
-        let paths = ServiceCredentials.candidatePaths(environment: [:], executablePath: "/repo/.build/x86_64-unknown-linux-gnu/release/rec-fcgi")
-        #expect(paths == ["deploy/credentials.json", "/app/deploy/credentials.json",
-                          "/repo/.build/x86_64-unknown-linux-gnu/release/deploy/credentials.json",
-                          "/repo/.build/x86_64-unknown-linux-gnu/deploy/credentials.json", "/repo/.build/deploy/credentials.json",
-                          "/repo/deploy/credentials.json"])
+        let paths = ServiceCredentials.candidatePaths(
+            environment: [:], executablePath: "/repo/.build/x86_64-unknown-linux-gnu/release/rec-fcgi")
+        #expect(
+            paths == [
+                "deploy/credentials.json", "/app/deploy/credentials.json",
+                "/repo/.build/x86_64-unknown-linux-gnu/release/deploy/credentials.json",
+                "/repo/.build/x86_64-unknown-linux-gnu/deploy/credentials.json", "/repo/.build/deploy/credentials.json",
+                "/repo/deploy/credentials.json",
+            ])
         let missing = ServiceCredentials.load(environment: [ServiceCredentials.environmentVariable: folder.file("none.json")])
         #expect(missing.source == "built-in")
         #expect(missing.credentials == ServiceCredentials.builtIn)
         try Array("[1, 2]".utf8).write(to: folder.file("array.json"))
-        #expect(ServiceCredentials.load(environment: [ServiceCredentials.environmentVariable: folder.file("array.json")]).source == "built-in")
+        #expect(
+            ServiceCredentials.load(environment: [ServiceCredentials.environmentVariable: folder.file("array.json")]).source == "built-in")
     }
 
     @Test func buildInfoComesFromTheFileTheEnvironmentNames() throws {
@@ -52,13 +57,18 @@ struct ServiceInfoTests {
         #expect(partial.buildDate == "2025-11-26T16:00:41Z")
         #expect(partial.source == folder.file(BuildInfo.fileName), "found next to the executable")
 
-        let unreadable = BuildInfo.load(environment: [BuildInfo.environmentVariable: folder.file("missing.json")], executablePath: executable)
+        let unreadable = BuildInfo.load(
+            environment: [BuildInfo.environmentVariable: folder.file("missing.json")], executablePath: executable)
         #expect(unreadable.gitSHA == "unknown", "a named file that cannot be read falls back, without searching elsewhere")
     }
 
     @Test func theServiceObjectHasTheSpecFields() throws {
         let json = ServingFixture.service.json
-        #expect(json == .object([("version", .string("0.1.0")), ("git_sha", .string("abc1234")), ("build_date", .string("2026-11-26T12:00:00Z")),
-                                 ("started_at", .string("2026-11-26T12:30:00Z")), ("workers", .number(2)), ("pid", .number(4242))]))
+        #expect(
+            json
+                == .object([
+                    ("version", .string("0.1.0")), ("git_sha", .string("abc1234")), ("build_date", .string("2026-11-26T12:00:00Z")),
+                    ("started_at", .string("2026-11-26T12:30:00Z")), ("workers", .number(2)), ("pid", .number(4242)),
+                ]))
     }
 }

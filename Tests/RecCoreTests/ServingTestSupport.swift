@@ -23,20 +23,23 @@ final class ServingFixture: @unchecked Sendable {
 
     /// A router over this folder.
     func router(adminToken: String? = nil) -> APIRouter {
-        APIRouter(service: ServingFixture.service, credentials: ServiceCredentials.builtIn, dataDirectory: dataDirectory,
-                  adminToken: adminToken)
+        APIRouter(
+            service: ServingFixture.service, credentials: ServiceCredentials.builtIn, dataDirectory: dataDirectory,
+            adminToken: adminToken)
     }
 
     /// A worker's service over this folder that checks the control file on every request.
     func service(environment: [String: String] = [:]) -> APIService {
-        APIService(dataDirectory: dataDirectory, environment: environment, workerCount: 2,
-                   startedAt: Date(timeIntervalSince1970: 1_764_000_000), processID: 4242, logger: TrainedModelFixture.quietLogger)
+        APIService(
+            dataDirectory: dataDirectory, environment: environment, workerCount: 2,
+            startedAt: Date(timeIntervalSince1970: 1_764_000_000), processID: 4242, logger: TrainedModelFixture.quietLogger)
     }
 
     /// A holder that re-checks the control file's identity and retries failed opens on every request.
     func holder() -> ServedModelHolder {
-        ServedModelHolder(dataDirectory: dataDirectory, logger: TrainedModelFixture.quietLogger, controlCheckInterval: .zero,
-                          retryInterval: .zero)
+        ServedModelHolder(
+            dataDirectory: dataDirectory, logger: TrainedModelFixture.quietLogger, controlCheckInterval: .zero,
+            retryInterval: .zero)
     }
 
     /// The control file's path.
@@ -105,15 +108,17 @@ enum CatalogueModelFixture {
                 similarity *= 0.9
             }
         }
-        let metadata = ModelMetadata(algorithm: "mf", hyperparameters: ["factors": Double(factorCount)], dataset: "dataset/ratings_train.dat",
-                                     ratings: 950_204, users: 3, movies: itemCount, trainedAt: "2026-11-26T12:00:00Z",
-                                     trainingSeconds: 1.5, trainingRMSE: 0.8, validationRMSE: 0.85, validationFraction: 0.05, seed: 77)
-        return ModelArtifact(metadata: metadata, globalMean: 3.58, factorCount: factorCount,
-                             foldIn: FoldInParameters(biasRegularization: 10, factorRegularization: 0.05, priorRatingCount: 5),
-                             movieIDs: movies.map(\.id), titles: movies.map(\.title), itemRatingCounts: titles.ratingCounts,
-                             itemBiases: floats(itemCount, 0.3), itemFactors: floats(itemCount * factorCount, 0.2),
-                             itemImplicitFactors: nil, titleIndex: titles.tables,
-                             neighbours: NeighbourTable(neighboursPerItem: neighbours, items: neighbourItems, similarities: neighbourSimilarities),
-                             userIDs: [1, 2, 3], userBiases: floats(3, 0.1), userFactors: floats(3 * factorCount, 0.2))
+        let metadata = ModelMetadata(
+            algorithm: "mf", hyperparameters: ["factors": Double(factorCount)], dataset: "dataset/ratings_train.dat",
+            ratings: 950_204, users: 3, movies: itemCount, trainedAt: "2026-11-26T12:00:00Z",
+            trainingSeconds: 1.5, trainingRMSE: 0.8, validationRMSE: 0.85, validationFraction: 0.05, seed: 77)
+        return ModelArtifact(
+            metadata: metadata, globalMean: 3.58, factorCount: factorCount,
+            foldIn: FoldInParameters(biasRegularization: 10, factorRegularization: 0.05, priorRatingCount: 5),
+            movieIDs: movies.map(\.id), titles: movies.map(\.title), itemRatingCounts: titles.ratingCounts,
+            itemBiases: floats(itemCount, 0.3), itemFactors: floats(itemCount * factorCount, 0.2),
+            itemImplicitFactors: nil, titleIndex: titles.tables,
+            neighbours: NeighbourTable(neighboursPerItem: neighbours, items: neighbourItems, similarities: neighbourSimilarities),
+            userIDs: [1, 2, 3], userBiases: floats(3, 0.1), userFactors: floats(3 * factorCount, 0.2))
     }
 }

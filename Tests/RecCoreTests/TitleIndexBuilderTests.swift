@@ -21,13 +21,16 @@ struct TitleIndexBuilderTests {
     @Test func sortsEntriesByKeyBytes() {
         let keys = Self.tables.entries.map { Array(key($0).utf8) }
         #expect(zip(keys, keys.dropFirst()).allSatisfy { !$1.lexicographicallyPrecedes($0) })
-        #expect(keys.map { String(decoding: $0, as: UTF8.self) }
-            == ["hamlet", "hamlet", "hamlet", "heat", "lord of the rings", "the lord of the rings"])
+        #expect(
+            keys.map { String(decoding: $0, as: UTF8.self) }
+                == ["hamlet", "hamlet", "hamlet", "heat", "lord of the rings", "the lord of the rings"])
     }
 
     @Test func storesEveryIndexKeyOfEveryTitle() {
         for (item, title) in Self.titles.enumerated() {
-            let stored = Self.tables.entries.filter { $0.item == item }.map { TitleIndexKey(text: key($0), kind: TitleKeyKind(rawValue: $0.kind)!) }
+            let stored = Self.tables.entries.filter { $0.item == item }.map {
+                TitleIndexKey(text: key($0), kind: TitleKeyKind(rawValue: $0.kind)!)
+            }
             #expect(Set(stored) == Set(TitleNormalizer.indexKeys(of: title)), "\(title)")
         }
     }

@@ -54,25 +54,25 @@ struct TitleMatcherRobustnessTests {
         var tables = TitleIndexBuilder.build(titles: titles, ratingCounts: ratingCounts)
         var random = SeededRandomNumberGenerator(seed: UInt64(damage))
         switch damage {
-        case 0:  // keys pointing anywhere
+        case 0: // keys pointing anywhere
             for index in tables.entries.indices {
                 tables.entries[index].keyOffset = UInt32(truncatingIfNeeded: random.next())
                 tables.entries[index].keyLength = UInt32(truncatingIfNeeded: random.next())
             }
-        case 1:  // items out of range and unsorted entries
+        case 1: // items out of range and unsorted entries
             for index in tables.entries.indices {
                 tables.entries[index].item = Int32(truncatingIfNeeded: random.next())
                 tables.entries[index].kind = UInt32(truncatingIfNeeded: random.next())
             }
             tables.entries.reverse()
-        case 2:  // key bytes that are not normalised text, not even UTF-8
+        case 2: // key bytes that are not normalised text, not even UTF-8
             tables.keyBytes = tables.keyBytes.map { _ in UInt8(truncatingIfNeeded: random.next() % 4 == 0 ? 0x20 : random.next()) }
-        case 3:  // postings pointing outside the entries, offsets out of order and out of range
+        case 3: // postings pointing outside the entries, offsets out of order and out of range
             tables.trigramPostings = tables.trigramPostings.map { _ in UInt32(truncatingIfNeeded: random.next()) }
             tables.trigramPostingStarts = tables.trigramPostingStarts.map { _ in UInt32(truncatingIfNeeded: random.next()) }
-        case 4:  // postings whose table sizes disagree
+        case 4: // postings whose table sizes disagree
             tables.trigramPostingStarts.removeLast(3)
-        default:  // one key with every entry on it, thousands of times over
+        default: // one key with every entry on it, thousands of times over
             let posting = [UInt32](repeating: 0, count: 70_000)
             tables.trigramPostings += posting
             tables.trigramPostingStarts = tables.trigramPostingStarts.map { _ in UInt32(tables.trigramPostings.count) }

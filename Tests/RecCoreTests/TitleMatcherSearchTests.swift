@@ -26,7 +26,8 @@ struct TitleMatcherSearchTests {
         func bruteForceSuggestions(_ query: String, limit: Int) -> [TitleSuggestion] {
             var best: [TitleSuggestion] = []
             for (item, movie) in movies.enumerated() {
-                let score = TitleNormalizer.indexKeys(of: movie.title)
+                let score =
+                    TitleNormalizer.indexKeys(of: movie.title)
                     .map { TitleMatcher.fuzzyScore(of: query, againstKey: $0.text, keyYear: $0.kind.year) }.max() ?? 0
                 if score >= TitleMatcher.suggestionThreshold { best.append(TitleSuggestion(item: Int32(item), score: score)) }
             }
@@ -42,8 +43,10 @@ struct TitleMatcherSearchTests {
     /// Typos of every 50th sampled title (two letters of its longest word swapped, or one
     /// dropped), and queries that match weakly, ambiguously or not at all.
     private static func queries(_ movies: [Movie]) -> [String] {
-        var queries = ["the lord of the thing", "Godfather 2", "Star Wars", "love", "it", "Shawshank Prison", "xqzzv blorf",
-                       "Toy Story (1990)", "Hamlet (1995)", "x men", "a", "the", "Star Wars: Episode IV", "Toy Stroy"]
+        var queries = [
+            "the lord of the thing", "Godfather 2", "Star Wars", "love", "it", "Shawshank Prison", "xqzzv blorf",
+            "Toy Story (1990)", "Hamlet (1995)", "x men", "a", "the", "Star Wars: Episode IV", "Toy Stroy",
+        ]
         for (index, movie) in movies.enumerated() where index % 50 == 0 {
             var words = TitleNormalizer.normalize(movie.title).split(separator: " ").map { Array($0) }
             guard let longest = words.indices.max(by: { words[$0].count < words[$1].count }), words[longest].count >= 3 else { continue }
@@ -102,8 +105,10 @@ struct TitleMatcherSearchTests {
         // 6 of the 10 + 10 padded trigrams shared: 0.5 × 0.9 + 0.2 × 0.9 + 0.3 × 12/20.
         #expect(abs(TitleMatcher.fuzzyScore(of: "Toy Stroy", againstKey: "toy story", keyYear: 1995) - 0.81) < 1e-12)
         // A number the key lacks costs 0.15: coverages 2/3 and 1, 10 of 12 + 10 trigrams shared.
-        #expect(abs(TitleMatcher.fuzzyScore(of: "Toy Story 3", againstKey: "toy story", keyYear: 1995)
-            - (0.5 * 2 / 3 + 0.2 + 0.3 * 20 / 22 - 0.15)) < 1e-12)
+        #expect(
+            abs(
+                TitleMatcher.fuzzyScore(of: "Toy Story 3", againstKey: "toy story", keyYear: 1995)
+                    - (0.5 * 2 / 3 + 0.2 + 0.3 * 20 / 22 - 0.15)) < 1e-12)
         #expect(TitleMatcher.fuzzyScore(of: "Rocky 4", againstKey: "rocky iv", keyYear: 1985) > 0.9)
         // "the" is a stop word: no query coverage; "them" is covered by the prefix "the" (0.9).
         #expect(abs(TitleMatcher.fuzzyScore(of: "the", againstKey: "them", keyYear: 1954) - (0.2 * 0.9 + 0.3 * 6 / 9)) < 1e-12)

@@ -24,13 +24,14 @@ struct TitleMatcherTests {
     }
 
     /// The fuzzy examples of `docs/title-matching.md`, with their scores to three decimals.
-    @Test(arguments: [
-        ("Star Wars: Episode IV", 260, 0.871), ("Toy Stroy", 1, 0.810), ("Toy Story (1990)", 1, 0.900),
-        ("Road Warrior", 3703, 0.960), ("Hamlet (1995)", 1411, 0.940), ("Godfather 2", 1221, 0.833), ("Rocky 4", 2411, 0.912),
-        ("Die Hard II", 1370, 0.935), ("xmen", 3793, 1.000), ("Alien 3", 1320, 1.000), ("Jurasic Park", 480, 0.897),
-        ("Pulp Fictoin", 296, 0.838), ("Silence of Lambs", 593, 0.968), ("Return of the Jedi", 1210, 0.760),
-        ("Shawshank", 318, 0.794), ("Star Wars", 260, 0.710), ("Lord of the Rings (2001)", 2116, 0.800), ("love", 1010, 0.814),
-    ] as [(String, Int32, Double)])
+    @Test(
+        arguments: [
+            ("Star Wars: Episode IV", 260, 0.871), ("Toy Stroy", 1, 0.810), ("Toy Story (1990)", 1, 0.900),
+            ("Road Warrior", 3703, 0.960), ("Hamlet (1995)", 1411, 0.940), ("Godfather 2", 1221, 0.833), ("Rocky 4", 2411, 0.912),
+            ("Die Hard II", 1370, 0.935), ("xmen", 3793, 1.000), ("Alien 3", 1320, 1.000), ("Jurasic Park", 480, 0.897),
+            ("Pulp Fictoin", 296, 0.838), ("Silence of Lambs", 593, 0.968), ("Return of the Jedi", 1210, 0.760),
+            ("Shawshank", 318, 0.794), ("Star Wars", 260, 0.710), ("Lord of the Rings (2001)", 2116, 0.800), ("love", 1010, 0.814),
+        ] as [(String, Int32, Double)])
     func resolvesFuzzily(query: String, movieID: Int32, score expectedScore: Double) throws {
         let fixture = try TitleMatchingFixture.shared.get()
         guard case .fuzzy(let item, let score) = fixture.resolve(query) else {
@@ -99,8 +100,9 @@ struct TitleMatcherTests {
             guard resolved != item else { continue }
             let mainKey = TitleNormalizer.indexKeys(of: movie.title).first
             let twinMainKey = TitleNormalizer.indexKeys(of: fixture.title(item: resolved)).first
-            #expect(mainKey?.text == twinMainKey?.text && mainKey?.kind.year == twinMainKey?.kind.year,
-                    "\(movie.title) resolved to \(fixture.title(item: resolved))")
+            #expect(
+                mainKey?.text == twinMainKey?.text && mainKey?.kind.year == twinMainKey?.kind.year,
+                "\(movie.title) resolved to \(fixture.title(item: resolved))")
             #expect(fixture.ratingCounts[Int(resolved)] >= fixture.ratingCounts[item])
         }
         #expect(fixture.resolve("Bewegte Mann, Der (1994)") == fixture.item(movieID: 811).map { .exact(item: $0) })

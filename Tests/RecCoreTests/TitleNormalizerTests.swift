@@ -100,30 +100,37 @@ struct TitleNormalizerTests {
 
     @Test func keysAMovieByEveryFormOfItsTitle() {
         let keys = TitleNormalizer.indexKeys(of: "Mad Max 2 (a.k.a. The Road Warrior) (1981)")
-        #expect(keys == [
-            TitleIndexKey(text: "mad max 2", kind: TitleKeyKind(form: .title, year: 1981)),
-            TitleIndexKey(text: "the road warrior", kind: TitleKeyKind(form: .alternateTitle, year: 1981)),
-            TitleIndexKey(text: "mad max 2 aka the road warrior", kind: TitleKeyKind(form: .fullTitle, year: 1981)),
-        ])
+        #expect(
+            keys == [
+                TitleIndexKey(text: "mad max 2", kind: TitleKeyKind(form: .title, year: 1981)),
+                TitleIndexKey(text: "the road warrior", kind: TitleKeyKind(form: .alternateTitle, year: 1981)),
+                TitleIndexKey(text: "mad max 2 aka the road warrior", kind: TitleKeyKind(form: .fullTitle, year: 1981)),
+            ])
     }
 
     @Test func keysATrailingArticleBothWays() {
         let keys = TitleNormalizer.indexKeys(of: "Lord of the Rings, The (1978)")
-        #expect(keys == [
-            TitleIndexKey(text: "the lord of the rings", kind: TitleKeyKind(form: .title, year: 1978)),
-            TitleIndexKey(text: "lord of the rings", kind: TitleKeyKind(form: .titleWithoutArticle, year: 1978)),
-        ])
+        #expect(
+            keys == [
+                TitleIndexKey(text: "the lord of the rings", kind: TitleKeyKind(form: .title, year: 1978)),
+                TitleIndexKey(text: "lord of the rings", kind: TitleKeyKind(form: .titleWithoutArticle, year: 1978)),
+            ])
         let alternates = TitleNormalizer.indexKeys(of: "Midaq Alley (Callejón de los milagros, El) (1995)")
-        #expect(alternates.map(\.text) == ["midaq alley", "el callejon de los milagros", "callejon de los milagros",
-                                          "midaq alley el callejon de los milagros"])
+        #expect(
+            alternates.map(\.text) == [
+                "midaq alley", "el callejon de los milagros", "callejon de los milagros",
+                "midaq alley el callejon de los milagros",
+            ])
         #expect(alternates.map(\.kind.form) == [.title, .alternateTitle, .alternateTitleWithoutArticle, .fullTitle])
     }
 
     @Test func splitsAlternateGroupsAtSlashesAndAlsoKnownAs() {
-        #expect(TitleNormalizer.indexKeys(of: "Hard 8 (a.k.a. Sydney, a.k.a. Hard Eight) (1996)").map(\.text)
-            == ["hard 8", "sydney", "hard eight", "hard 8 aka sydney aka hard eight"])
-        #expect(TitleNormalizer.indexKeys(of: "Communion (a.k.a. Alice, Sweet Alice/Holy Terror) (1977)").map(\.text)
-            == ["communion", "alice sweet alice", "holy terror", "communion aka alice sweet alice holy terror"])
+        #expect(
+            TitleNormalizer.indexKeys(of: "Hard 8 (a.k.a. Sydney, a.k.a. Hard Eight) (1996)").map(\.text)
+                == ["hard 8", "sydney", "hard eight", "hard 8 aka sydney aka hard eight"])
+        #expect(
+            TitleNormalizer.indexKeys(of: "Communion (a.k.a. Alice, Sweet Alice/Holy Terror) (1977)").map(\.text)
+                == ["communion", "alice sweet alice", "holy terror", "communion aka alice sweet alice holy terror"])
     }
 
     @Test func storesKindsAndYearsInOneWord() {

@@ -22,12 +22,14 @@ struct TopNProtocolTests {
     }
 
     /// Three users over ten movies.
-    static let training = IndexedRatings(userCount: 3, itemCount: 10,
-                                         users: [0, 0, 0, 0, 0, 0, 1, 1, 2], items: [0, 1, 2, 3, 4, 5, 0, 1, 6],
-                                         ratings: [5, 4, 3, 2, 1, 5, 4, 4, 2])
-    static let evaluation = IndexedRatings(userCount: 3, itemCount: 10,
-                                           users: [0, 0, 0, 0, 1, 1, 1, 2], items: [7, 8, 9, 6, 7, 8, 9, 7],
-                                           ratings: [4, 5, 4, 3, 5, 5, 2, 4])
+    static let training = IndexedRatings(
+        userCount: 3, itemCount: 10,
+        users: [0, 0, 0, 0, 0, 0, 1, 1, 2], items: [0, 1, 2, 3, 4, 5, 0, 1, 6],
+        ratings: [5, 4, 3, 2, 1, 5, 4, 4, 2])
+    static let evaluation = IndexedRatings(
+        userCount: 3, itemCount: 10,
+        users: [0, 0, 0, 0, 1, 1, 1, 2], items: [7, 8, 9, 6, 7, 8, 9, 7],
+        ratings: [4, 5, 4, 3, 5, 5, 2, 4])
 
     @Test func newPersonCasesGiveSeededTrainingRatingsAndCountSkips() {
         let cases = TopNCaseSet(.newPerson(given: 3), training: Self.training, evaluation: Self.evaluation, seed: 42)
@@ -63,8 +65,9 @@ struct TopNProtocolTests {
     }
 
     @Test func blendsRoundTripThroughTheirSectionAndGroupByGivenCount() {
-        let blends = RankingBlends(knownUser: RankingBlend(popularityWeight: 1, ratingOffset: 2, ratingSlope: 3),
-                                   newPerson: (0..<3).map { RankingBlend(popularityWeight: Float($0), ratingOffset: 4, ratingSlope: 5) })
+        let blends = RankingBlends(
+            knownUser: RankingBlend(popularityWeight: 1, ratingOffset: 2, ratingSlope: 3),
+            newPerson: (0..<3).map { RankingBlend(popularityWeight: Float($0), ratingOffset: 4, ratingSlope: 5) })
         let values = blends.sectionValues
         #expect(values.count == RankingBlends.sectionCount)
         #expect(values.withUnsafeBufferPointer { RankingBlends(sectionValues: $0) } == blends)

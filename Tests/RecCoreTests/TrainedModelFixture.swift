@@ -11,8 +11,9 @@ struct TrainedModelFixture: @unchecked Sendable {
 
     /// Training options small enough for a quick test run.
     static func options(algorithm: ModelAlgorithm = .mf, seed: UInt64 = 42) -> TrainingOptions {
-        TrainingOptions(datasetPath: FixturePaths.movieLens100kFolder + "/u1.base", algorithm: algorithm,
-                        hyperparameters: ["factors": 16, "epochs": 20], seed: seed, searchHyperparameters: false, threadCount: 2)
+        TrainingOptions(
+            datasetPath: FixturePaths.movieLens100kFolder + "/u1.base", algorithm: algorithm,
+            hyperparameters: ["factors": 16, "epochs": 20], seed: seed, searchHyperparameters: false, threadCount: 2)
     }
 
     static let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })

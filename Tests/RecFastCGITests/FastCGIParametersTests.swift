@@ -15,8 +15,11 @@ struct FastCGIParametersTests {
         ])
         #expect(parsed.contentLength == .bytes(12))
         let request = parsed.request(body: Array("[[1],[5]]xyz".utf8))
-        #expect(request == APIRequest(method: "POST", path: "/api/predict", query: "top=5", body: Array("[[1],[5]]xyz".utf8),
-                                      requestID: "abc123", authorization: "Bearer s3cret"))
+        #expect(
+            request
+                == APIRequest(
+                    method: "POST", path: "/api/predict", query: "top=5", body: Array("[[1],[5]]xyz".utf8),
+                    requestID: "abc123", authorization: "Bearer s3cret"))
     }
 
     @Test func nginxRequestIDWinsOverTheClientHeaderInEitherOrder() {

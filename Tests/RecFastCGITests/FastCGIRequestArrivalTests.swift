@@ -6,7 +6,8 @@ import Testing
 struct FastCGIRequestArrivalTests {
     /// One FastCGI record of `type` with `content` and `padding` bytes of padding.
     private func record(_ type: UInt8, _ content: [UInt8] = [], padding: UInt8 = 0) -> [UInt8] {
-        [1, type, 0, 1, UInt8(content.count >> 8), UInt8(content.count & 0xFF), padding, 0] + content + [UInt8](repeating: 0, count: Int(padding))
+        [1, type, 0, 1, UInt8(content.count >> 8), UInt8(content.count & 0xFF), padding, 0] + content
+            + [UInt8](repeating: 0, count: Int(padding))
     }
 
     private func classify(_ bytes: [UInt8], full: Bool = false) -> FastCGIRequestArrival {

@@ -11,18 +11,22 @@ struct FastCGIResponseEncoderTests {
 
     @Test func writesStatusTypeHeadersLengthAndBlankLine() {
         let response = APIResponse(status: 405, headers: [APIResponse.HeaderField(name: "Allow", value: "GET")], body: Array("{}".utf8))
-        #expect(head(response) == "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: GET\r\nContent-Length: 2\r\n\r\n")
+        #expect(
+            head(response) == "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: GET\r\nContent-Length: 2\r\n\r\n")
     }
 
     @Test func headersItSetsItselfCannotBeOverriddenOrSplit() {
-        let response = APIResponse(status: 200, contentType: "text/plain\r\nX-Evil: 1", headers: [
-            APIResponse.HeaderField(name: "content-length", value: "999"),
-            APIResponse.HeaderField(name: "STATUS", value: "500"),
-            APIResponse.HeaderField(name: "Content-Disposition", value: "attachment\nSet-Cookie: a=b"),
-            APIResponse.HeaderField(name: "Bad:Name", value: "v\u{0}"),
-        ], body: [])
-        #expect(head(response) == "Status: 200 OK\r\nContent-Type: text/plain  X-Evil: 1\r\n"
-            + "Content-Disposition: attachment Set-Cookie: a=b\r\nBad Name: v \r\nContent-Length: 0\r\n\r\n")
+        let response = APIResponse(
+            status: 200, contentType: "text/plain\r\nX-Evil: 1",
+            headers: [
+                APIResponse.HeaderField(name: "content-length", value: "999"),
+                APIResponse.HeaderField(name: "STATUS", value: "500"),
+                APIResponse.HeaderField(name: "Content-Disposition", value: "attachment\nSet-Cookie: a=b"),
+                APIResponse.HeaderField(name: "Bad:Name", value: "v\u{0}"),
+            ], body: [])
+        #expect(
+            head(response) == "Status: 200 OK\r\nContent-Type: text/plain  X-Evil: 1\r\n"
+                + "Content-Disposition: attachment Set-Cookie: a=b\r\nBad Name: v \r\nContent-Length: 0\r\n\r\n")
     }
 
     @Test func statusesOutsideTheRangeBecome500AndUnknownOnesGetAClassPhrase() {

@@ -40,7 +40,9 @@ enum FastCGITestClient {
             raw[pathBytes.count] = 0
         }
         let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard connected == 0 else {
             let error = errno
@@ -56,7 +58,7 @@ enum FastCGITestClient {
         defer { close(descriptor) }
 
         var request: [UInt8] = []
-        record(type: 1, content: [0, 1, 0, 0, 0, 0, 0, 0], to: &request)  // BEGIN_REQUEST, responder, no keep-alive
+        record(type: 1, content: [0, 1, 0, 0, 0, 0, 0, 0], to: &request) // BEGIN_REQUEST, responder, no keep-alive
         var encoded: [UInt8] = []
         for (name, value) in parameters {
             appendLength(name.utf8.count, to: &encoded)

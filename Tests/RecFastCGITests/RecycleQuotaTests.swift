@@ -21,6 +21,8 @@ struct RecycleQuotaTests {
     @Test func isReproducibleFromTheSeed() {
         var first = SeededRandomNumberGenerator(seed: 99)
         var second = SeededRandomNumberGenerator(seed: 99)
-        #expect((0..<10).map { _ in RecycleQuota.jittered(1_000, using: &first) } == (0..<10).map { _ in RecycleQuota.jittered(1_000, using: &second) })
+        #expect(
+            (0..<10).map { _ in RecycleQuota.jittered(1_000, using: &first) }
+                == (0..<10).map { _ in RecycleQuota.jittered(1_000, using: &second) })
     }
 }

@@ -2,7 +2,8 @@ import RecFastCGI
 import Testing
 
 struct RequestBodyReaderTests {
-    private func read(_ exchange: inout FakeExchange, declared: DeclaredContentLength, limit: Int = 64 * 1024) -> RequestBodyReader.Outcome {
+    private func read(_ exchange: inout FakeExchange, declared: DeclaredContentLength, limit: Int = 64 * 1024) -> RequestBodyReader.Outcome
+    {
         withUnsafeTemporaryAllocation(byteCount: 8 * 1024, alignment: 16) { scratch in
             RequestBodyReader.read(from: &exchange, declared: declared, limit: limit, scratch: scratch)
         }

@@ -20,13 +20,16 @@ struct RequestLogTests {
                 "request_id": .string(served.requestID), "status": .string(served.status.map(String.init) ?? "none"),
             ]
             if let cause = served.cause { metadata["cause"] = .string(cause) }
-            let record = LogRecord(timestamp: timestamp, level: RequestLog.level(of: served), processName: "rec-fcgi.worker",
-                                   processID: 4242, component: "request", message: served.status == nil ? "failed" : "served",
-                                   metadata: metadata)
+            let record = LogRecord(
+                timestamp: timestamp, level: RequestLog.level(of: served), processName: "rec-fcgi.worker",
+                processID: 4242, component: "request", message: served.status == nil ? "failed" : "served",
+                metadata: metadata)
             #expect(log.line(for: served, latencyMicroseconds: 87, timestamp: timestamp) == LogRecordFormatter.format(record))
         }
-        #expect(String(decoding: log.line(for: cases[0], latencyMicroseconds: 87, timestamp: timestamp), as: UTF8.self)
-            == "2026-11-26T18:45:49.123Z info rec-fcgi.worker[4242] request: served latency_us=87 method=GET path=/api/health request_id=4f1c status=200\n")
+        #expect(
+            String(decoding: log.line(for: cases[0], latencyMicroseconds: 87, timestamp: timestamp), as: UTF8.self)
+                == "2026-11-26T18:45:49.123Z info rec-fcgi.worker[4242] request: served latency_us=87 method=GET path=/api/health request_id=4f1c status=200\n"
+        )
     }
 
     @Test func levelsFollowTheOutcome() {

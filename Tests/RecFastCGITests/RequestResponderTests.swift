@@ -19,7 +19,8 @@ struct RequestResponderTests {
         let disabled = RequestResponder(handler: BuiltInRoutes.handler(helloRouteEnabled: false, next: Self.apiNotFound))
         var other = FakeExchange(parameters: getHello)
         #expect(disabled.respond(to: &other).status == 404)
-        #expect(other.output.hasSuffix(#"{"error":{"code":"not_found","message":"There is no endpoint GET /bench/hello.","request_id":"r1"}}"#))
+        #expect(
+            other.output.hasSuffix(#"{"error":{"code":"not_found","message":"There is no endpoint GET /bench/hello.","request_id":"r1"}}"#))
     }
 
     @Test func helloRouteRefusesOtherMethods() {
@@ -35,10 +36,14 @@ struct RequestResponderTests {
             seen = request
             return APIResponse(status: 201, body: [])
         })
-        var exchange = FakeExchange(parameters: ["REQUEST_METHOD=POST", "DOCUMENT_URI=/api/predict", "CONTENT_LENGTH=4",
-                                                 "QUERY_STRING=top=3", "HTTP_AUTHORIZATION=Bearer t"], body: Array("[[]]".utf8))
+        var exchange = FakeExchange(
+            parameters: [
+                "REQUEST_METHOD=POST", "DOCUMENT_URI=/api/predict", "CONTENT_LENGTH=4",
+                "QUERY_STRING=top=3", "HTTP_AUTHORIZATION=Bearer t",
+            ], body: Array("[[]]".utf8))
         let served = responder.respond(to: &exchange)
-        #expect(seen == APIRequest(method: "POST", path: "/api/predict", query: "top=3", body: Array("[[]]".utf8), authorization: "Bearer t"))
+        #expect(
+            seen == APIRequest(method: "POST", path: "/api/predict", query: "top=3", body: Array("[[]]".utf8), authorization: "Bearer t"))
         #expect(served.status == 201)
         #expect(served.inputConsumed)
     }
@@ -53,19 +58,23 @@ struct RequestResponderTests {
 
     @Test func oversizedBodyIs413WithoutCallingTheHandlerOrReading() {
         var called = false
-        let responder = RequestResponder(handler: { _ in
-            called = true
-            return APIResponse(status: 200, body: [])
-        }, bodyLimit: 1_024)
-        var exchange = FakeExchange(parameters: ["REQUEST_METHOD=POST", "CONTENT_LENGTH=2048", "REQUEST_ID=big"],
-                                    body: Array(repeating: 0, count: 2_048))
+        let responder = RequestResponder(
+            handler: { _ in
+                called = true
+                return APIResponse(status: 200, body: [])
+            }, bodyLimit: 1_024)
+        var exchange = FakeExchange(
+            parameters: ["REQUEST_METHOD=POST", "CONTENT_LENGTH=2048", "REQUEST_ID=big"],
+            body: Array(repeating: 0, count: 2_048))
         let served = responder.respond(to: &exchange)
         #expect(!called)
         #expect(served.status == 413)
         #expect(!served.inputConsumed)
         #expect(exchange.readCalls == 0)
         #expect(exchange.output.hasPrefix("Status: 413 Content Too Large\r\n"))
-        #expect(exchange.output.hasSuffix(#"{"error":{"code":"body_too_large","message":"The request body is larger than 1 KiB.","request_id":"big"}}"#))
+        #expect(
+            exchange.output.hasSuffix(
+                #"{"error":{"code":"body_too_large","message":"The request body is larger than 1 KiB.","request_id":"big"}}"#))
     }
 
     @Test func malformedOrTruncatedBodiesAre400() {

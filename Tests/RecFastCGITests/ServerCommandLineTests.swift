@@ -11,7 +11,9 @@ struct ServerCommandLineTests {
         #expect(try ServerCommandLine(parsing: ["--worker", "--max-requests", "950"]) == .worker(maximumRequests: 950))
     }
 
-    @Test(arguments: [["--wrker"], ["--worker", "--max-requests"], ["--worker", "--max-requests", "x"], ["--worker", "extra"], ["master"]])
+    @Test(arguments: [
+        ["--wrker"], ["--worker", "--max-requests"], ["--worker", "--max-requests", "x"], ["--worker", "extra"], ["master"],
+    ])
     func refusesUnknownArguments(arguments: [String]) {
         #expect(throws: ServingConfigurationError.self) { try ServerCommandLine(parsing: arguments) }
     }

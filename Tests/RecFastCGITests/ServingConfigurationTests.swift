@@ -7,23 +7,31 @@ struct ServingConfigurationTests {
 
     @Test func defaultsFollowTheDataFolderAndTheCores() throws {
         let configuration = try ServingConfiguration(environment: [:], dataDirectory: data, processorCount: 2)
-        #expect(configuration == ServingConfiguration(listenAddress: .unix(path: "/srv/data/run/rec-fcgi.sock"), workerCount: 2,
-                                                      maximumRequestsPerWorker: 0, graceSeconds: 10, requestTimeoutSeconds: 10,
-                                                      helloRouteEnabled: false))
+        #expect(
+            configuration
+                == ServingConfiguration(
+                    listenAddress: .unix(path: "/srv/data/run/rec-fcgi.sock"), workerCount: 2,
+                    maximumRequestsPerWorker: 0, graceSeconds: 10, requestTimeoutSeconds: 10,
+                    helloRouteEnabled: false))
     }
 
     @Test func readsEverySetting() throws {
-        let configuration = try ServingConfiguration(environment: [
-            "REC_LISTEN": "tcp:0.0.0.0:9000", "REC_WORKERS": "4", "REC_MAX_REQUESTS": "10000", "REC_GRACE_SECONDS": "0",
-            "REC_REQUEST_TIMEOUT_SECONDS": "3", "REC_HELLO_ROUTE": "yes",
-        ], dataDirectory: data, processorCount: 2)
-        #expect(configuration == ServingConfiguration(listenAddress: .tcp(host: "0.0.0.0", port: 9000), workerCount: 4,
-                                                      maximumRequestsPerWorker: 10_000, graceSeconds: 0, requestTimeoutSeconds: 3,
-                                                      helloRouteEnabled: true))
+        let configuration = try ServingConfiguration(
+            environment: [
+                "REC_LISTEN": "tcp:0.0.0.0:9000", "REC_WORKERS": "4", "REC_MAX_REQUESTS": "10000", "REC_GRACE_SECONDS": "0",
+                "REC_REQUEST_TIMEOUT_SECONDS": "3", "REC_HELLO_ROUTE": "yes",
+            ], dataDirectory: data, processorCount: 2)
+        #expect(
+            configuration
+                == ServingConfiguration(
+                    listenAddress: .tcp(host: "0.0.0.0", port: 9000), workerCount: 4,
+                    maximumRequestsPerWorker: 10_000, graceSeconds: 0, requestTimeoutSeconds: 3,
+                    helloRouteEnabled: true))
     }
 
     @Test func emptyValuesMeanTheDefault() throws {
-        let configuration = try ServingConfiguration(environment: ["REC_WORKERS": "", "REC_LISTEN": ""], dataDirectory: data, processorCount: 3)
+        let configuration = try ServingConfiguration(
+            environment: ["REC_WORKERS": "", "REC_LISTEN": ""], dataDirectory: data, processorCount: 3)
         #expect(configuration.workerCount == 3)
     }
 

@@ -47,16 +47,21 @@ struct WorkerPoolProcessTests {
 
         /// The master's children.
         func workers() -> [Int32] {
-            let text = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
+            let text =
+                (try? String(
+                    contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
             return text.split(separator: " ").compactMap { Int32($0) }
         }
 
         func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
         func get(_ path: String, requestID: String = "test-id") throws -> FastCGITestClient.Response {
-            try FastCGITestClient.send(to: socketPath, parameters: [
-                ("REQUEST_METHOD", "GET"), ("DOCUMENT_URI", path), ("QUERY_STRING", ""), ("CONTENT_LENGTH", ""), ("REQUEST_ID", requestID),
-            ])
+            try FastCGITestClient.send(
+                to: socketPath,
+                parameters: [
+                    ("REQUEST_METHOD", "GET"), ("DOCUMENT_URI", path), ("QUERY_STRING", ""), ("CONTENT_LENGTH", ""),
+                    ("REQUEST_ID", requestID),
+                ])
         }
     }
 
@@ -196,14 +201,18 @@ struct WorkerPoolProcessTests {
 
     @Test func refusesAnOversizedBodyWith413() throws {
         let pool = try Pool()
-        let response = try FastCGITestClient.send(to: pool.socketPath, parameters: [
-            ("REQUEST_METHOD", "POST"), ("DOCUMENT_URI", "/api/predict"), ("CONTENT_LENGTH", "70000"), ("REQUEST_ID", "big"),
-        ], body: [UInt8](repeating: 65, count: 70_000))
+        let response = try FastCGITestClient.send(
+            to: pool.socketPath,
+            parameters: [
+                ("REQUEST_METHOD", "POST"), ("DOCUMENT_URI", "/api/predict"), ("CONTENT_LENGTH", "70000"), ("REQUEST_ID", "big"),
+            ], body: [UInt8](repeating: 65, count: 70_000))
         #expect(response.status == 413)
         #expect(response.body.contains(#""code":"body_too_large""#))
-        let small = try FastCGITestClient.send(to: pool.socketPath, parameters: [
-            ("REQUEST_METHOD", "POST"), ("DOCUMENT_URI", "/api/predict"), ("CONTENT_LENGTH", "5"),
-        ], body: Array("[[]]\n".utf8))
+        let small = try FastCGITestClient.send(
+            to: pool.socketPath,
+            parameters: [
+                ("REQUEST_METHOD", "POST"), ("DOCUMENT_URI", "/api/predict"), ("CONTENT_LENGTH", "5"),
+            ], body: Array("[[]]\n".utf8))
         // A small body is read and reaches the API, which finds the shape wrong (not a 413).
         #expect(small.status == 400)
     }
@@ -246,7 +255,8 @@ struct WorkerPoolProcessTests {
     /// Whether `processID` is gone or a zombie.
     static func hasExited(_ processID: Int32) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(processID)/stat", encoding: .utf8),
-              let close = status.lastIndex(of: ")") else { return true }
+            let close = status.lastIndex(of: ")")
+        else { return true }
         return status[status.index(close, offsetBy: 2)] == "Z"
     }
 }

@@ -7,10 +7,12 @@ struct WorkerPoolStateTests {
     private typealias Action = WorkerPoolState.Action
 
     private func makePool(workers: Int = 2, maximumRequests: Int = 0, grace: Int64 = 10) -> WorkerPoolState {
-        WorkerPoolState(settings: .init(workerCount: workers, maximumRequests: maximumRequests,
-                                        graceNanoseconds: grace * 1_000_000_000, requestTimeoutSeconds: 10),
-                        limiter: RestartRateLimiter(window: 30 * second, immediateRestarts: 2, initialDelay: second, maximumDelay: 8 * second),
-                        seed: 42)
+        WorkerPoolState(
+            settings: .init(
+                workerCount: workers, maximumRequests: maximumRequests,
+                graceNanoseconds: grace * 1_000_000_000, requestTimeoutSeconds: 10),
+            limiter: RestartRateLimiter(window: 30 * second, immediateRestarts: 2, initialDelay: second, maximumDelay: 8 * second),
+            seed: 42)
     }
 
     /// Starts every slot as pid 100 + slot.

@@ -12,7 +12,9 @@ struct LoadTally: Sendable, CustomStringConvertible {
     /// Up to ten failures, as text.
     var examples: [String] = []
 
-    var description: String { "\(sent) sent, \(failed) failed (\(unanswered) without an answer)\(examples.isEmpty ? "" : ": " + examples.joined(separator: "; "))" }
+    var description: String {
+        "\(sent) sent, \(failed) failed (\(unanswered) without an answer)\(examples.isEmpty ? "" : ": " + examples.joined(separator: "; "))"
+    }
 }
 
 /// Sends requests from several threads without pause until stopped, like the clients the
@@ -27,8 +29,10 @@ final class LoadDriver: @unchecked Sendable {
     /// Starts `clients` threads that each send `request` in a loop; a response whose status
     /// is not `expectedStatus` counts as failed. With `stopOnRefusal`, a client that cannot
     /// connect stops instead of counting a failure (the server has stopped listening).
-    init(clients: Int, stopOnRefusal: Bool = false, expectedStatus: Int = 200,
-         request: @escaping @Sendable () throws -> HTTPResponse) {
+    init(
+        clients: Int, stopOnRefusal: Bool = false, expectedStatus: Int = 200,
+        request: @escaping @Sendable () throws -> HTTPResponse
+    ) {
         for _ in 0..<clients {
             finished.enter()
             let thread = Thread { [self] in

@@ -64,7 +64,9 @@ struct ServingEndpointTests {
         #expect(!ids.contains { ($0 as? NSNumber)?.intValue == 2116 })
         #expect(titles.allSatisfy { $0 is String })
 
-        for body in [#"{"movie_name": "Toy Story", "N": 3}"#, #"{"movie_name": "Toy Story", "top": 3}"#, #"{"movie_name": "Toy Story", "n": 3}"#] {
+        for body in [
+            #"{"movie_name": "Toy Story", "N": 3}"#, #"{"movie_name": "Toy Story", "top": 3}"#, #"{"movie_name": "Toy Story", "n": 3}"#,
+        ] {
             let aliased = try client.sendJSON("POST", "/api/similar", body)
             #expect(aliased.status == 200, "\(aliased.text)")
             #expect(try pair(aliased).0.count == 3, "\(body)")

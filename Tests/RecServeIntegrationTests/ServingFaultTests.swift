@@ -9,7 +9,8 @@ import Glibc
 /// generation, a killed worker and a graceful stop.
 @Suite(.serialized)
 struct ServingFaultTests {
-    static let predictBody = #"[["Toy Story","Heat (1995)","Lord of the Rings","Star Wars: Episode IV - A New Hope","Fargo (1996)"],[5,4,5,4,3]]"#
+    static let predictBody =
+        #"[["Toy Story","Heat (1995)","Lord of the Rings","Star Wars: Episode IV - A New Hope","Fargo (1996)"],[5,4,5,4,3]]"#
 
     /// The generation a fresh `/api/health` reports, sampled `times` times so that every
     /// worker is likely to have answered at least once.
@@ -49,7 +50,9 @@ struct ServingFaultTests {
         }
         Thread.sleep(until: start.addingTimeInterval(10))
         let tally = load.stop()
-        print("reload under load: \(tally); reload latency ms: median \(latencies.sorted()[latencies.count / 2]), max \(latencies.max() ?? 0)")
+        print(
+            "reload under load: \(tally); reload latency ms: median \(latencies.sorted()[latencies.count / 2]), max \(latencies.max() ?? 0)"
+        )
         #expect(tally.failed == 0, "\(tally)")
         #expect(tally.sent > 100)
         #expect(try healthGenerations(client) == [generation])

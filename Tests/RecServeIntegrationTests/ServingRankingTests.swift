@@ -23,9 +23,11 @@ struct ServingRankingTests {
     }
 
     @Test func aStarWarsFanGetsTheSequels() throws {
-        let (titles, _) = try list(client.sendJSON("POST", "/api/predict", #"{"movies": [["Star Wars: Episode IV - A New Hope"], [5]], "top": 10}"#))
+        let (titles, _) = try list(
+            client.sendJSON("POST", "/api/predict", #"{"movies": [["Star Wars: Episode IV - A New Hope"], [5]], "top": 10}"#))
         #expect(titles.count == 10)
-        #expect(titles.contains("Star Wars: Episode V - The Empire Strikes Back (1980)")
+        #expect(
+            titles.contains("Star Wars: Episode V - The Empire Strikes Back (1980)")
                 || titles.contains("Star Wars: Episode VI - Return of the Jedi (1983)"), "\(titles)")
         #expect(!titles.contains("Star Wars: Episode IV - A New Hope (1977)"))
     }
@@ -37,9 +39,12 @@ struct ServingRankingTests {
     }
 
     @Test func theInputIsNeverRecommendedInEitherRanking() throws {
-        let body = #"[["Toy Story", "Heat (1995)", "Fargo (1996)", "Star Wars: Episode IV - A New Hope", "Lord of the Rings"], [5, 4, 3, 5, 2]]"#
-        let inputs: Set = ["Toy Story (1995)", "Heat (1995)", "Fargo (1996)", "Star Wars: Episode IV - A New Hope (1977)",
-                           "Lord of the Rings, The (1978)"]
+        let body =
+            #"[["Toy Story", "Heat (1995)", "Fargo (1996)", "Star Wars: Episode IV - A New Hope", "Lord of the Rings"], [5, 4, 3, 5, 2]]"#
+        let inputs: Set = [
+            "Toy Story (1995)", "Heat (1995)", "Fargo (1996)", "Star Wars: Episode IV - A New Hope (1977)",
+            "Lord of the Rings, The (1978)",
+        ]
         for query in ["?top=1000", "?top=1000&rank=rating"] {
             let (titles, _) = try list(client.sendJSON("POST", "/api/predict" + query, body))
             #expect(titles.count == 1000)
@@ -65,10 +70,11 @@ struct ServingRankingTests {
             if fields.count >= 2 { titleByID[fields[0]] = fields[1] }
         }
         let ratings = (try? String(contentsOfFile: root + "ratings_train.dat", encoding: .utf8)) ?? ""
-        return Set(ratings.split(separator: "\n").compactMap { line -> String? in
-            let fields = line.components(separatedBy: "::")
-            return fields.first == "1" ? titleByID[fields[1]] : nil
-        })
+        return Set(
+            ratings.split(separator: "\n").compactMap { line -> String? in
+                let fields = line.components(separatedBy: "::")
+                return fields.first == "1" ? titleByID[fields[1]] : nil
+            })
     }()
 
     @Test func aKnownUserNeverGetsAMovieTheyRated() throws {

@@ -30,10 +30,14 @@ final class ServingStack: @unchecked Sendable {
     static let trainedModels = Result<String, any Error>(catching: { () throws -> String in
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recserve-serving-models-\(UUID().uuidString)").path
         for seed in [1, 2] {
-            let outcome = try run(binaryDirectory + "/rec-cli", ["train", "--dataset=\(repositoryRoot)/dataset/ratings_train.dat",
-                                                               "--model", "mf", "--no-search", "--seed", "\(seed)",
-                                                               "--hyperparameter", "factors=16", "--hyperparameter", "epochs=8"],
-                                  environment: ["REC_DATA_DIR": folder])
+            let outcome = try run(
+                binaryDirectory + "/rec-cli",
+                [
+                    "train", "--dataset=\(repositoryRoot)/dataset/ratings_train.dat",
+                    "--model", "mf", "--no-search", "--seed", "\(seed)",
+                    "--hyperparameter", "factors=16", "--hyperparameter", "epochs=8",
+                ],
+                environment: ["REC_DATA_DIR": folder])
             guard outcome.status == 0 else {
                 throw HTTPClientError(description: "training the serving fixture failed: \(outcome.output)")
             }
@@ -64,8 +68,9 @@ final class ServingStack: @unchecked Sendable {
         environment["REC_REQUESTS_PER_CLIENT"] = environment["REC_REQUESTS_PER_CLIENT"] ?? "1000000"
         environment["REC_REQUEST_BURST_PER_CLIENT"] = environment["REC_REQUEST_BURST_PER_CLIENT"] ?? "1000000"
         for (name, value) in extra { environment[name] = value }
-        process = try SpawnedProcess(["/bin/bash", Self.repositoryRoot + "/deploy/serve.sh"], environment: environment,
-                                     outputPath: dataDirectory + "/serve-output.log")
+        process = try SpawnedProcess(
+            ["/bin/bash", Self.repositoryRoot + "/deploy/serve.sh"], environment: environment,
+            outputPath: dataDirectory + "/serve-output.log")
         Self.register(self)
         try waitUntilHealthy()
     }
@@ -177,7 +182,9 @@ final class ServingStack: @unchecked Sendable {
     }
 
     /// Runs a command to completion and returns its status and combined output.
-    static func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    static func run(
+        _ executable: String, _ arguments: [String], environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

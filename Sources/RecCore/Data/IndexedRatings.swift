@@ -87,8 +87,9 @@ public struct IndexedRatings: Sendable {
 
     /// The ratings at `rows`, re-indexed with the same user and item indices.
     public func subset(_ rows: [Int]) -> IndexedRatings {
-        IndexedRatings(userCount: userCount, itemCount: itemCount,
-                       users: rows.map { users[$0] }, items: rows.map { items[$0] }, ratings: rows.map { ratings[$0] })
+        IndexedRatings(
+            userCount: userCount, itemCount: itemCount,
+            users: rows.map { users[$0] }, items: rows.map { items[$0] }, ratings: rows.map { ratings[$0] })
     }
 
     /// Groups the rows by a key column with a counting sort, keeping row order within a group.

@@ -69,7 +69,7 @@ public struct MovieCatalog: Sendable, Equatable {
             let lineNumber = offset + 1
             if layout == nil {
                 layout = Layout(firstLine: line)
-                if layout == .csv, !(line.first?.isNumber ?? false) { continue }  // CSV header
+                if layout == .csv, !(line.first?.isNumber ?? false) { continue } // CSV header
             }
             movies.append(try parseLine(line, layout: layout!, fileName: fileName, lineNumber: lineNumber))
         }
@@ -110,12 +110,14 @@ public struct MovieCatalog: Sendable, Equatable {
         case .csv: fields = splitCSV(line)
         }
         guard fields.count >= 2 else {
-            throw DataFileError(.malformedLine, file: fileName, line: lineNumber,
-                                reason: "expected at least a movie id and a title, found \(fields.count) field")
+            throw DataFileError(
+                .malformedLine, file: fileName, line: lineNumber,
+                reason: "expected at least a movie id and a title, found \(fields.count) field")
         }
         guard let id = Int32(fields[0].trimmingSpaces), id >= 0 else {
-            throw DataFileError(.malformedLine, file: fileName, line: lineNumber,
-                                reason: "expected a whole number for the movie id, found '\(fields[0].prefix(40))'")
+            throw DataFileError(
+                .malformedLine, file: fileName, line: lineNumber,
+                reason: "expected a whole number for the movie id, found '\(fields[0].prefix(40))'")
         }
         let title = String(fields[1].trimmingSpaces)
         guard !title.isEmpty else {

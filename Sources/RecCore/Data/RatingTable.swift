@@ -22,10 +22,12 @@ public struct RatingTable: Sendable, Equatable {
 
     /// A table from whole columns; all columns must have the same length.
     public init(userIDs: [Int32], movieIDs: [Int32], ratings: [Float], timestamps: [Int64]? = nil) {
-        precondition(userIDs.count == movieIDs.count && movieIDs.count == ratings.count,
-                     "rating columns must have equal lengths")
-        precondition(timestamps == nil || timestamps!.count == ratings.count,
-                     "the timestamp column must match the other columns")
+        precondition(
+            userIDs.count == movieIDs.count && movieIDs.count == ratings.count,
+            "rating columns must have equal lengths")
+        precondition(
+            timestamps == nil || timestamps!.count == ratings.count,
+            "the timestamp column must match the other columns")
         self.userIDs = userIDs
         self.movieIDs = movieIDs
         self.ratings = ratings
@@ -59,8 +61,9 @@ public struct RatingTable: Sendable, Equatable {
         var result = RatingTable(hasTimestamps: timestamps != nil)
         result.reserveCapacity(rowIndices.count)
         for row in rowIndices {
-            result.append(userID: userIDs[row], movieID: movieIDs[row], rating: ratings[row],
-                          timestamp: timestamps?[row] ?? 0)
+            result.append(
+                userID: userIDs[row], movieID: movieIDs[row], rating: ratings[row],
+                timestamp: timestamps?[row] ?? 0)
         }
         return result
     }

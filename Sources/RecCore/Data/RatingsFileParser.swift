@@ -76,13 +76,15 @@ private struct LineParser {
         self.dataStart = dataStart
         self.dataStartLine = dataLine
         guard let separator = Self.separator(in: bytes, from: dataStart, to: dataEnd) else {
-            throw DataFileError(.unknownFormat, file: fileName, line: dataLine,
-                                reason: "no field separator found; expected '::', ',', tabs or spaces between user, movie and rating")
+            throw DataFileError(
+                .unknownFormat, file: fileName, line: dataLine,
+                reason: "no field separator found; expected '::', ',', tabs or spaces between user, movie and rating")
         }
         let columns = countFields(dataStart, dataEnd, separator: separator)
         guard columns == 3 || columns == 4 else {
-            throw DataFileError(.malformedLine, file: fileName, line: dataLine,
-                                reason: "expected 3 or 4 fields (user, movie, rating[, timestamp]), found \(columns)")
+            throw DataFileError(
+                .malformedLine, file: fileName, line: dataLine,
+                reason: "expected 3 or 4 fields (user, movie, rating[, timestamp]), found \(columns)")
         }
         return RatingFileFormat(separator: separator, hasHeader: firstIsHeader, columnCount: columns)
     }
@@ -223,7 +225,9 @@ private struct LineParser {
         if position >= end || bytes[position] == Self.carriageReturn {
             return malformed("expected \(format.columnCount) fields like the rest of the file, found \(fieldsSoFar)")
         }
-        return malformed("unexpected \(quoted(from: position, end: end)) after field \(fieldsSoFar); expected the separator \(format.separator == .whitespace ? "whitespace" : "'\(format.separator.rawValue)'")")
+        return malformed(
+            "unexpected \(quoted(from: position, end: end)) after field \(fieldsSoFar); expected the separator \(format.separator == .whitespace ? "whitespace" : "'\(format.separator.rawValue)'")"
+        )
     }
 
     private mutating func parseIdentifier(end: Int, what: String) throws(DataFileError) -> Int32 {
@@ -272,7 +276,8 @@ private struct LineParser {
             throw malformed("expected a number for the rating, found \(quoted(from: start, end: end))")
         }
         guard value >= RatingsFileParser.lowestRating, value <= RatingsFileParser.highestRating else {
-            throw malformed("rating \(quoted(from: start, end: end)) is outside \(RatingsFileParser.lowestRating)...\(RatingsFileParser.highestRating)")
+            throw malformed(
+                "rating \(quoted(from: start, end: end)) is outside \(RatingsFileParser.lowestRating)...\(RatingsFileParser.highestRating)")
         }
         return value
     }
@@ -290,7 +295,8 @@ private struct LineParser {
     private func quoted(from start: Int, end: Int) -> String {
         var stop = start
         while stop < end, stop - start < 40, !Self.isSpace(bytes[stop]), bytes[stop] != Self.comma,
-              !(bytes[stop] == Self.colon && stop + 1 < end && bytes[stop + 1] == Self.colon) {
+            !(bytes[stop] == Self.colon && stop + 1 < end && bytes[stop + 1] == Self.colon)
+        {
             stop += 1
         }
         if stop == start { return "nothing" }

@@ -10,17 +10,21 @@ public enum ModelEvaluator {
     }
 
     /// RMSE, MAE, fallback counts and ranking metrics of `engine` on `table`.
-    public static func evaluate(_ engine: RecommendationEngine, on table: RatingTable, dataset: String,
-                                evaluatedAt: String) -> EvaluationMetrics {
+    public static func evaluate(
+        _ engine: RecommendationEngine, on table: RatingTable, dataset: String,
+        evaluatedAt: String
+    ) -> EvaluationMetrics {
         let (predictions, fallbackRows) = allPredictions(of: engine, for: table)
         let predicted = predictions.map(\.rating)
         // Ranked by the unclamped prediction, so movies above 5 keep their order.
-        let ranking = RankingMetrics.evaluate(userIDs: table.userIDs, movieIDs: table.movieIDs, ratings: table.ratings,
-                                              scores: predictions.map(\.unclampedRating))
-        return EvaluationMetrics(generation: engine.model.generation, dataset: dataset,
-                                 rmse: RatingMetrics.rmse(predictions: predicted, actual: table.ratings),
-                                 meanAbsoluteError: RatingMetrics.meanAbsoluteError(predictions: predicted, actual: table.ratings),
-                                 rows: table.count, fallbackRows: fallbackRows, evaluatedAt: evaluatedAt, ranking: ranking)
+        let ranking = RankingMetrics.evaluate(
+            userIDs: table.userIDs, movieIDs: table.movieIDs, ratings: table.ratings,
+            scores: predictions.map(\.unclampedRating))
+        return EvaluationMetrics(
+            generation: engine.model.generation, dataset: dataset,
+            rmse: RatingMetrics.rmse(predictions: predicted, actual: table.ratings),
+            meanAbsoluteError: RatingMetrics.meanAbsoluteError(predictions: predicted, actual: table.ratings),
+            rows: table.count, fallbackRows: fallbackRows, evaluatedAt: evaluatedAt, ranking: ranking)
     }
 
     private static func allPredictions(of engine: RecommendationEngine, for table: RatingTable) -> ([RatingPrediction], Int) {

@@ -69,8 +69,10 @@ public enum TopNEvaluator {
 
     /// Judges `engine`'s model and the baselines on `evaluation` (the evaluated file's rows),
     /// with `training` the file the model was trained on.
-    public static func evaluate(engine: RecommendationEngine, training: RatingTable, evaluation: RatingTable, kind: TopNProtocol,
-                                seed: UInt64, threadCount: Int = TrainingOptions.availableCores) -> TopNReport {
+    public static func evaluate(
+        engine: RecommendationEngine, training: RatingTable, evaluation: RatingTable, kind: TopNProtocol,
+        seed: UInt64, threadCount: Int = TrainingOptions.availableCores
+    ) -> TopNReport {
         let model = engine.model
         let users = IdentifierIndex(sortedUnique: Array(model.userIDs))
         let items = IdentifierIndex(sortedUnique: Array(model.movieIDs))
@@ -84,19 +86,23 @@ public enum TopNEvaluator {
             EngineRanker(engine: engine, kind: kind, ranking: .relevance),
             EngineRanker(engine: engine, kind: kind, ranking: .rating),
             PopularityRanker(order: RankingPopularity.order(of: counts), itemRatingCounts: counts),
-            ItemToItemRanker(name: "item-kNN", weights: ItemCosineSimilarity.matrix(cooccurrence: cooccurrence),
-                             itemRatingCounts: counts, usesLikedMoviesOnly: true),
+            ItemToItemRanker(
+                name: "item-kNN", weights: ItemCosineSimilarity.matrix(cooccurrence: cooccurrence),
+                itemRatingCounts: counts, usesLikedMoviesOnly: true),
         ]
-        if let ease = ItemAutoencoder.ease(cooccurrence: cooccurrence, regularization: baselineEASERegularization, threadCount: threadCount) {
+        if let ease = ItemAutoencoder.ease(cooccurrence: cooccurrence, regularization: baselineEASERegularization, threadCount: threadCount)
+        {
             rankers.append(ItemToItemRanker(name: "EASE", weights: ease, itemRatingCounts: counts, usesLikedMoviesOnly: false))
         }
         let methods = rankers.enumerated().map { index, ranker in
             let scores = judge(ranker, on: cases.cases, threadCount: threadCount)
-            return TopNMethodResult(name: ranker.name, isBaseline: index >= 2, recall: scores.recall,
-                                    normalizedDiscountedCumulativeGain: scores.normalizedDiscountedCumulativeGain)
+            return TopNMethodResult(
+                name: ranker.name, isBaseline: index >= 2, recall: scores.recall,
+                normalizedDiscountedCumulativeGain: scores.normalizedDiscountedCumulativeGain)
         }
-        return TopNReport(kind: kind, seed: seed, generation: model.generation, users: cases.cases.count,
-                          skippedUsers: cases.skippedUsers, unknownTrainingRows: training.count - trainingRatings.count, methods: methods)
+        return TopNReport(
+            kind: kind, seed: seed, generation: model.generation, users: cases.cases.count,
+            skippedUsers: cases.skippedUsers, unknownTrainingRows: training.count - trainingRatings.count, methods: methods)
     }
 
     /// `ranker`'s mean recall@20 and NDCG@20 over `cases`, on `threadCount` threads.

@@ -68,7 +68,8 @@ struct ItemToItemRanker: TopNRanker {
         weights.values.withUnsafeBufferPointer { matrix in
             scores.withUnsafeMutableBufferPointer { scores in
                 for item in inputs {
-                    VectorKernels.addScaled(matrix.baseAddress! + Int(item) * weights.stride, scale: 1, to: scores.baseAddress!, length: weights.stride)
+                    VectorKernels.addScaled(
+                        matrix.baseAddress! + Int(item) * weights.stride, scale: 1, to: scores.baseAddress!, length: weights.stride)
                 }
             }
         }

@@ -26,9 +26,11 @@ public final class MyRecModel: Sendable {
     /// A model rooted at `dataDirectory` (default: `REC_DATA_DIR` or `./data`).
     ///
     /// `reloadsAfterTraining` defaults to whether `REC_AUTO_RELOAD` is `1` in the environment.
-    public init(dataDirectory: DataDirectory = .fromEnvironment(ProcessInfo.processInfo.environment),
-                logger: Logger = Logger(label: "RecCore.MyRecModel"),
-                reloadsAfterTraining: Bool = ServedModelControl.isAutoReloadEnabled(ProcessInfo.processInfo.environment)) {
+    public init(
+        dataDirectory: DataDirectory = .fromEnvironment(ProcessInfo.processInfo.environment),
+        logger: Logger = Logger(label: "RecCore.MyRecModel"),
+        reloadsAfterTraining: Bool = ServedModelControl.isAutoReloadEnabled(ProcessInfo.processInfo.environment)
+    ) {
         self.dataDirectory = dataDirectory
         self.logger = logger
         self.reloadsAfterTraining = reloadsAfterTraining
@@ -45,17 +47,21 @@ public final class MyRecModel: Sendable {
     /// in `PublishedModel.reload`. A failed reload is logged and reported there, not thrown:
     /// the new generation is published either way.
     @discardableResult
-    public func train(dataset: String, configure: (inout TrainingOptions) -> Void = { _ in },
-                      progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }) throws -> PublishedModel {
+    public func train(
+        dataset: String, configure: (inout TrainingOptions) -> Void = { _ in },
+        progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }
+    ) throws -> PublishedModel {
         var options = TrainingOptions(datasetPath: dataset)
         configure(&options)
         let result = try TrainingPipeline.train(options, logger: logger, progress: progress)
         let publication = try store.publish(result.artifact)
-        logger.info("published model", metadata: [
-            "generation": "\(publication.generation)", "algorithm": "\(options.algorithm.rawValue)",
-            "path": "\(publication.path)", "bytes": "\(publication.byteCount)",
-            "pruned": "\(publication.prunedGenerations.map(String.init).joined(separator: ","))",
-        ])
+        logger.info(
+            "published model",
+            metadata: [
+                "generation": "\(publication.generation)", "algorithm": "\(options.algorithm.rawValue)",
+                "path": "\(publication.path)", "bytes": "\(publication.byteCount)",
+                "pruned": "\(publication.prunedGenerations.map(String.init).joined(separator: ","))",
+            ])
         if let pruneError = publication.pruneError {
             logger.warning("could not prune old model generations", metadata: ["error": "\(pruneError)"])
         }
@@ -73,13 +79,15 @@ public final class MyRecModel: Sendable {
         let table = try RatingsFileParser.load(path: dataset)
         let metrics = ModelEvaluator.evaluate(engine, on: table, dataset: dataset, evaluatedAt: UTCTimestamp(Date()).iso8601WholeSeconds)
         try EvaluationRecord.save(metrics, in: dataDirectory)
-        logger.info("evaluated model", metadata: [
-            "generation": "\(metrics.generation)", "dataset": "\(dataset)", "rmse": "\(metrics.rmse.fourDecimals)",
-            "mae": "\(metrics.meanAbsoluteError.fourDecimals)", "rows": "\(metrics.rows)",
-            "fallback_rows": "\(metrics.fallbackRows)",
-            "precision_at_10": "\(metrics.precisionAt10.map(\.fourDecimals) ?? "none")",
-            "ndcg_at_10": "\(metrics.ndcgAt10.map(\.fourDecimals) ?? "none")",
-        ])
+        logger.info(
+            "evaluated model",
+            metadata: [
+                "generation": "\(metrics.generation)", "dataset": "\(dataset)", "rmse": "\(metrics.rmse.fourDecimals)",
+                "mae": "\(metrics.meanAbsoluteError.fourDecimals)", "rows": "\(metrics.rows)",
+                "fallback_rows": "\(metrics.fallbackRows)",
+                "precision_at_10": "\(metrics.precisionAt10.map(\.fourDecimals) ?? "none")",
+                "ndcg_at_10": "\(metrics.ndcgAt10.map(\.fourDecimals) ?? "none")",
+            ])
         return metrics
     }
 
@@ -87,16 +95,19 @@ public final class MyRecModel: Sendable {
     /// beside the baselines (most popular, item-kNN, EASE) computed in the same run from the
     /// training file: `trainingDataset`, or by default the file the model was trained on.
     /// `seed` chooses a new person's given ratings. The result is logged, not stored.
-    public func evaluate(dataset: String, protocol kind: TopNProtocol, trainingDataset: String? = nil,
-                         seed: UInt64 = TrainingOptions.defaultSeed) throws -> TopNReport {
+    public func evaluate(
+        dataset: String, protocol kind: TopNProtocol, trainingDataset: String? = nil,
+        seed: UInt64 = TrainingOptions.defaultSeed
+    ) throws -> TopNReport {
         let engine = try currentEngine()
         let trainingPath = try trainingDataset ?? engine.model.metadata().dataset
         let training: RatingTable
         do {
             training = try RatingsFileParser.load(path: trainingPath)
         } catch {
-            throw DataFileError(error.code, file: error.file, line: error.line,
-                                reason: "\(error.reason) (the baselines need the training file; pass --training-dataset)")
+            throw DataFileError(
+                error.code, file: error.file, line: error.line,
+                reason: "\(error.reason) (the baselines need the training file; pass --training-dataset)")
         }
         let evaluation = try RatingsFileParser.load(path: dataset)
         let report = TopNEvaluator.evaluate(engine: engine, training: training, evaluation: evaluation, kind: kind, seed: seed)
@@ -114,9 +125,12 @@ public final class MyRecModel: Sendable {
 
     /// The homework's `predict([[movie ids], [ratings]], M)`: the `top` movies `ranking` picks
     /// for a new person who gave these ratings, with their estimated ratings in descending order.
-    public func predict(_ input: ([Int], [Double]), top: Int = 20, ranking: RecommendationRanking = .defaultRanking) throws -> ([Int], [Double]) {
+    public func predict(
+        _ input: ([Int], [Double]), top: Int = 20, ranking: RecommendationRanking = .defaultRanking
+    ) throws -> ([Int], [Double]) {
         guard input.0.count == input.1.count else {
-            throw QueryError(.mismatchedLengths, "the movie list and the rating list must have the same length (\(input.0.count) and \(input.1.count))")
+            throw QueryError(
+                .mismatchedLengths, "the movie list and the rating list must have the same length (\(input.0.count) and \(input.1.count))")
         }
         let ratings = zip(input.0, input.1).map { (movie: MovieReference.id(Int32(clamping: $0.0)), rating: $0.1) }
         let recommendations = try currentEngine().recommend(ratings: ratings, count: top, ranking: ranking)

@@ -9,8 +9,10 @@ public enum GramMatrix {
     /// stride `stride`), in whole 16-column chunks from each row's diagonal chunk on, with
     /// `Σ_r v_r v_rᵀ` over the `rowCount` vectors at `vectors` (`stride` apart); every other
     /// entry of the first `factorCount` rows is set to zero.
-    public static func accumulateUpper(_ vectors: UnsafePointer<Float>, rowCount: Int, factorCount: Int, stride: Int,
-                                       into gram: UnsafeMutablePointer<Float>) {
+    public static func accumulateUpper(
+        _ vectors: UnsafePointer<Float>, rowCount: Int, factorCount: Int, stride: Int,
+        into gram: UnsafeMutablePointer<Float>
+    ) {
         typealias Lane = VectorKernels.Lane
         gram.update(repeating: 0, count: factorCount * stride)
         var chunk = 0

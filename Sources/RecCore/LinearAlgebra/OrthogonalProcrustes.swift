@@ -10,8 +10,10 @@
 public enum OrthogonalProcrustes {
     /// `Aᵀ B` for the `rowCount` rows of `a` and `b` (padded rows, `stride` apart) whose
     /// `include` is true: a `factorCount × factorCount` row-major matrix in `Double`.
-    public static func crossProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, rowCount: Int, factorCount: Int,
-                                    stride: Int, include: (Int) -> Bool) -> [Double] {
+    public static func crossProduct(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, rowCount: Int, factorCount: Int,
+        stride: Int, include: (Int) -> Bool
+    ) -> [Double] {
         var product = [Float](repeating: 0, count: factorCount * stride)
         product.withUnsafeMutableBufferPointer { product in
             for row in 0..<rowCount where include(row) {
@@ -76,7 +78,8 @@ public enum OrthogonalProcrustes {
                     let vector = rows + row * stride
                     result.update(repeating: 0)
                     for factor in 0..<factorCount where vector[factor] != 0 {
-                        VectorKernels.addScaled(matrix.baseAddress! + factor * stride, scale: vector[factor], to: result.baseAddress!, length: stride)
+                        VectorKernels.addScaled(
+                            matrix.baseAddress! + factor * stride, scale: vector[factor], to: result.baseAddress!, length: stride)
                     }
                     vector.update(from: result.baseAddress!, count: stride)
                 }
@@ -84,4 +87,3 @@ public enum OrthogonalProcrustes {
         }
     }
 }
-

@@ -14,9 +14,11 @@ enum OuterProductTile {
     /// Updates `rows` (1 to 4) rows of 16 floats at `c` (rows `cStride` apart) by `sign` times
     /// the sum over `depth` steps of `a[k][r] × b[k][…]`.
     @inline(__always)
-    static func accumulate(into c: UnsafeMutablePointer<Float>, cStride: Int, rows: Int,
-                           a: UnsafePointer<Float>, aStride: Int, b: UnsafePointer<Float>, bStride: Int,
-                           depth: Int, sign: Float) {
+    static func accumulate(
+        into c: UnsafeMutablePointer<Float>, cStride: Int, rows: Int,
+        a: UnsafePointer<Float>, aStride: Int, b: UnsafePointer<Float>, bStride: Int,
+        depth: Int, sign: Float
+    ) {
         typealias Lane = VectorKernels.Lane
         var first = Lane(), second = Lane(), third = Lane(), fourth = Lane()
         var aStep = a, bStep = b

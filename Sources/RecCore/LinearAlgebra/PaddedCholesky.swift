@@ -30,7 +30,8 @@ public enum PaddedCholesky {
                 let target = matrix + row * stride
                 var chunk = row & ~15
                 while chunk < size {
-                    VectorKernels.store(VectorKernels.load(target + chunk) - scale * VectorKernels.load(pivotRow + chunk), to: target + chunk)
+                    VectorKernels.store(
+                        VectorKernels.load(target + chunk) - scale * VectorKernels.load(pivotRow + chunk), to: target + chunk)
                     chunk &+= 16
                 }
             }

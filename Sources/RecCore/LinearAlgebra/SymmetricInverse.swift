@@ -33,7 +33,8 @@ public enum SymmetricInverse {
         return matrix.values.withUnsafeMutableBufferPointer { values in
             guard factor(values.baseAddress!, size: size, stride: stride, threadCount: threadCount) else { return false }
             inverseFactor.withUnsafeMutableBufferPointer { inverse in
-                invertTransposedFactor(values.baseAddress!, into: inverse.baseAddress!, size: size, stride: stride, threadCount: threadCount)
+                invertTransposedFactor(
+                    values.baseAddress!, into: inverse.baseAddress!, size: size, stride: stride, threadCount: threadCount)
                 gramOfRows(inverse.baseAddress!, into: values.baseAddress!, size: size, stride: stride, threadCount: threadCount)
             }
             return true
@@ -61,8 +62,9 @@ public enum SymmetricInverse {
                     let scale = Lane(repeating: -pivotRow[row])
                     var chunk = row & ~15
                     while chunk < stride {
-                        VectorKernels.store(VectorKernels.load(target + chunk).addingProduct(scale, VectorKernels.load(pivotRow + chunk)),
-                                            to: target + chunk)
+                        VectorKernels.store(
+                            VectorKernels.load(target + chunk).addingProduct(scale, VectorKernels.load(pivotRow + chunk)),
+                            to: target + chunk)
                         chunk &+= 16
                     }
                 }
@@ -82,9 +84,10 @@ public enum SymmetricInverse {
                             let row = trailingStart + group * 4
                             var column = max(blockStart, row & ~15)
                             while column < blockEnd {
-                                OuterProductTile.accumulate(into: matrix + row * stride + column, cStride: stride, rows: min(4, size - row),
-                                                            a: matrix + panel * stride + row, aStride: stride,
-                                                            b: matrix + panel * stride + column, bStride: stride, depth: depth, sign: -1)
+                                OuterProductTile.accumulate(
+                                    into: matrix + row * stride + column, cStride: stride, rows: min(4, size - row),
+                                    a: matrix + panel * stride + row, aStride: stride,
+                                    b: matrix + panel * stride + column, bStride: stride, depth: depth, sign: -1)
                                 column &+= OuterProductTile.width
                             }
                             group += threads
@@ -103,8 +106,10 @@ public enum SymmetricInverse {
     /// Block row `I` of `W` solves `L_II W_I = E_I − L_I,<I W_<I`: the product with the rows
     /// already solved is one pass of tiles (`L[i][k] = U[k][i]`, so `U`'s rows are k-major),
     /// then a forward substitution over the block's rows.
-    static func invertTransposedFactor(_ factor: UnsafeMutablePointer<Float>, into inverse: UnsafeMutablePointer<Float>,
-                                       size: Int, stride: Int, threadCount: Int) {
+    static func invertTransposedFactor(
+        _ factor: UnsafeMutablePointer<Float>, into inverse: UnsafeMutablePointer<Float>,
+        size: Int, stride: Int, threadCount: Int
+    ) {
         typealias Lane = VectorKernels.Lane
         var blockStart = 0
         while blockStart < size {
@@ -125,11 +130,12 @@ public enum SymmetricInverse {
                             let depthEnd = min(depthStart + depthBlock, start)
                             var row = 0
                             while row < blockRows {
-                                OuterProductTile.accumulate(into: inverse + (start + row) * stride + column, cStride: stride,
-                                                            rows: min(4, blockRows - row),
-                                                            a: factor + depthStart * stride + start + row, aStride: stride,
-                                                            b: inverse + depthStart * stride + column, bStride: stride,
-                                                            depth: depthEnd - depthStart, sign: 1)
+                                OuterProductTile.accumulate(
+                                    into: inverse + (start + row) * stride + column, cStride: stride,
+                                    rows: min(4, blockRows - row),
+                                    a: factor + depthStart * stride + start + row, aStride: stride,
+                                    b: inverse + depthStart * stride + column, bStride: stride,
+                                    depth: depthEnd - depthStart, sign: 1)
                                 row += 4
                             }
                             depthStart = depthEnd
@@ -150,8 +156,9 @@ public enum SymmetricInverse {
                     let source = inverse + earlier * stride
                     var chunk = 0
                     while chunk < width {
-                        VectorKernels.store(VectorKernels.load(target + chunk).addingProduct(scale, VectorKernels.load(source + chunk)),
-                                            to: target + chunk)
+                        VectorKernels.store(
+                            VectorKernels.load(target + chunk).addingProduct(scale, VectorKernels.load(source + chunk)),
+                            to: target + chunk)
                         chunk &+= 16
                     }
                 }
@@ -163,8 +170,10 @@ public enum SymmetricInverse {
 
     /// Overwrites `result` with `Wᵀ W`, `result[i][j] = Σ_{k ≥ max(i, j)} W[k][i] W[k][j]`, for
     /// the lower triangular `W` in `inverse`: the upper triangle by tiles, then mirrored.
-    static func gramOfRows(_ inverse: UnsafeMutablePointer<Float>, into result: UnsafeMutablePointer<Float>,
-                           size: Int, stride: Int, threadCount: Int) {
+    static func gramOfRows(
+        _ inverse: UnsafeMutablePointer<Float>, into result: UnsafeMutablePointer<Float>,
+        size: Int, stride: Int, threadCount: Int
+    ) {
         result.update(repeating: 0, count: size * stride)
         let sharedInverse = SharedMutablePointer(base: inverse), sharedResult = SharedMutablePointer(base: result)
         let groupCount = (size + 3) / 4
@@ -184,10 +193,11 @@ public enum SymmetricInverse {
                         while column < blockEnd {
                             let first = max(blockDepthStart, max(row, column))
                             if first < depthEnd {
-                                OuterProductTile.accumulate(into: result + row * stride + column, cStride: stride, rows: min(4, size - row),
-                                                            a: inverse + first * stride + row, aStride: stride,
-                                                            b: inverse + first * stride + column, bStride: stride,
-                                                            depth: depthEnd - first, sign: 1)
+                                OuterProductTile.accumulate(
+                                    into: result + row * stride + column, cStride: stride, rows: min(4, size - row),
+                                    a: inverse + first * stride + row, aStride: stride,
+                                    b: inverse + first * stride + column, bStride: stride,
+                                    depth: depthEnd - first, sign: 1)
                             }
                             column &+= OuterProductTile.width
                         }

@@ -46,14 +46,15 @@ public struct FileLogHandler: LogHandler {
         if let error = event.error, merged["error"] == nil {
             merged["error"] = .string(String(describing: error))
         }
-        sink.write(LogRecord(
-            timestamp: .now(),
-            level: event.level,
-            processName: sink.processName,
-            processID: SystemCalls.processID(),
-            component: label,
-            message: event.message.description,
-            metadata: merged
-        ))
+        sink.write(
+            LogRecord(
+                timestamp: .now(),
+                level: event.level,
+                processName: sink.processName,
+                processID: SystemCalls.processID(),
+                component: label,
+                message: event.message.description,
+                metadata: merged
+            ))
     }
 }

@@ -63,27 +63,30 @@ public struct LogConfiguration: Sendable, Equatable {
                 fileLevel = level
             } else {
                 let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
-                ignoredSettings.append(LogConfigurationError(
-                    .invalidLevel, variable: Self.levelVariable, value: text,
-                    reason: "not a log level (\(names)); using \(Self.defaultFileLevel.rawValue)"))
+                ignoredSettings.append(
+                    LogConfigurationError(
+                        .invalidLevel, variable: Self.levelVariable, value: text,
+                        reason: "not a log level (\(names)); using \(Self.defaultFileLevel.rawValue)"))
             }
         }
         if let text = environment[Self.maximumFileBytesVariable], !text.isEmpty {
             if let bytes = Self.byteCount(text), bytes > 0 {
                 maximumFileBytes = bytes
             } else {
-                ignoredSettings.append(LogConfigurationError(
-                    .invalidByteCount, variable: Self.maximumFileBytesVariable, value: text,
-                    reason: "not a positive byte count such as 10485760, 512K or 10M; using \(Self.defaultMaximumFileBytes)"))
+                ignoredSettings.append(
+                    LogConfigurationError(
+                        .invalidByteCount, variable: Self.maximumFileBytesVariable, value: text,
+                        reason: "not a positive byte count such as 10485760, 512K or 10M; using \(Self.defaultMaximumFileBytes)"))
             }
         }
         if let text = environment[Self.backupCountVariable], !text.isEmpty {
             if let count = Int(text.trimmingSpaces), (1...Self.maximumBackupCount).contains(count) {
                 backupCount = count
             } else {
-                ignoredSettings.append(LogConfigurationError(
-                    .invalidBackupCount, variable: Self.backupCountVariable, value: text,
-                    reason: "not a whole number from 1 to \(Self.maximumBackupCount); using \(Self.defaultBackupCount)"))
+                ignoredSettings.append(
+                    LogConfigurationError(
+                        .invalidBackupCount, variable: Self.backupCountVariable, value: text,
+                        reason: "not a whole number from 1 to \(Self.maximumBackupCount); using \(Self.defaultBackupCount)"))
             }
         }
     }

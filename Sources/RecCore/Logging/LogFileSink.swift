@@ -134,7 +134,8 @@ final class LogFileSink: Sendable {
     /// a torn line that the next record would be glued onto.
     private func removeTornTail(_ descriptor: Int32, length: Int) -> Bool {
         guard let end = try? SystemCalls.currentOffset(descriptor, subject: path),
-              let size = try? SystemCalls.fileStatus(descriptor, subject: path).size, size == end else { return false }
+            let size = try? SystemCalls.fileStatus(descriptor, subject: path).size, size == end
+        else { return false }
         return (try? SystemCalls.ftruncate(descriptor, length: end - length, subject: path)) != nil
     }
 
@@ -142,7 +143,8 @@ final class LogFileSink: Sendable {
     /// over the cap.
     private func rotateIfOverCap(_ state: inout State) {
         guard let ownStatus = try? SystemCalls.fileStatus(state.descriptor, subject: path),
-              ownStatus.size > configuration.maximumFileBytes else { return }
+            ownStatus.size > configuration.maximumFileBytes
+        else { return }
         if state.rotationChecksToSkip > 0 {
             state.rotationChecksToSkip -= 1
             return
@@ -170,7 +172,7 @@ final class LogFileSink: Sendable {
     private func statusOfPath() throws(SystemCallError) -> FileStatus? {
         do {
             return try SystemCalls.fileStatus(path)
-        } catch where error.errorNumber == ENOENT {
+        } catch  where error.errorNumber == ENOENT {
             return nil
         }
     }
@@ -180,7 +182,7 @@ final class LogFileSink: Sendable {
         for generation in stride(from: configuration.backupCount - 1, through: 1, by: -1) {
             do {
                 try SystemCalls.rename(backupPath(generation), backupPath(generation + 1))
-            } catch where error.errorNumber == ENOENT {
+            } catch  where error.errorNumber == ENOENT {
                 continue
             }
         }

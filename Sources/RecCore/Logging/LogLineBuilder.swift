@@ -18,8 +18,10 @@ public struct LogLineBuilder: Sendable {
     public private(set) var bytes: [UInt8]
 
     /// A builder for lines from `processName[processID] component:`.
-    public init(processName: String, processID: Int32, component: String,
-                maximumLineBytes: Int = LogRecordFormatter.defaultMaximumLineBytes) {
+    public init(
+        processName: String, processID: Int32, component: String,
+        maximumLineBytes: Int = LogRecordFormatter.defaultMaximumLineBytes
+    ) {
         var origin: [UInt8] = []
         LogRecordFormatter.appendText(processName, to: &origin)
         origin.append(UInt8(ascii: "["))

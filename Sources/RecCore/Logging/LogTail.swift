@@ -51,7 +51,7 @@ public enum LogTail {
         let descriptor: Int32
         do {
             descriptor = try SystemCalls.open(path, flags: O_RDONLY | O_CLOEXEC)
-        } catch where error.errorNumber == ENOENT {
+        } catch  where error.errorNumber == ENOENT {
             return []
         }
         defer { SystemCalls.close(descriptor) }
@@ -77,7 +77,8 @@ public enum LogTail {
         while blockStart > 0 && linesNewestFirst.count < count {
             let length = min(blockSize, blockStart)
             blockStart -= length
-            let filled = try readFully(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: block[0..<length]), offset: blockStart, path: path)
+            let filled = try readFully(
+                descriptor, into: UnsafeMutableRawBufferPointer(rebasing: block[0..<length]), offset: blockStart, path: path)
             var lineEnd = filled
             var index = filled - 1
             while index >= 0 && linesNewestFirst.count < count {
@@ -103,7 +104,9 @@ public enum LogTail {
 
     /// Fills `buffer` from `offset`, retrying short reads; returns how many bytes were read,
     /// fewer than asked only when the file shrank meanwhile.
-    private static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, path: String) throws(SystemCallError) -> Int {
+    private static func readFully(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, path: String
+    ) throws(SystemCallError) -> Int {
         var filled = 0
         while filled < buffer.count {
             let read = try SystemCalls.pread(

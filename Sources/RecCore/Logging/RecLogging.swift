@@ -68,11 +68,13 @@ public enum RecLogging {
         if installed {
             let logger = Logger(label: "logging")
             for setting in configuration.ignoredSettings {
-                logger.warning("ignored an invalid log setting", metadata: [
-                    "variable": .string(setting.variable),
-                    "value": .string(setting.value),
-                    "reason": .string(setting.reason),
-                ])
+                logger.warning(
+                    "ignored an invalid log setting",
+                    metadata: [
+                        "variable": .string(setting.variable),
+                        "value": .string(setting.value),
+                        "reason": .string(setting.reason),
+                    ])
             }
         }
         return installed
@@ -112,12 +114,13 @@ public enum RecLogging {
         processName: String = executableName,
         standardErrorDescriptor: Int32 = STDERR_FILENO
     ) -> LogLineWriter {
-        LogLineWriter(sink: LogFileSink(
-            path: path,
-            configuration: configuration,
-            processName: processName,
-            standardErrorDescriptor: standardErrorDescriptor
-        ))
+        LogLineWriter(
+            sink: LogFileSink(
+                path: path,
+                configuration: configuration,
+                processName: processName,
+                standardErrorDescriptor: standardErrorDescriptor
+            ))
     }
 
     /// The name the process was started with, without its folder, for example `rec-cli`.

@@ -29,8 +29,10 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     public var rankedUsers: Int?
 
     /// Creates metrics.
-    public init(generation: Int, dataset: String, rmse: Double, meanAbsoluteError: Double, rows: Int, fallbackRows: Int,
-                evaluatedAt: String, ranking: RankingMetrics.Result? = nil) {
+    public init(
+        generation: Int, dataset: String, rmse: Double, meanAbsoluteError: Double, rows: Int, fallbackRows: Int,
+        evaluatedAt: String, ranking: RankingMetrics.Result? = nil
+    ) {
         self.generation = generation
         self.dataset = dataset
         self.rmse = rmse

@@ -40,8 +40,9 @@ public enum RankingMetrics {
     /// The ranking metrics of `scores` (one per row, higher is better) for the rows given by
     /// parallel `userIDs`, `movieIDs` and actual `ratings`.
     public static func evaluate(userIDs: [Int32], movieIDs: [Int32], ratings: [Float], scores: [Float]) -> Result {
-        precondition(userIDs.count == movieIDs.count && movieIDs.count == ratings.count && ratings.count == scores.count,
-                     "every row needs a user, a movie, a rating and a score")
+        precondition(
+            userIDs.count == movieIDs.count && movieIDs.count == ratings.count && ratings.count == scores.count,
+            "every row needs a user, a movie, a rating and a score")
         var rowsByUser: [Int32: [Int]] = [:]
         for row in userIDs.indices { rowsByUser[userIDs[row], default: []].append(row) }
         let discounts = (0...cutoff).map { $0 == 0 ? 0 : 1 / log2(Double($0) + 1) }
@@ -65,8 +66,9 @@ public enum RankingMetrics {
             users += 1
         }
         let count = Double(max(users, 1))
-        return Result(precision: precision / count, normalizedDiscountedCumulativeGain: gain / count,
-                      randomPrecision: randomPrecision / count, randomNormalizedDiscountedCumulativeGain: randomGain / count,
-                      users: users)
+        return Result(
+            precision: precision / count, normalizedDiscountedCumulativeGain: gain / count,
+            randomPrecision: randomPrecision / count, randomNormalizedDiscountedCumulativeGain: randomGain / count,
+            users: users)
     }
 }

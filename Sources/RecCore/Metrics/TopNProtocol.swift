@@ -66,8 +66,9 @@ public struct TopNCaseSet: Sendable {
     /// the ratings the model learned from; both use the same dense indices. `seed` chooses the
     /// given ratings: the same seed always gives the same choice.
     public init(_ kind: TopNProtocol, training: IndexedRatings, evaluation: IndexedRatings, seed: UInt64) {
-        precondition(training.userCount == evaluation.userCount && training.itemCount == evaluation.itemCount,
-                     "the training and evaluated ratings must share their indices")
+        precondition(
+            training.userCount == evaluation.userCount && training.itemCount == evaluation.itemCount,
+            "the training and evaluated ratings must share their indices")
         self.kind = kind
         cases = []
         skippedUsers = 0
@@ -113,8 +114,10 @@ public struct TopNCaseSet: Sendable {
 
     /// `count` of `history`'s ratings chosen uniformly by a partial Fisher–Yates shuffle with
     /// the user's own random stream, so the choice does not depend on the other users.
-    private static func choose(_ count: Int, from history: (items: [Int32], ratings: [Float]), user: Int,
-                               seed: UInt64) -> (items: [Int32], ratings: [Float]) {
+    private static func choose(
+        _ count: Int, from history: (items: [Int32], ratings: [Float]), user: Int,
+        seed: UInt64
+    ) -> (items: [Int32], ratings: [Float]) {
         var generator = SeededRandomNumberGenerator.stream(UInt64(user) &* 1024 &+ UInt64(count), of: seed)
         var order = Array(history.items.indices)
         for position in 0..<count {

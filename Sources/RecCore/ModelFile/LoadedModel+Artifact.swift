@@ -17,22 +17,26 @@ extension LoadedModel {
             itemBiases: Array(itemBiases),
             itemFactors: unpaddedRows(itemFactors, rowCount: itemCount),
             itemImplicitFactors: itemImplicitFactors.map { unpaddedRows($0, rowCount: itemCount) },
-            titleIndex: TitleIndexTables(keyBytes: Array(titleIndex.keyBytes), entries: Array(titleIndex.entries),
-                                         trigrams: Array(titleIndex.trigrams),
-                                         trigramPostingStarts: Array(titleIndex.trigramPostingStarts),
-                                         trigramPostings: Array(titleIndex.trigramPostings)),
-            neighbours: NeighbourTable(neighboursPerItem: neighboursPerItem, items: Array(neighbourItems),
-                                       similarities: Array(neighbourSimilarities)),
+            titleIndex: TitleIndexTables(
+                keyBytes: Array(titleIndex.keyBytes), entries: Array(titleIndex.entries),
+                trigrams: Array(titleIndex.trigrams),
+                trigramPostingStarts: Array(titleIndex.trigramPostingStarts),
+                trigramPostings: Array(titleIndex.trigramPostings)),
+            neighbours: NeighbourTable(
+                neighboursPerItem: neighboursPerItem, items: Array(neighbourItems),
+                similarities: Array(neighbourSimilarities)),
             userIDs: Array(userIDs),
             userBiases: Array(userBiases),
             userFactors: unpaddedRows(userFactors, rowCount: userCount),
             foldInFactorPenalties: foldInFactorPenalties.map(Array.init),
             ranking: ranking.map { view in
-                RankingArtifact(ratedItems: RatedItemSets(itemCount: itemCount, starts: Array(view.ratedItemStarts), items: Array(view.ratedItems)),
-                                rankedItemsPerUser: view.rankedItemsPerUser, userRankedItems: Array(view.userRankedItems),
-                                watchWeights: NeighbourTable(neighboursPerItem: view.watchWeightsPerItem, items: Array(view.watchWeightItems),
-                                                             similarities: Array(view.watchWeights)),
-                                blends: view.blends)
+                RankingArtifact(
+                    ratedItems: RatedItemSets(itemCount: itemCount, starts: Array(view.ratedItemStarts), items: Array(view.ratedItems)),
+                    rankedItemsPerUser: view.rankedItemsPerUser, userRankedItems: Array(view.userRankedItems),
+                    watchWeights: NeighbourTable(
+                        neighboursPerItem: view.watchWeightsPerItem, items: Array(view.watchWeightItems),
+                        similarities: Array(view.watchWeights)),
+                    blends: view.blends)
             })
     }
 

@@ -104,11 +104,12 @@ public final class LoadedModel: @unchecked Sendable {
         itemImplicitFactors = try sections.elements(.itemImplicitFactors, as: Float.self, count: itemCount * stride)
         let titleOffsets = try sections.requiredElements(.titleOffsets, as: UInt32.self, count: itemCount + 1)
         titles = StringTableView(offsets: titleOffsets, bytes: sections.requiredBytes(.titleBytes))
-        titleIndex = TitleIndexView(keyBytes: sections.requiredBytes(.titleKeyBytes),
-                                    entries: try sections.requiredElements(.titleKeyEntries, as: TitleKeyEntry.self),
-                                    trigrams: try sections.requiredElements(.titleTrigrams, as: UInt32.self),
-                                    trigramPostingStarts: try sections.requiredElements(.titleTrigramPostingStarts, as: UInt32.self),
-                                    trigramPostings: try sections.requiredElements(.titleTrigramPostings, as: UInt32.self))
+        titleIndex = TitleIndexView(
+            keyBytes: sections.requiredBytes(.titleKeyBytes),
+            entries: try sections.requiredElements(.titleKeyEntries, as: TitleKeyEntry.self),
+            trigrams: try sections.requiredElements(.titleTrigrams, as: UInt32.self),
+            trigramPostingStarts: try sections.requiredElements(.titleTrigramPostingStarts, as: UInt32.self),
+            trigramPostings: try sections.requiredElements(.titleTrigramPostings, as: UInt32.self))
         neighbourItems = try sections.requiredElements(.neighbourItems, as: Int32.self, count: neighbourSlots)
         neighbourSimilarities = try sections.requiredElements(.neighbourSimilarities, as: Float.self, count: neighbourSlots)
         userIDs = try sections.requiredElements(.userIDs, as: Int32.self, count: userCount)
@@ -165,7 +166,8 @@ public final class LoadedModel: @unchecked Sendable {
         try verifyChecksum()
         let bound = ModelFileInvariants.largestParameterMagnitude
         var floatSections: [(String, UnsafeBufferPointer<Float>, Float)] = [
-            ("item biases", itemBiases, bound), ("item factors", itemFactors, bound), ("neighbour similarities", neighbourSimilarities, .infinity),
+            ("item biases", itemBiases, bound), ("item factors", itemFactors, bound),
+            ("neighbour similarities", neighbourSimilarities, .infinity),
             ("user biases", userBiases, bound), ("user factors", userFactors, bound),
         ]
         if let itemImplicitFactors { floatSections.append(("implicit item factors", itemImplicitFactors, bound)) }
@@ -185,7 +187,11 @@ public final class LoadedModel: @unchecked Sendable {
     public func verifyChecksum() throws(ModelFileError) {
         let computed = ModelFileChecksum.compute(file: mapping.bytes)
         guard computed == storedChecksum else {
-            throw ModelFileError(.checksumMismatch, path: path, reason: "the checksum is 0x\(String(computed, radix: 16)) but the header says 0x\(String(storedChecksum, radix: 16)): the file is corrupt")
+            throw ModelFileError(
+                .checksumMismatch, path: path,
+                reason:
+                    "the checksum is 0x\(String(computed, radix: 16)) but the header says 0x\(String(storedChecksum, radix: 16)): the file is corrupt"
+            )
         }
     }
 
@@ -205,7 +211,9 @@ public final class LoadedModel: @unchecked Sendable {
     public func userIndex(userID: Int32) -> Int? { Self.index(of: userID, in: userIDs) }
 
     /// The `factorCount` factors of `item`, without the row padding.
-    public func itemFactorRow(_ item: Int) -> UnsafeBufferPointer<Float> { Self.row(item, of: itemFactors, stride: factorStride, count: factorCount) }
+    public func itemFactorRow(_ item: Int) -> UnsafeBufferPointer<Float> {
+        Self.row(item, of: itemFactors, stride: factorStride, count: factorCount)
+    }
 
     /// The `factorCount` implicit factors of `item`, or `nil` if the model has none.
     public func itemImplicitFactorRow(_ item: Int) -> UnsafeBufferPointer<Float>? {
@@ -213,7 +221,9 @@ public final class LoadedModel: @unchecked Sendable {
     }
 
     /// The `factorCount` factors of `user`, without the row padding.
-    public func userFactorRow(_ user: Int) -> UnsafeBufferPointer<Float> { Self.row(user, of: userFactors, stride: factorStride, count: factorCount) }
+    public func userFactorRow(_ user: Int) -> UnsafeBufferPointer<Float> {
+        Self.row(user, of: userFactors, stride: factorStride, count: factorCount)
+    }
 
     /// The neighbour slots of `item`: item indices (`-1` for an empty slot) and similarities,
     /// most similar first.

@@ -37,8 +37,9 @@ struct MemoryMappedFile: ~Copyable {
             if status.isDirectory { throw SystemCallError(call: "open", subject: path, errorNumber: EISDIR) }
             if !status.isRegularFile { throw SystemCallError(call: "open", subject: path, errorNumber: EINVAL) }
             if status.size > 0 {
-                mapped = UnsafeRawBufferPointer(start: try SystemCalls.mapReadOnly(descriptor, length: status.size, subject: path),
-                                                count: status.size)
+                mapped = UnsafeRawBufferPointer(
+                    start: try SystemCalls.mapReadOnly(descriptor, length: status.size, subject: path),
+                    count: status.size)
             }
         } catch {
             SystemCalls.close(descriptor)

@@ -49,11 +49,13 @@ public struct ModelArtifact: Sendable, Equatable {
     public var ranking: RankingArtifact?
 
     /// Creates an artifact from its parts.
-    public init(metadata: ModelMetadata, globalMean: Float, factorCount: Int, foldIn: FoldInParameters,
-                movieIDs: [Int32], titles: [String], itemRatingCounts: [Int32], itemBiases: [Float],
-                itemFactors: [Float], itemImplicitFactors: [Float]?, titleIndex: TitleIndexTables,
-                neighbours: NeighbourTable, userIDs: [Int32], userBiases: [Float], userFactors: [Float],
-                foldInFactorPenalties: [Float]? = nil, ranking: RankingArtifact? = nil) {
+    public init(
+        metadata: ModelMetadata, globalMean: Float, factorCount: Int, foldIn: FoldInParameters,
+        movieIDs: [Int32], titles: [String], itemRatingCounts: [Int32], itemBiases: [Float],
+        itemFactors: [Float], itemImplicitFactors: [Float]?, titleIndex: TitleIndexTables,
+        neighbours: NeighbourTable, userIDs: [Int32], userBiases: [Float], userFactors: [Float],
+        foldInFactorPenalties: [Float]? = nil, ranking: RankingArtifact? = nil
+    ) {
         self.metadata = metadata
         self.ranking = ranking
         self.foldInFactorPenalties = foldInFactorPenalties

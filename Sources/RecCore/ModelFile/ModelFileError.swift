@@ -62,8 +62,9 @@ public struct ModelFileError: Error, Sendable, Equatable, CustomStringConvertibl
     /// An `.ioFailure` (or `.notFound` for `ENOENT`) from a failed system call.
     init(_ error: SystemCallError, path: String) {
         let isMissing = error.errorNumber == ENOENT
-        self.init(isMissing ? .notFound : .ioFailure, path: path,
-                  reason: isMissing ? "no such file" : error.description, systemCallError: error)
+        self.init(
+            isMissing ? .notFound : .ioFailure, path: path,
+            reason: isMissing ? "no such file" : error.description, systemCallError: error)
     }
 
     /// `path: reason`, or just the reason when there is no file.

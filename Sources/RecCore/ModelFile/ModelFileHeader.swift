@@ -41,14 +41,16 @@ struct ModelFileHeader: Equatable {
 
         let declaredSize = uint64(Field.fileSize)
         guard declaredSize <= UInt64(file.count) else {
-            throw ModelFileError(.truncated, path: path, reason: "the file is truncated: \(file.count) bytes of the \(declaredSize) its header declares")
+            throw ModelFileError(
+                .truncated, path: path, reason: "the file is truncated: \(file.count) bytes of the \(declaredSize) its header declares")
         }
         guard declaredSize == UInt64(file.count) else {
             throw corrupt("the file has \(file.count) bytes but its header declares \(declaredSize)")
         }
         guard uint32(Field.headerSize) == UInt32(ModelFileLayout.headerSize),
-              uint32(Field.sectionTableOffset) == UInt32(ModelFileLayout.headerSize),
-              uint32(Field.sectionEntrySize) == UInt32(ModelFileLayout.sectionEntrySize) else {
+            uint32(Field.sectionTableOffset) == UInt32(ModelFileLayout.headerSize),
+            uint32(Field.sectionEntrySize) == UInt32(ModelFileLayout.sectionEntrySize)
+        else {
             throw corrupt("the header size, section table offset or section entry size is not the version-1 value")
         }
         let sectionCount = Int(uint32(Field.sectionCount))
@@ -61,15 +63,19 @@ struct ModelFileHeader: Equatable {
             itemCount: Int(uint32(Field.itemCount)), userCount: Int(uint32(Field.userCount)),
             factorCount: Int(uint32(Field.factorCount)), factorStride: Int(uint32(Field.factorStride)),
             neighboursPerItem: Int(uint32(Field.neighboursPerItem)), globalMean: float(Field.globalMean),
-            foldIn: FoldInParameters(biasRegularization: float(Field.foldInBiasRegularization),
-                                     factorRegularization: float(Field.foldInFactorRegularization),
-                                     priorRatingCount: float(Field.foldInPriorRatingCount)))
+            foldIn: FoldInParameters(
+                biasRegularization: float(Field.foldInBiasRegularization),
+                factorRegularization: float(Field.foldInFactorRegularization),
+                priorRatingCount: float(Field.foldInPriorRatingCount)))
         guard header.itemCount <= Int(Int32.max), header.userCount <= Int(Int32.max) else {
             throw corrupt("\(header.itemCount) items or \(header.userCount) users exceed what 32-bit indices can address")
         }
         guard header.factorStride >= header.factorCount,
-              header.factorStride % ModelFileLayout.factorRowAlignment == 0 else {
-            throw corrupt("the factor stride \(header.factorStride) must be a multiple of \(ModelFileLayout.factorRowAlignment) and at least the factor count \(header.factorCount)")
+            header.factorStride % ModelFileLayout.factorRowAlignment == 0
+        else {
+            throw corrupt(
+                "the factor stride \(header.factorStride) must be a multiple of \(ModelFileLayout.factorRowAlignment) and at least the factor count \(header.factorCount)"
+            )
         }
         return header
     }
@@ -86,20 +92,30 @@ struct ModelFileHeader: Equatable {
             throw ModelFileError(.badMagic, path: path, reason: "not a RecServe model file (it does not start with \"RECMODEL\")")
         }
         guard file.count >= ModelFileLayout.headerSize else {
-            throw ModelFileError(.truncated, path: path, reason: "the file is truncated: \(file.count) bytes, shorter than the \(ModelFileLayout.headerSize)-byte header")
+            throw ModelFileError(
+                .truncated, path: path,
+                reason: "the file is truncated: \(file.count) bytes, shorter than the \(ModelFileLayout.headerSize)-byte header")
         }
         func uint32(_ offset: Int) -> UInt32 { UInt32(littleEndian: file.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
         let byteOrderMark = uint32(Field.byteOrderMark)
         if byteOrderMark == ModelFileLayout.byteOrderMark.byteSwapped {
-            throw ModelFileError(.wrongByteOrder, path: path, reason: "the file was written big-endian; only little-endian model files can be used")
+            throw ModelFileError(
+                .wrongByteOrder, path: path, reason: "the file was written big-endian; only little-endian model files can be used")
         }
         guard byteOrderMark == ModelFileLayout.byteOrderMark else {
-            throw ModelFileError(.corruptHeader, path: path,
-                                 reason: "the byte-order mark is 0x\(String(byteOrderMark, radix: 16)), not 0x\(String(ModelFileLayout.byteOrderMark, radix: 16))")
+            throw ModelFileError(
+                .corruptHeader, path: path,
+                reason:
+                    "the byte-order mark is 0x\(String(byteOrderMark, radix: 16)), not 0x\(String(ModelFileLayout.byteOrderMark, radix: 16))"
+            )
         }
         let version = uint32(Field.formatVersion)
         guard version == ModelFileLayout.formatVersion else {
-            throw ModelFileError(.unsupportedVersion, path: path, reason: "format version \(version) is not supported; this build reads version \(ModelFileLayout.formatVersion). Retrain with `rec-cli train` or use a matching build")
+            throw ModelFileError(
+                .unsupportedVersion, path: path,
+                reason:
+                    "format version \(version) is not supported; this build reads version \(ModelFileLayout.formatVersion). Retrain with `rec-cli train` or use a matching build"
+            )
         }
     }
 

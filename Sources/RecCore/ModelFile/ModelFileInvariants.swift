@@ -48,7 +48,10 @@ enum ModelFileInvariants {
         let trigrams = index.trigrams, starts = index.trigramPostingStarts, postings = index.trigramPostings
         if trigrams.isEmpty && starts.count <= 1 && postings.isEmpty { return }
         guard starts.count == trigrams.count + 1, starts.first == 0, starts.last.map(Int.init) == postings.count else {
-            throw Violation(reason: "title trigram offsets must be one more than the \(trigrams.count) trigrams and run from 0 to the \(postings.count) postings")
+            throw Violation(
+                reason:
+                    "title trigram offsets must be one more than the \(trigrams.count) trigrams and run from 0 to the \(postings.count) postings"
+            )
         }
         for position in 1..<starts.count where starts[position - 1] > starts[position] {
             throw Violation(reason: "title trigram offsets descend at index \(position)")
@@ -68,7 +71,10 @@ enum ModelFileInvariants {
     static func checkTitleKeys(_ entries: UnsafeBufferPointer<TitleKeyEntry>, keyByteCount: Int, itemCount: Int) throws(Violation) {
         for (index, entry) in entries.enumerated() {
             guard UInt64(entry.keyOffset) + UInt64(entry.keyLength) <= UInt64(keyByteCount) else {
-                throw Violation(reason: "title key \(index) spans bytes \(entry.keyOffset) to \(UInt64(entry.keyOffset) + UInt64(entry.keyLength)) of only \(keyByteCount) key bytes")
+                throw Violation(
+                    reason:
+                        "title key \(index) spans bytes \(entry.keyOffset) to \(UInt64(entry.keyOffset) + UInt64(entry.keyLength)) of only \(keyByteCount) key bytes"
+                )
             }
             guard entry.item >= 0, Int(entry.item) < itemCount else {
                 throw Violation(reason: "title key \(index) points at item \(entry.item) of \(itemCount)")
@@ -110,7 +116,10 @@ enum ModelFileInvariants {
             for position in start..<end {
                 let item = items[position]
                 guard item > previous, Int(item) < itemCount else {
-                    throw Violation(reason: "user \(user)'s rated items are not strictly ascending item indices below \(itemCount) at position \(position) (\(item))")
+                    throw Violation(
+                        reason:
+                            "user \(user)'s rated items are not strictly ascending item indices below \(itemCount) at position \(position) (\(item))"
+                    )
                 }
                 previous = item
             }

@@ -59,10 +59,13 @@ struct ModelFileSectionTable {
             let fileSize = UInt64(file.count)
 
             guard offset >= UInt64(header.sectionTableEnd), offset <= fileSize, length <= fileSize - offset else {
-                throw corrupt("section \(index) (\(name)) spans bytes \(offset) to \(offset &+ length), outside the \(header.sectionTableEnd)...\(fileSize) the sections may use")
+                throw corrupt(
+                    "section \(index) (\(name)) spans bytes \(offset) to \(offset &+ length), outside the \(header.sectionTableEnd)...\(fileSize) the sections may use"
+                )
             }
             guard offset % UInt64(ModelFileLayout.sectionAlignment) == 0 else {
-                throw corrupt("section \(index) (\(name)) starts at byte \(offset), not on a \(ModelFileLayout.sectionAlignment)-byte boundary")
+                throw corrupt(
+                    "section \(index) (\(name)) starts at byte \(offset), not on a \(ModelFileLayout.sectionAlignment)-byte boundary")
             }
             guard elementSize > 0, length % UInt64(elementSize) == 0 else {
                 throw corrupt("section \(index) (\(name)) is \(length) bytes long, not a whole number of \(elementSize)-byte elements")
@@ -72,7 +75,8 @@ struct ModelFileSectionTable {
 
             guard let known = ModelFileSectionKind(rawValue: kind) else { continue }
             guard section.elementSize == known.elementSize else {
-                throw corrupt("section \(index) (\(name)) has \(elementSize)-byte elements; its kind has \(known.elementSize)-byte elements")
+                throw corrupt(
+                    "section \(index) (\(name)) has \(elementSize)-byte elements; its kind has \(known.elementSize)-byte elements")
             }
             guard sectionsByKind.updateValue(section, forKey: known) == nil else {
                 throw corrupt("the section table lists \(name) twice")
@@ -93,18 +97,24 @@ struct ModelFileSectionTable {
 
     /// A typed view of the section `kind`, which must hold exactly `expectedCount` elements;
     /// `nil` when an optional section is absent.
-    func elements<Element>(_ kind: ModelFileSectionKind, as type: Element.Type, count expectedCount: Int?) throws(ModelFileError) -> UnsafeBufferPointer<Element>? {
+    func elements<Element>(
+        _ kind: ModelFileSectionKind, as type: Element.Type, count expectedCount: Int?
+    ) throws(ModelFileError) -> UnsafeBufferPointer<Element>? {
         guard let section = sectionsByKind[kind] else { return nil }
         precondition(MemoryLayout<Element>.stride == section.elementSize, "the view type must match the section's element size")
         if let expectedCount, section.elementCount != expectedCount {
-            throw ModelFileError(.corruptSection, path: path, reason: "the \(kind) section holds \(section.elementCount) elements where the header implies \(expectedCount)")
+            throw ModelFileError(
+                .corruptSection, path: path,
+                reason: "the \(kind) section holds \(section.elementCount) elements where the header implies \(expectedCount)")
         }
         let start = file.baseAddress!.advanced(by: section.offset).bindMemory(to: Element.self, capacity: section.elementCount)
         return UnsafeBufferPointer(start: start, count: section.elementCount)
     }
 
     /// A typed view of the required section `kind`, which must hold exactly `expectedCount` elements.
-    func requiredElements<Element>(_ kind: ModelFileSectionKind, as type: Element.Type, count expectedCount: Int? = nil) throws(ModelFileError) -> UnsafeBufferPointer<Element> {
+    func requiredElements<Element>(
+        _ kind: ModelFileSectionKind, as type: Element.Type, count expectedCount: Int? = nil
+    ) throws(ModelFileError) -> UnsafeBufferPointer<Element> {
         try elements(kind, as: type, count: expectedCount)!
     }
 

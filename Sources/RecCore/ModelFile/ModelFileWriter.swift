@@ -19,7 +19,8 @@ public enum ModelFileWriter {
             throw invalidArtifact("\(itemCount) items or \(userCount) users exceed what 32-bit indices can address")
         }
         guard (0...Int(UInt32.max - UInt32(ModelFileLayout.factorRowAlignment))).contains(factorCount),
-              (0...Int(UInt32.max)).contains(neighboursPerItem) else {
+            (0...Int(UInt32.max)).contains(neighboursPerItem)
+        else {
             throw invalidArtifact("the factor count \(factorCount) or neighbours per item \(neighboursPerItem) is out of range")
         }
         try validateItemCounts(artifact)
@@ -134,8 +135,10 @@ public enum ModelFileWriter {
         var end = ModelFileLayout.sectionEntryOffset(sections.count)
         for section in sections {
             let offset = ModelFileLayout.sectionAligned(end)
-            entries.append(ModelFileSection(kind: section.kind.rawValue, elementSize: section.kind.elementSize,
-                                            offset: offset, length: section.byteCount))
+            entries.append(
+                ModelFileSection(
+                    kind: section.kind.rawValue, elementSize: section.kind.elementSize,
+                    offset: offset, length: section.byteCount))
             end = offset + section.byteCount
         }
         let header = ModelFileHeader(
@@ -222,7 +225,8 @@ public enum ModelFileWriter {
         do {
             return Array(try encoder.encode(metadata))
         } catch {
-            throw ModelFileError(.invalidArtifact, path: "", reason: "invalid model artifact: the metadata cannot be encoded as JSON (\(error))")
+            throw ModelFileError(
+                .invalidArtifact, path: "", reason: "invalid model artifact: the metadata cannot be encoded as JSON (\(error))")
         }
     }
 }

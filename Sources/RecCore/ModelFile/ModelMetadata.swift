@@ -31,9 +31,11 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     public var ranking: RankingSummary?
 
     /// Creates metadata.
-    public init(algorithm: String, hyperparameters: [String: Double], dataset: String, ratings: Int, users: Int,
-                movies: Int, trainedAt: String, trainingSeconds: Double, trainingRMSE: Double?,
-                validationRMSE: Double?, validationFraction: Double, seed: UInt64, ranking: RankingSummary? = nil) {
+    public init(
+        algorithm: String, hyperparameters: [String: Double], dataset: String, ratings: Int, users: Int,
+        movies: Int, trainedAt: String, trainingSeconds: Double, trainingRMSE: Double?,
+        validationRMSE: Double?, validationFraction: Double, seed: UInt64, ranking: RankingSummary? = nil
+    ) {
         self.algorithm = algorithm
         self.hyperparameters = hyperparameters
         self.dataset = dataset

@@ -48,8 +48,9 @@ extension ModelStore {
                 if (try? currentGeneration()) != generation { try? SystemCalls.unlink(path) }
                 throw error
             }
-            var publication = ModelPublication(generation: generation, path: path, byteCount: bytes.count,
-                                               prunedGenerations: [], pruneError: nil)
+            var publication = ModelPublication(
+                generation: generation, path: path, byteCount: bytes.count,
+                prunedGenerations: [], pruneError: nil)
             do throws(ModelFileError) {
                 publication.prunedGenerations = try pruneHoldingLock(keeping: retainedGenerationCount)
             } catch {
@@ -98,8 +99,9 @@ extension ModelStore {
     /// Writes `CURRENT` atomically: `CURRENT.tmp`, fsync, rename, folder fsync.
     private func writeCurrentPointer(_ generation: Int) throws(ModelFileError) {
         do throws(SystemCallError) {
-            try AtomicFileWriter.write(Array("\(generation)\n".utf8), to: currentPointerPath,
-                                       temporaryPath: currentPointerPath + ".tmp")
+            try AtomicFileWriter.write(
+                Array("\(generation)\n".utf8), to: currentPointerPath,
+                temporaryPath: currentPointerPath + ".tmp")
         } catch {
             throw ModelFileError(error, path: currentPointerPath)
         }
@@ -128,7 +130,7 @@ extension ModelStore {
     private func removeIfPresent(_ path: String) throws(ModelFileError) {
         do throws(SystemCallError) {
             try SystemCalls.unlink(path)
-        } catch where error.errorNumber == ENOENT {
+        } catch  where error.errorNumber == ENOENT {
             return
         } catch {
             throw ModelFileError(error, path: path)

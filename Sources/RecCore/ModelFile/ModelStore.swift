@@ -34,18 +34,23 @@ public struct ModelStore: Sendable {
     public var protectedGenerations: @Sendable () -> Set<Int>
 
     /// A store for the folder `directory`, which is created when the first model is published.
-    public init(directory: String, retainedGenerationCount: Int = ModelStore.defaultRetainedGenerationCount,
-                protectedGenerations: @escaping @Sendable () -> Set<Int> = { [] }) {
+    public init(
+        directory: String, retainedGenerationCount: Int = ModelStore.defaultRetainedGenerationCount,
+        protectedGenerations: @escaping @Sendable () -> Set<Int> = { [] }
+    ) {
         self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.retainedGenerationCount = retainedGenerationCount
         self.protectedGenerations = protectedGenerations
     }
 
     /// The store in `dataDirectory.modelDirectory`.
-    public init(dataDirectory: DataDirectory, retainedGenerationCount: Int = ModelStore.defaultRetainedGenerationCount,
-                protectedGenerations: @escaping @Sendable () -> Set<Int> = { [] }) {
-        self.init(directory: dataDirectory.modelDirectory, retainedGenerationCount: retainedGenerationCount,
-                  protectedGenerations: protectedGenerations)
+    public init(
+        dataDirectory: DataDirectory, retainedGenerationCount: Int = ModelStore.defaultRetainedGenerationCount,
+        protectedGenerations: @escaping @Sendable () -> Set<Int> = { [] }
+    ) {
+        self.init(
+            directory: dataDirectory.modelDirectory, retainedGenerationCount: retainedGenerationCount,
+            protectedGenerations: protectedGenerations)
     }
 
     /// The path of the `CURRENT` pointer.
@@ -83,7 +88,7 @@ public struct ModelStore: Sendable {
     func fileNames() throws(ModelFileError) -> [String] {
         do throws(SystemCallError) {
             return try SystemCalls.listDirectory(directory)
-        } catch where error.errorNumber == ENOENT {
+        } catch  where error.errorNumber == ENOENT {
             return []
         } catch {
             throw ModelFileError(error, path: directory)
@@ -112,24 +117,29 @@ public struct ModelStore: Sendable {
                 if read == 0 { break }
                 length += read
             }
-        } catch where error.errorNumber == ENOENT {
+        } catch  where error.errorNumber == ENOENT {
             return nil
-        } catch where error.errorNumber == ELOOP {
-            throw ModelFileError(.corruptCurrentPointer, path: path,
-                                 reason: "is a symbolic link, which is never followed; publish a model with `rec-cli train` to replace it")
+        } catch  where error.errorNumber == ELOOP {
+            throw ModelFileError(
+                .corruptCurrentPointer, path: path,
+                reason: "is a symbolic link, which is never followed; publish a model with `rec-cli train` to replace it")
         } catch {
             throw ModelFileError(error, path: path)
         }
         guard isRegularFile else {
-            throw ModelFileError(.corruptCurrentPointer, path: path,
-                                 reason: "is not a regular file; publish a model with `rec-cli train` to replace it")
+            throw ModelFileError(
+                .corruptCurrentPointer, path: path,
+                reason: "is not a regular file; publish a model with `rec-cli train` to replace it")
         }
         let contents = Array(buffer[..<length])
         var digits = contents[...]
         if digits.last == UInt8(ascii: "\n") { digits = digits.dropLast() }
         guard let generation = Self.generation(fromDigits: digits) else {
-            throw ModelFileError(.corruptCurrentPointer, path: path,
-                                 reason: "holds \(length > Self.currentPointerCapacity ? "over \(Self.currentPointerCapacity)" : "\(length)") bytes that are not a generation number and a newline; publish a model with `rec-cli train` or write a generation number into it")
+            throw ModelFileError(
+                .corruptCurrentPointer, path: path,
+                reason:
+                    "holds \(length > Self.currentPointerCapacity ? "over \(Self.currentPointerCapacity)" : "\(length)") bytes that are not a generation number and a newline; publish a model with `rec-cli train` or write a generation number into it"
+            )
         }
         return generation
     }
@@ -148,16 +158,19 @@ public struct ModelStore: Sendable {
         var attemptsLeft = 3
         while true {
             guard let generation = try currentGeneration() else {
-                throw ModelFileError(.noCurrentModel, path: directory,
-                                     reason: "no trained model yet; run `rec-cli train --dataset=dataset/ratings_train.dat` to train and publish one")
+                throw ModelFileError(
+                    .noCurrentModel, path: directory,
+                    reason: "no trained model yet; run `rec-cli train --dataset=dataset/ratings_train.dat` to train and publish one")
             }
             do throws(ModelFileError) {
                 return try open(generation: generation, verifyContents: verifyContents)
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 attemptsLeft -= 1
                 guard attemptsLeft > 0, try currentGeneration() != generation else {
-                    throw ModelFileError(.notFound, path: error.path,
-                                         reason: "\(Self.currentPointerName) names generation \(generation) but its model file is missing", systemCallError: error.systemCallError)
+                    throw ModelFileError(
+                        .notFound, path: error.path,
+                        reason: "\(Self.currentPointerName) names generation \(generation) but its model file is missing",
+                        systemCallError: error.systemCallError)
                 }
             }
         }
@@ -167,7 +180,8 @@ public struct ModelStore: Sendable {
     /// or `nil`.
     private static func generation(fromDigits digits: some Collection<UInt8>) -> Int? {
         guard (1...18).contains(digits.count), digits.first != UInt8(ascii: "0"),
-              digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
         return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 }

@@ -77,8 +77,10 @@ public struct RankingModelView: @unchecked Sendable {
     }
 
     /// The length of rows when `count` values hold `rows` equal rows.
-    private static func rowLength(of count: Int, rows: Int, name: String,
-                                  corrupt: (String) -> ModelFileError) throws(ModelFileError) -> Int {
+    private static func rowLength(
+        of count: Int, rows: Int, name: String,
+        corrupt: (String) -> ModelFileError
+    ) throws(ModelFileError) -> Int {
         guard rows > 0 else {
             guard count == 0 else { throw corrupt("the \(name) section holds \(count) values for no rows") }
             return 0

@@ -92,8 +92,9 @@ package final class ServedModelControlFile: @unchecked Sendable {
         }
         let version = file.load(UInt32.self, at: Offset.layoutVersion)
         guard version == layoutVersion else {
-            throw ModelFileError(.unsupportedVersion, path: path,
-                                 reason: "the control file has layout version \(version); this build reads version \(layoutVersion)")
+            throw ModelFileError(
+                .unsupportedVersion, path: path,
+                reason: "the control file has layout version \(version); this build reads version \(layoutVersion)")
         }
         return file
     }
@@ -111,13 +112,14 @@ package final class ServedModelControlFile: @unchecked Sendable {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count, alignment: 8)
             defer { buffer.deallocate() }
             while filled < buffer.count {
-                let read = try SystemCalls.pread(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
-                                                 offset: filled, subject: path)
+                let read = try SystemCalls.pread(
+                    descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
+                    offset: filled, subject: path)
                 if read == 0 { break }
                 filled += read
             }
             header = Array(buffer)
-        } catch where error.errorNumber == ENOENT {
+        } catch  where error.errorNumber == ENOENT {
             return nil
         } catch {
             throw ModelFileError(error, path: path)
@@ -155,8 +157,9 @@ package final class ServedModelControlFile: @unchecked Sendable {
         precondition(generation >= 0, "generations are not negative")
         let now = SystemCalls.wallClockTime()
         atomic(Offset.generation).pointee.store(UInt64(generation), ordering: .releasing)
-        atomic(Offset.updatedAtNanoseconds).pointee.store(UInt64(bitPattern: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)),
-                                                          ordering: .relaxed)
+        atomic(Offset.updatedAtNanoseconds).pointee.store(
+            UInt64(bitPattern: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)),
+            ordering: .relaxed)
         base.storeBytes(of: UInt32(bitPattern: SystemCalls.processID()).littleEndian, toByteOffset: Offset.writerProcessID, as: UInt32.self)
         return atomic(Offset.changeCount).pointee.add(1, ordering: .acquiringAndReleasing).newValue
     }

@@ -19,11 +19,13 @@ public struct BayesianMatrixFactorizationModel: RatingModel {
         parameters = posterior.parameters
     }
 
-
     /// Runs the chain.
-    public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters,
-                             context: TrainingContext) -> BayesianMatrixFactorizationModel {
-        BayesianMatrixFactorizationModel(posterior: BayesianFactorizationChain.run(
-            on: ratings, settings: hyperparameters.chainSettings(usesImplicitFeedback: false), context: context))
+    public static func train(
+        on ratings: IndexedRatings, hyperparameters: Hyperparameters,
+        context: TrainingContext
+    ) -> BayesianMatrixFactorizationModel {
+        BayesianMatrixFactorizationModel(
+            posterior: BayesianFactorizationChain.run(
+                on: ratings, settings: hyperparameters.chainSettings(usesImplicitFeedback: false), context: context))
     }
 }

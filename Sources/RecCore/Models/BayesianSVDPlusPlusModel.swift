@@ -24,10 +24,12 @@ public struct BayesianSVDPlusPlusModel: RatingModel {
         parameters = posterior.parameters
     }
 
-
     /// Runs the chain.
-    public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext) -> BayesianSVDPlusPlusModel {
-        BayesianSVDPlusPlusModel(posterior: BayesianFactorizationChain.run(
-            on: ratings, settings: hyperparameters.chainSettings(usesImplicitFeedback: true), context: context))
+    public static func train(
+        on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext
+    ) -> BayesianSVDPlusPlusModel {
+        BayesianSVDPlusPlusModel(
+            posterior: BayesianFactorizationChain.run(
+                on: ratings, settings: hyperparameters.chainSettings(usesImplicitFeedback: true), context: context))
     }
 }

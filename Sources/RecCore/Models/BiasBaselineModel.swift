@@ -18,8 +18,10 @@ public struct BiasBaselineModel: RatingModel {
 
         /// The settings by name.
         public var dictionary: [String: Double] {
-            ["user_regularization": userRegularization, "item_regularization": itemRegularization,
-             "iterations": Double(iterations)]
+            [
+                "user_regularization": userRegularization, "item_regularization": itemRegularization,
+                "iterations": Double(iterations),
+            ]
         }
 
         /// Settings with named overrides.
@@ -50,10 +52,12 @@ public struct BiasBaselineModel: RatingModel {
         var itemBiases = [Float](repeating: 0, count: ratings.itemCount)
         var monitor = EpochMonitor(context: context, epochCount: hyperparameters.iterations)
         for iteration in 1...hyperparameters.iterations {
-            itemBiases = shrunkMeans(offsets: ratings.itemOffsets, others: ratings.usersByItem, ratings: ratings.ratingsByItem,
-                                     mean: mean, otherBiases: userBiases, regularization: Float(hyperparameters.itemRegularization))
-            userBiases = shrunkMeans(offsets: ratings.userOffsets, others: ratings.itemsByUser, ratings: ratings.ratingsByUser,
-                                     mean: mean, otherBiases: itemBiases, regularization: Float(hyperparameters.userRegularization))
+            itemBiases = shrunkMeans(
+                offsets: ratings.itemOffsets, others: ratings.usersByItem, ratings: ratings.ratingsByItem,
+                mean: mean, otherBiases: userBiases, regularization: Float(hyperparameters.itemRegularization))
+            userBiases = shrunkMeans(
+                offsets: ratings.userOffsets, others: ratings.itemsByUser, ratings: ratings.ratingsByUser,
+                mean: mean, otherBiases: itemBiases, regularization: Float(hyperparameters.userRegularization))
             let snapshot = BiasBaselineModel(globalMean: mean, userBiases: userBiases, itemBiases: itemBiases)
             if monitor.record(epoch: iteration, predict: snapshot.predict) { break }
         }
@@ -79,8 +83,10 @@ public struct BiasBaselineModel: RatingModel {
     }
 
     /// For each group (item or user), the residual sum over its ratings divided by `count + λ`.
-    private static func shrunkMeans(offsets: [Int], others: [Int32], ratings: [Float], mean: Float,
-                                    otherBiases: [Float], regularization: Float) -> [Float] {
+    private static func shrunkMeans(
+        offsets: [Int], others: [Int32], ratings: [Float], mean: Float,
+        otherBiases: [Float], regularization: Float
+    ) -> [Float] {
         var biases = [Float](repeating: 0, count: offsets.count - 1)
         for group in 0..<(offsets.count - 1) {
             var sum: Float = 0

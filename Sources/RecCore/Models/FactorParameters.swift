@@ -22,10 +22,13 @@ public struct FactorParameters: Sendable, Equatable {
     public var foldInPrior: FoldInPrior?
 
     /// Creates parameters from their parts.
-    public init(globalMean: Float, userBiases: [Float], itemBiases: [Float], userFactors: FactorMatrix,
-                itemFactors: FactorMatrix, itemImplicitFactors: FactorMatrix? = nil) {
-        precondition(userFactors.rowCount == userBiases.count && itemFactors.rowCount == itemBiases.count,
-                     "one bias per factor row")
+    public init(
+        globalMean: Float, userBiases: [Float], itemBiases: [Float], userFactors: FactorMatrix,
+        itemFactors: FactorMatrix, itemImplicitFactors: FactorMatrix? = nil
+    ) {
+        precondition(
+            userFactors.rowCount == userBiases.count && itemFactors.rowCount == itemBiases.count,
+            "one bias per factor row")
         precondition(userFactors.factorCount == itemFactors.factorCount, "users and items share the factor count")
         self.globalMean = globalMean
         self.userBiases = userBiases
@@ -37,9 +40,10 @@ public struct FactorParameters: Sendable, Equatable {
 
     /// Bias-only parameters with no latent factors.
     public init(globalMean: Float, userBiases: [Float], itemBiases: [Float]) {
-        self.init(globalMean: globalMean, userBiases: userBiases, itemBiases: itemBiases,
-                  userFactors: FactorMatrix(rowCount: userBiases.count, factorCount: 0),
-                  itemFactors: FactorMatrix(rowCount: itemBiases.count, factorCount: 0))
+        self.init(
+            globalMean: globalMean, userBiases: userBiases, itemBiases: itemBiases,
+            userFactors: FactorMatrix(rowCount: userBiases.count, factorCount: 0),
+            itemFactors: FactorMatrix(rowCount: itemBiases.count, factorCount: 0))
     }
 
     /// The number of latent factors.

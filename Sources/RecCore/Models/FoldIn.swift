@@ -86,8 +86,10 @@ public enum FoldIn {
 
     /// The scaled features `x_j = [q_j, 1] / √λ` (row-major, `factorCount + 1` per rating) and
     /// targets `t_j = r_j − μ − b_j − q_j·z`, in Double.
-    private static func scaledProblem(order: [Int], ratings: [Int: Float], implicitSum: [Float], scales: [Double],
-                                      model: ItemParameterView) -> (features: [Double], targets: [Double]) {
+    private static func scaledProblem(
+        order: [Int], ratings: [Int: Float], implicitSum: [Float], scales: [Double],
+        model: ItemParameterView
+    ) -> (features: [Double], targets: [Double]) {
         let stride = model.stride, factorCount = model.factorCount, dimension = factorCount + 1
         var features = [Double](repeating: 0, count: order.count * dimension)
         var targets = [Double](repeating: 0, count: order.count)

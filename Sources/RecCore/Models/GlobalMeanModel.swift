@@ -34,7 +34,8 @@ public struct GlobalMeanModel: RatingModel {
 
     /// Zero biases and no factors.
     public var parameters: FactorParameters {
-        FactorParameters(globalMean: mean, userBiases: [Float](repeating: 0, count: userCount),
-                         itemBiases: [Float](repeating: 0, count: itemCount))
+        FactorParameters(
+            globalMean: mean, userBiases: [Float](repeating: 0, count: userCount),
+            itemBiases: [Float](repeating: 0, count: itemCount))
     }
 }

@@ -31,8 +31,10 @@ public enum ItemNeighbourBuilder {
     }
 
     /// The neighbour table of every item of `ratings`, using `baseline` for the residuals.
-    public static func build(ratings: IndexedRatings, baseline: BiasBaselineModel, settings: Settings = Settings(),
-                             threadCount: Int = 1) -> NeighbourTable {
+    public static func build(
+        ratings: IndexedRatings, baseline: BiasBaselineModel, settings: Settings = Settings(),
+        threadCount: Int = 1
+    ) -> NeighbourTable {
         guard ratings.itemCount > 0, settings.neighboursPerItem > 0 else { return .empty }
         let (sortedItems, residuals) = sortedResiduals(ratings: ratings, baseline: baseline)
         let statistics = pairStatistics(items: sortedItems, residuals: residuals, ratings: ratings, threadCount: threadCount)
@@ -58,8 +60,10 @@ public enum ItemNeighbourBuilder {
     /// The upper-triangle co-rating statistics, `itemCount × itemCount`: row `i` holds the pairs
     /// `(i, j)` with `j > i`. Each thread owns a band of rows, balanced by the number of pair
     /// updates the band receives, so no two threads write the same cell.
-    private static func pairStatistics(items sortedItems: [Int32], residuals: [Float], ratings: IndexedRatings,
-                                       threadCount: Int) -> [PairStatistics] {
+    private static func pairStatistics(
+        items sortedItems: [Int32], residuals: [Float], ratings: IndexedRatings,
+        threadCount: Int
+    ) -> [PairStatistics] {
         let itemCount = ratings.itemCount
         var statistics = [PairStatistics](repeating: PairStatistics(), count: itemCount * itemCount)
         let bands = rowBands(itemCounts: ratings.itemRatingCounts, threadCount: threadCount)

@@ -24,14 +24,18 @@ public struct ItemParameterView: @unchecked Sendable {
     public var foldInFactorPenalties: UnsafeBufferPointer<Float>?
 
     /// Creates a view; the caller guarantees the buffers' sizes agree.
-    public init(globalMean: Float, factorCount: Int, stride: Int, itemBiases: UnsafeBufferPointer<Float>,
-                itemFactors: UnsafeBufferPointer<Float>, itemImplicitFactors: UnsafeBufferPointer<Float>?,
-                itemRatingCounts: UnsafeBufferPointer<Int32>, foldIn: FoldInParameters,
-                foldInFactorPenalties: UnsafeBufferPointer<Float>? = nil) {
-        precondition(itemFactors.count == itemBiases.count * stride && itemRatingCounts.count == itemBiases.count,
-                     "item buffers must agree in size")
-        precondition(itemImplicitFactors == nil || itemImplicitFactors!.count == itemFactors.count,
-                     "implicit factors must match the item factors")
+    public init(
+        globalMean: Float, factorCount: Int, stride: Int, itemBiases: UnsafeBufferPointer<Float>,
+        itemFactors: UnsafeBufferPointer<Float>, itemImplicitFactors: UnsafeBufferPointer<Float>?,
+        itemRatingCounts: UnsafeBufferPointer<Int32>, foldIn: FoldInParameters,
+        foldInFactorPenalties: UnsafeBufferPointer<Float>? = nil
+    ) {
+        precondition(
+            itemFactors.count == itemBiases.count * stride && itemRatingCounts.count == itemBiases.count,
+            "item buffers must agree in size")
+        precondition(
+            itemImplicitFactors == nil || itemImplicitFactors!.count == itemFactors.count,
+            "implicit factors must match the item factors")
         precondition(foldInFactorPenalties == nil || foldInFactorPenalties!.count == factorCount, "one fold-in penalty per factor")
         self.globalMean = globalMean
         self.factorCount = factorCount
@@ -51,17 +55,21 @@ public struct ItemParameterView: @unchecked Sendable {
 extension FactorParameters {
     /// Calls `body` with an item view over these parameters, folding in with `foldIn` and, for
     /// a Bayesian model, its learned per-factor penalties; the view is valid only inside `body`.
-    public func withItemParameterView<Result>(itemRatingCounts: [Int32], foldIn: FoldInParameters,
-                                              _ body: (ItemParameterView) -> Result) -> Result {
+    public func withItemParameterView<Result>(
+        itemRatingCounts: [Int32], foldIn: FoldInParameters,
+        _ body: (ItemParameterView) -> Result
+    ) -> Result {
         let penalties = factorCount > 0 ? foldInPrior?.factorPenalties : nil
         return withOptionalBuffer(penalties) { penalties in
             withOptionalBuffer(itemImplicitFactors?.values) { implicitFactors in
                 itemBiases.withUnsafeBufferPointer { biases in
                     itemFactors.values.withUnsafeBufferPointer { factors in
                         itemRatingCounts.withUnsafeBufferPointer { counts in
-                            body(ItemParameterView(globalMean: globalMean, factorCount: factorCount, stride: itemFactors.stride,
-                                                   itemBiases: biases, itemFactors: factors, itemImplicitFactors: implicitFactors,
-                                                   itemRatingCounts: counts, foldIn: foldIn, foldInFactorPenalties: penalties))
+                            body(
+                                ItemParameterView(
+                                    globalMean: globalMean, factorCount: factorCount, stride: itemFactors.stride,
+                                    itemBiases: biases, itemFactors: factors, itemImplicitFactors: implicitFactors,
+                                    itemRatingCounts: counts, foldIn: foldIn, foldInFactorPenalties: penalties))
                         }
                     }
                 }

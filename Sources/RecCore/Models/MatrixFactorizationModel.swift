@@ -44,15 +44,18 @@ public struct MatrixFactorizationModel: RatingModel {
         self.parameters = parameters
     }
 
-
     /// Runs SGD for `hyperparameters.epochs` epochs (fewer if early stopping triggers).
-    public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext) -> MatrixFactorizationModel {
+    public static func train(
+        on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext
+    ) -> MatrixFactorizationModel {
         var generator = SeededRandomNumberGenerator.stream(1, of: context.seed)
         let factorCount = hyperparameters.factors
-        var userFactors = FactorMatrix(rowCount: ratings.userCount, factorCount: factorCount,
-                                       standardDeviation: Float(hyperparameters.initialStandardDeviation), generator: &generator)
-        var itemFactors = FactorMatrix(rowCount: ratings.itemCount, factorCount: factorCount,
-                                       standardDeviation: Float(hyperparameters.initialStandardDeviation), generator: &generator)
+        var userFactors = FactorMatrix(
+            rowCount: ratings.userCount, factorCount: factorCount,
+            standardDeviation: Float(hyperparameters.initialStandardDeviation), generator: &generator)
+        var itemFactors = FactorMatrix(
+            rowCount: ratings.itemCount, factorCount: factorCount,
+            standardDeviation: Float(hyperparameters.initialStandardDeviation), generator: &generator)
         var userBiases = [Float](repeating: 0, count: ratings.userCount)
         var itemBiases = [Float](repeating: 0, count: ratings.itemCount)
         let mean = ratings.meanRating
@@ -62,24 +65,28 @@ public struct MatrixFactorizationModel: RatingModel {
 
         for epoch in 1...hyperparameters.epochs {
             order.shuffle(using: &generator)
-            let step = SGDStep(mean: mean, learningRate: learningRate,
-                               biasRegularization: Float(hyperparameters.biasRegularization),
-                               factorRegularization: Float(hyperparameters.factorRegularization),
-                               stride: userFactors.stride)
+            let step = SGDStep(
+                mean: mean, learningRate: learningRate,
+                biasRegularization: Float(hyperparameters.biasRegularization),
+                factorRegularization: Float(hyperparameters.factorRegularization),
+                stride: userFactors.stride)
             order.entries.withUnsafeBufferPointer { entries in
                 userFactors.values.withUnsafeMutableBufferPointer { users in
                     itemFactors.values.withUnsafeMutableBufferPointer { items in
                         userBiases.withUnsafeMutableBufferPointer { userBias in
                             itemBiases.withUnsafeMutableBufferPointer { itemBias in
-                                let shared = (SharedMutablePointer(base: users.baseAddress!), SharedMutablePointer(base: items.baseAddress!),
-                                              SharedMutablePointer(base: userBias.baseAddress!), SharedMutablePointer(base: itemBias.baseAddress!))
+                                let shared = (
+                                    SharedMutablePointer(base: users.baseAddress!), SharedMutablePointer(base: items.baseAddress!),
+                                    SharedMutablePointer(base: userBias.baseAddress!), SharedMutablePointer(base: itemBias.baseAddress!)
+                                )
                                 let all = SharedMutablePointer(base: UnsafeMutablePointer(mutating: entries.baseAddress!))
                                 let total = entries.count, threadCount = context.threadCount
                                 ParallelLoop.run(threadCount: threadCount) { thread in
                                     let range = ParallelLoop.chunk(thread, of: threadCount, total: total)
                                     for position in range {
-                                        step.apply(all.base[position], users: shared.0.base, items: shared.1.base,
-                                                   userBiases: shared.2.base, itemBiases: shared.3.base)
+                                        step.apply(
+                                            all.base[position], users: shared.0.base, items: shared.1.base,
+                                            userBiases: shared.2.base, itemBiases: shared.3.base)
                                     }
                                 }
                             }
@@ -88,12 +95,15 @@ public struct MatrixFactorizationModel: RatingModel {
                 }
             }
             learningRate *= Float(hyperparameters.learningRateDecay)
-            let snapshot = FactorParameters(globalMean: mean, userBiases: userBiases, itemBiases: itemBiases,
-                                            userFactors: userFactors, itemFactors: itemFactors)
+            let snapshot = FactorParameters(
+                globalMean: mean, userBiases: userBiases, itemBiases: itemBiases,
+                userFactors: userFactors, itemFactors: itemFactors)
             if monitor.record(epoch: epoch, predict: snapshot.predict) { break }
         }
-        return MatrixFactorizationModel(parameters: FactorParameters(globalMean: mean, userBiases: userBiases, itemBiases: itemBiases,
-                                                                     userFactors: userFactors, itemFactors: itemFactors))
+        return MatrixFactorizationModel(
+            parameters: FactorParameters(
+                globalMean: mean, userBiases: userBiases, itemBiases: itemBiases,
+                userFactors: userFactors, itemFactors: itemFactors))
     }
 }
 
@@ -107,12 +117,16 @@ struct SGDStep: Sendable {
 
     /// Updates the biases and factors of the rating's user and item.
     @inline(__always)
-    func apply(_ rating: ShuffledRatings.Entry, users: UnsafeMutablePointer<Float>, items: UnsafeMutablePointer<Float>,
-               userBiases: UnsafeMutablePointer<Float>, itemBiases: UnsafeMutablePointer<Float>) {
+    func apply(
+        _ rating: ShuffledRatings.Entry, users: UnsafeMutablePointer<Float>, items: UnsafeMutablePointer<Float>,
+        userBiases: UnsafeMutablePointer<Float>, itemBiases: UnsafeMutablePointer<Float>
+    ) {
         let user = Int(rating.user), item = Int(rating.item)
         let userRow = users + user * stride, itemRow = items + item * stride
-        let error = rating.rating - (mean + userBiases[user] + itemBiases[item]
-                                     + VectorKernels.dot(userRow, itemRow, length: stride))
+        let error =
+            rating.rating
+            - (mean + userBiases[user] + itemBiases[item]
+                + VectorKernels.dot(userRow, itemRow, length: stride))
         userBiases[user] += learningRate * (error - biasRegularization * userBiases[user])
         itemBiases[item] += learningRate * (error - biasRegularization * itemBiases[item])
         let scaledError = VectorKernels.Lane(repeating: learningRate * error)

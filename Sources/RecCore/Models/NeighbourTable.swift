@@ -10,8 +10,9 @@ public struct NeighbourTable: Sendable, Equatable {
     /// Creates a table; both arrays must hold `itemCount × neighboursPerItem` values.
     public init(neighboursPerItem: Int, items: [Int32], similarities: [Float]) {
         precondition(items.count == similarities.count, "neighbour arrays must have equal lengths")
-        precondition(neighboursPerItem == 0 ? items.isEmpty : items.count % neighboursPerItem == 0,
-                     "neighbour arrays must hold whole rows")
+        precondition(
+            neighboursPerItem == 0 ? items.isEmpty : items.count % neighboursPerItem == 0,
+            "neighbour arrays must hold whole rows")
         self.neighboursPerItem = neighboursPerItem
         self.items = items
         self.similarities = similarities

@@ -44,7 +44,8 @@ public final class QuantizedItemFactors: @unchecked Sendable {
         let stride = items.stride
         let itemCount = items.itemCount
         guard items.factorCount > 0, stride > 0, stride <= Self.maximumStride, stride % 16 == 0, itemCount > 0,
-              let factors = items.itemFactors.baseAddress else { return nil }
+            let factors = items.itemFactors.baseAddress
+        else { return nil }
         let rows = UnsafeMutableRawPointer.allocate(byteCount: itemCount * stride * 2, alignment: 64)
         let scales = UnsafeMutableBufferPointer<Float>.allocate(capacity: itemCount)
         let biases = UnsafeMutableBufferPointer<Float>.allocate(capacity: itemCount)
@@ -184,8 +185,9 @@ public final class QuantizedItemFactors: @unchecked Sendable {
             var sum = SIMD4<Int32>()
             var offset = 0
             while offset < rowBytes {
-                sum &+= Self.multiplyAdd(row.load(fromByteOffset: offset, as: SIMD8<Int16>.self),
-                                         person.load(fromByteOffset: offset, as: SIMD8<Int16>.self))
+                sum &+= Self.multiplyAdd(
+                    row.load(fromByteOffset: offset, as: SIMD8<Int16>.self),
+                    person.load(fromByteOffset: offset, as: SIMD8<Int16>.self))
                 offset &+= 16
             }
             scores[item] = base + rankableBiases[item] + Float(sum.wrappedSum()) * rowScales[item] * personScale

@@ -51,8 +51,10 @@ public enum Recommender {
     /// The reference implementation: it scores every item exactly. The serving path is
     /// `recommend(for:model:quantized:excluding:count:)`, which returns the same list; only the
     /// tests that pin that equality call this one, so it is `package`, not public API.
-    package static func referenceRecommendation(for person: FoldedInPerson, model: ItemParameterView, excluding excluded: Set<Int>,
-                                 count: Int) -> [ScoredItem] {
+    package static func referenceRecommendation(
+        for person: FoldedInPerson, model: ItemParameterView, excluding excluded: Set<Int>,
+        count: Int
+    ) -> [ScoredItem] {
         let allScores = scores(for: person, model: model)
         return TopItems.select(count: count, from: allScores.count) { item in
             guard model.itemRatingCounts[item] > 0, !excluded.contains(item) else { return nil }
@@ -71,8 +73,10 @@ public enum Recommender {
     ///
     /// Without `quantized` (bias-only models) or for a non-finite person it scores every item
     /// exactly. `excluded` lists item indices never to return, usually the person's own movies.
-    public static func recommend(for person: FoldedInPerson, model: ItemParameterView, quantized: QuantizedItemFactors?,
-                                 excluding excluded: [Int], count: Int) -> [ScoredItem] {
+    public static func recommend(
+        for person: FoldedInPerson, model: ItemParameterView, quantized: QuantizedItemFactors?,
+        excluding excluded: [Int], count: Int
+    ) -> [ScoredItem] {
         guard count > 0 else { return [] }
         let itemCount = model.itemCount
         let stride = model.stride
@@ -109,8 +113,10 @@ public enum Recommender {
     /// 16 scores at once so the common case, a run of scores that cannot matter, costs one
     /// vector comparison. `floor` is read again after each call, since `body` may raise it.
     @inline(__always)
-    private static func forEachScore(in scores: UnsafeMutablePointer<Float>, count: Int, above floor: () -> Float,
-                                     _ body: (Int, Float) -> Void) {
+    private static func forEachScore(
+        in scores: UnsafeMutablePointer<Float>, count: Int, above floor: () -> Float,
+        _ body: (Int, Float) -> Void
+    ) {
         var item = 0
         while item + 16 <= count {
             let chunk = VectorKernels.load(scores + item)
@@ -126,8 +132,10 @@ public enum Recommender {
     }
 
     /// Scores every item exactly, without the full score array or a hash set.
-    private static func exactRecommendation(for person: FoldedInPerson, model: ItemParameterView, excluding excluded: [Int],
-                                            count: Int) -> [ScoredItem] {
+    private static func exactRecommendation(
+        for person: FoldedInPerson, model: ItemParameterView, excluding excluded: [Int],
+        count: Int
+    ) -> [ScoredItem] {
         let stride = model.stride
         let base = model.globalMean + person.bias
         var best = BoundedTopItems(capacity: count)

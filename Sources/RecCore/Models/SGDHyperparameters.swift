@@ -23,9 +23,11 @@ public protocol SGDHyperparameters: ModelHyperparameters {
 extension SGDHyperparameters {
     /// The shared settings by name.
     var sharedDictionary: [String: Double] {
-        ["factors": Double(factors), "epochs": Double(epochs), "learning_rate": learningRate,
-         "learning_rate_decay": learningRateDecay, "bias_regularization": biasRegularization,
-         "factor_regularization": factorRegularization, "initial_standard_deviation": initialStandardDeviation]
+        [
+            "factors": Double(factors), "epochs": Double(epochs), "learning_rate": learningRate,
+            "learning_rate_decay": learningRateDecay, "bias_regularization": biasRegularization,
+            "factor_regularization": factorRegularization, "initial_standard_deviation": initialStandardDeviation,
+        ]
     }
 
     /// Sets the shared setting `name` to `value`; false when `name` is not a shared setting.

@@ -35,8 +35,10 @@ public struct SVDPlusPlusModel: RatingModel {
 
         /// The settings by name.
         public var dictionary: [String: Double] {
-            sharedDictionary.merging(["implicit_regularization": implicitRegularization,
-                                      "implicit_learning_rate_scale": implicitLearningRateScale]) { shared, _ in shared }
+            sharedDictionary.merging([
+                "implicit_regularization": implicitRegularization,
+                "implicit_learning_rate_scale": implicitLearningRateScale,
+            ]) { shared, _ in shared }
         }
 
         /// Settings with named overrides.
@@ -60,14 +62,15 @@ public struct SVDPlusPlusModel: RatingModel {
         self.parameters = parameters
     }
 
-
     /// Runs the user-by-user SGD sweeps.
     public static func train(on ratings: IndexedRatings, hyperparameters: Hyperparameters, context: TrainingContext) -> SVDPlusPlusModel {
         var generator = SeededRandomNumberGenerator.stream(2, of: context.seed)
         let factorCount = hyperparameters.factors
         let deviation = Float(hyperparameters.initialStandardDeviation)
-        var userFactors = FactorMatrix(rowCount: ratings.userCount, factorCount: factorCount, standardDeviation: deviation, generator: &generator)
-        var itemFactors = FactorMatrix(rowCount: ratings.itemCount, factorCount: factorCount, standardDeviation: deviation, generator: &generator)
+        var userFactors = FactorMatrix(
+            rowCount: ratings.userCount, factorCount: factorCount, standardDeviation: deviation, generator: &generator)
+        var itemFactors = FactorMatrix(
+            rowCount: ratings.itemCount, factorCount: factorCount, standardDeviation: deviation, generator: &generator)
         var implicitFactors = FactorMatrix(rowCount: ratings.itemCount, factorCount: factorCount)
         var userBiases = [Float](repeating: 0, count: ratings.userCount)
         var itemBiases = [Float](repeating: 0, count: ratings.itemCount)
@@ -81,11 +84,12 @@ public struct SVDPlusPlusModel: RatingModel {
         for epoch in 1...hyperparameters.epochs {
             userOrder.shuffle(using: &generator)
             let epochSeed = generator.next()
-            let sweep = SVDPlusPlusSweep(mean: mean, learningRate: learningRate,
-                                         implicitLearningRate: learningRate * Float(hyperparameters.implicitLearningRateScale),
-                                         biasRegularization: Float(hyperparameters.biasRegularization),
-                                         factorRegularization: Float(hyperparameters.factorRegularization),
-                                         implicitRegularization: Float(hyperparameters.implicitRegularization), stride: stride)
+            let sweep = SVDPlusPlusSweep(
+                mean: mean, learningRate: learningRate,
+                implicitLearningRate: learningRate * Float(hyperparameters.implicitLearningRateScale),
+                biasRegularization: Float(hyperparameters.biasRegularization),
+                factorRegularization: Float(hyperparameters.factorRegularization),
+                implicitRegularization: Float(hyperparameters.implicitRegularization), stride: stride)
             withSharedParameters(&userFactors, &itemFactors, &implicitFactors, &userBiases, &itemBiases) { shared in
                 userOrder.withUnsafeBufferPointer { order in
                     let orderPointer = SharedMutablePointer(base: UnsafeMutablePointer(mutating: order.baseAddress!))
@@ -94,25 +98,31 @@ public struct SVDPlusPlusModel: RatingModel {
                         var threadGenerator = SeededRandomNumberGenerator.stream(UInt64(thread), of: epochSeed)
                         var workspace = SVDPlusPlusSweep.Workspace(stride: stride)
                         for position in ParallelLoop.chunk(thread, of: threadCount, total: userTotal) {
-                            sweep.train(user: orderPointer.base[position], ratings: ratings, parameters: shared,
-                                        workspace: &workspace, generator: &threadGenerator)
+                            sweep.train(
+                                user: orderPointer.base[position], ratings: ratings, parameters: shared,
+                                workspace: &workspace, generator: &threadGenerator)
                         }
                     }
                 }
             }
             learningRate *= Float(hyperparameters.learningRateDecay)
-            let snapshot = effectiveParameters(ratings: ratings, mean: mean, userBiases: userBiases, itemBiases: itemBiases,
-                                               userFactors: userFactors, itemFactors: itemFactors, implicitFactors: implicitFactors)
+            let snapshot = effectiveParameters(
+                ratings: ratings, mean: mean, userBiases: userBiases, itemBiases: itemBiases,
+                userFactors: userFactors, itemFactors: itemFactors, implicitFactors: implicitFactors)
             if monitor.record(epoch: epoch, predict: snapshot.predict) { break }
         }
-        return SVDPlusPlusModel(parameters: effectiveParameters(ratings: ratings, mean: mean, userBiases: userBiases, itemBiases: itemBiases,
-                                                                userFactors: userFactors, itemFactors: itemFactors,
-                                                                implicitFactors: implicitFactors))
+        return SVDPlusPlusModel(
+            parameters: effectiveParameters(
+                ratings: ratings, mean: mean, userBiases: userBiases, itemBiases: itemBiases,
+                userFactors: userFactors, itemFactors: itemFactors,
+                implicitFactors: implicitFactors))
     }
 
     /// Parameters whose user factors are `p_u + |N(u)|^-½ Σ y_j`, ready for plain dot products.
-    static func effectiveParameters(ratings: IndexedRatings, mean: Float, userBiases: [Float], itemBiases: [Float],
-                                    userFactors: FactorMatrix, itemFactors: FactorMatrix, implicitFactors: FactorMatrix) -> FactorParameters {
+    static func effectiveParameters(
+        ratings: IndexedRatings, mean: Float, userBiases: [Float], itemBiases: [Float],
+        userFactors: FactorMatrix, itemFactors: FactorMatrix, implicitFactors: FactorMatrix
+    ) -> FactorParameters {
         var effective = userFactors
         let stride = effective.stride
         effective.values.withUnsafeMutableBufferPointer { users in
@@ -123,28 +133,34 @@ public struct SVDPlusPlusModel: RatingModel {
                         guard end > start else { continue }
                         let scale = 1 / Float(end - start).squareRoot()
                         for position in start..<end {
-                            VectorKernels.addScaled(implicit.baseAddress! + Int(itemsByUser[position]) * stride, scale: scale,
-                                                    to: users.baseAddress! + user * stride, length: stride)
+                            VectorKernels.addScaled(
+                                implicit.baseAddress! + Int(itemsByUser[position]) * stride, scale: scale,
+                                to: users.baseAddress! + user * stride, length: stride)
                         }
                     }
                 }
             }
         }
-        return FactorParameters(globalMean: mean, userBiases: userBiases, itemBiases: itemBiases, userFactors: effective,
-                                itemFactors: itemFactors, itemImplicitFactors: implicitFactors)
+        return FactorParameters(
+            globalMean: mean, userBiases: userBiases, itemBiases: itemBiases, userFactors: effective,
+            itemFactors: itemFactors, itemImplicitFactors: implicitFactors)
     }
 
-    private static func withSharedParameters(_ userFactors: inout FactorMatrix, _ itemFactors: inout FactorMatrix,
-                                             _ implicitFactors: inout FactorMatrix, _ userBiases: inout [Float],
-                                             _ itemBiases: inout [Float], _ body: (SVDPlusPlusSweep.SharedParameters) -> Void) {
+    private static func withSharedParameters(
+        _ userFactors: inout FactorMatrix, _ itemFactors: inout FactorMatrix,
+        _ implicitFactors: inout FactorMatrix, _ userBiases: inout [Float],
+        _ itemBiases: inout [Float], _ body: (SVDPlusPlusSweep.SharedParameters) -> Void
+    ) {
         userFactors.values.withUnsafeMutableBufferPointer { users in
             itemFactors.values.withUnsafeMutableBufferPointer { items in
                 implicitFactors.values.withUnsafeMutableBufferPointer { implicit in
                     userBiases.withUnsafeMutableBufferPointer { userBias in
                         itemBiases.withUnsafeMutableBufferPointer { itemBias in
-                            body(SVDPlusPlusSweep.SharedParameters(users: users.baseAddress!, items: items.baseAddress!,
-                                                                   implicit: implicit.baseAddress!, userBiases: userBias.baseAddress!,
-                                                                   itemBiases: itemBias.baseAddress!))
+                            body(
+                                SVDPlusPlusSweep.SharedParameters(
+                                    users: users.baseAddress!, items: items.baseAddress!,
+                                    implicit: implicit.baseAddress!, userBiases: userBias.baseAddress!,
+                                    itemBiases: itemBias.baseAddress!))
                         }
                     }
                 }
@@ -186,8 +202,10 @@ struct SVDPlusPlusSweep: Sendable {
 
     /// Trains on all ratings of `user`.
     @inline(__always)
-    func train(user: Int, ratings: IndexedRatings, parameters: SharedParameters, workspace: inout Workspace,
-               generator: inout SeededRandomNumberGenerator) {
+    func train(
+        user: Int, ratings: IndexedRatings, parameters: SharedParameters, workspace: inout Workspace,
+        generator: inout SeededRandomNumberGenerator
+    ) {
         let start = ratings.userOffsets[user], end = ratings.userOffsets[user + 1]
         guard end > start else { return }
         let count = end - start
@@ -204,16 +222,19 @@ struct SVDPlusPlusSweep: Sendable {
                         implicitSumBuffer.update(repeating: 0)
                         gradientBuffer.update(repeating: 0)
                         for position in start..<end {
-                            VectorKernels.addScaled(parameters.implicit + Int(itemsByUser[position]) * stride, scale: normalizer,
-                                                    to: implicitSum, length: stride)
+                            VectorKernels.addScaled(
+                                parameters.implicit + Int(itemsByUser[position]) * stride, scale: normalizer,
+                                to: implicitSum, length: stride)
                         }
                         let userRow = parameters.users + user * stride
                         let decay = VectorKernels.Lane(repeating: 1 - learningRate * factorRegularization)
                         for position in workspace.positions {
                             let item = Int(itemsByUser[position])
                             let itemRow = parameters.items + item * stride
-                            let error = ratingsByUser[position] - (mean + parameters.userBiases[user] + parameters.itemBiases[item]
-                                + VectorKernels.dotOfSum(userRow, implicitSum, itemRow, length: stride))
+                            let error =
+                                ratingsByUser[position]
+                                - (mean + parameters.userBiases[user] + parameters.itemBiases[item]
+                                    + VectorKernels.dotOfSum(userRow, implicitSum, itemRow, length: stride))
                             parameters.userBiases[user] += learningRate * (error - biasRegularization * parameters.userBiases[user])
                             parameters.itemBiases[item] += learningRate * (error - biasRegularization * parameters.itemBiases[item])
                             let scaledError = VectorKernels.Lane(repeating: learningRate * error)

@@ -38,8 +38,10 @@ public struct TrainingContext: Sendable {
     public var report: @Sendable (TrainingProgress) -> Void
 
     /// Creates a context; by default no validation, no early stopping, one thread, no reports.
-    public init(seed: UInt64, validation: IndexedRatings? = nil, earlyStoppingPatience: Int? = nil, threadCount: Int = 1,
-                stage: String = "", report: @escaping @Sendable (TrainingProgress) -> Void = { _ in }) {
+    public init(
+        seed: UInt64, validation: IndexedRatings? = nil, earlyStoppingPatience: Int? = nil, threadCount: Int = 1,
+        stage: String = "", report: @escaping @Sendable (TrainingProgress) -> Void = { _ in }
+    ) {
         self.seed = seed
         self.validation = validation
         self.earlyStoppingPatience = earlyStoppingPatience
@@ -83,9 +85,11 @@ struct EpochMonitor {
     mutating func record(epoch: Int, validationRMSE: Double?) -> Bool {
         if let validationRMSE { history.append(validationRMSE) }
         let elapsed = clock.now - start
-        context.report(TrainingProgress(stage: context.stage, epoch: epoch, epochCount: epochCount,
-                                        validationRMSE: validationRMSE,
-                                        elapsedSeconds: elapsed.inSeconds))
+        context.report(
+            TrainingProgress(
+                stage: context.stage, epoch: epoch, epochCount: epochCount,
+                validationRMSE: validationRMSE,
+                elapsedSeconds: elapsed.inSeconds))
         guard let patience = context.earlyStoppingPatience, let best = bestEpoch else { return false }
         return epoch - best >= patience
     }

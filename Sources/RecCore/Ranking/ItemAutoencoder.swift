@@ -37,8 +37,10 @@ package enum ItemAutoencoder {
 
     /// `B[i][j] = P[i][j] × scale[j]` off the diagonal and 0 on it, with `P = (G + diag(penalty))⁻¹`
     /// and `scale` computed from `P`.
-    private static func weights(cooccurrence: SquareMatrix, penalty: [Float], threadCount: Int,
-                                columnScale: (SquareMatrix) -> [Float]) -> SquareMatrix? {
+    private static func weights(
+        cooccurrence: SquareMatrix, penalty: [Float], threadCount: Int,
+        columnScale: (SquareMatrix) -> [Float]
+    ) -> SquareMatrix? {
         var matrix = cooccurrence
         matrix.addToDiagonal(penalty)
         guard SymmetricInverse.invert(&matrix, threadCount: threadCount) else { return nil }
@@ -55,7 +57,8 @@ package enum ItemAutoencoder {
                         let values = shared.base + row * stride
                         var chunk = 0
                         while chunk < stride {
-                            VectorKernels.store(VectorKernels.load(values + chunk) * VectorKernels.load(sharedScale.base + chunk), to: values + chunk)
+                            VectorKernels.store(
+                                VectorKernels.load(values + chunk) * VectorKernels.load(sharedScale.base + chunk), to: values + chunk)
                             chunk &+= 16
                         }
                         values[row] = 0

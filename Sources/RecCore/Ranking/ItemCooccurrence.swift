@@ -41,4 +41,3 @@ package enum ItemCooccurrence {
         return gram
     }
 }
-

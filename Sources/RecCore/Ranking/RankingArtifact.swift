@@ -14,8 +14,10 @@ public struct RankingArtifact: Sendable, Equatable {
     public var blends: RankingBlends
 
     /// Creates an artifact from its parts.
-    public init(ratedItems: RatedItemSets, rankedItemsPerUser: Int, userRankedItems: [Int32], watchWeights: NeighbourTable,
-                blends: RankingBlends) {
+    public init(
+        ratedItems: RatedItemSets, rankedItemsPerUser: Int, userRankedItems: [Int32], watchWeights: NeighbourTable,
+        blends: RankingBlends
+    ) {
         self.ratedItems = ratedItems
         self.rankedItemsPerUser = rankedItemsPerUser
         self.userRankedItems = userRankedItems

@@ -38,8 +38,10 @@ enum RankingBlendSearch {
     }
 
     /// Runs the search. `ratingModel` was fitted on `fitPart` and folds people in with `foldIn`.
-    static func choose(fitPart: IndexedRatings, validation: IndexedRatings, ratingModel: FactorParameters, foldIn: FoldInParameters,
-                       settings: RankingSettings, seed: UInt64, threadCount: Int) -> Choice {
+    static func choose(
+        fitPart: IndexedRatings, validation: IndexedRatings, ratingModel: FactorParameters, foldIn: FoldInParameters,
+        settings: RankingSettings, seed: UInt64, threadCount: Int
+    ) -> Choice {
         let sets = RatedItemSets(fitPart)
         let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
         let counts = fitPart.itemRatingCounts
@@ -48,19 +50,25 @@ enum RankingBlendSearch {
         return ratingModel.withItemParameterView(itemRatingCounts: counts, foldIn: foldIn) { items in
             let context = PoolContext(items: items, popularity: popularity, popularOrder: popularOrder, threadCount: threadCount)
 
-            var choice = Choice(knownUserModel: settings.knownUserModels[0], newPersonDropout: settings.newPersonDropouts[0],
-                                blends: settings.defaultBlends, knownUserRecall: 0, newPersonRecall: [:])
+            var choice = Choice(
+                knownUserModel: settings.knownUserModels[0], newPersonDropout: settings.newPersonDropouts[0],
+                blends: settings.defaultBlends, knownUserRecall: 0, newPersonRecall: [:])
 
             let knownCases = TopNCaseSet(.knownUser, training: fitPart, evaluation: validation, seed: seed).cases
             var bestKnownRecall = -1.0
             var weightedCooccurrence: (exponent: Float, matrix: SquareMatrix) = (0, cooccurrence)
             for candidate in settings.knownUserModels where !knownCases.isEmpty {
                 if candidate.userWeightExponent != weightedCooccurrence.exponent {
-                    weightedCooccurrence = (candidate.userWeightExponent,
-                                            ItemCooccurrence.counts(of: sets, userWeightExponent: candidate.userWeightExponent, threadCount: threadCount))
+                    weightedCooccurrence = (
+                        candidate.userWeightExponent,
+                        ItemCooccurrence.counts(of: sets, userWeightExponent: candidate.userWeightExponent, threadCount: threadCount)
+                    )
                 }
-                guard let weights = ItemAutoencoder.ease(cooccurrence: weightedCooccurrence.matrix, regularization: candidate.regularization,
-                                                         threadCount: threadCount) else { continue }
+                guard
+                    let weights = ItemAutoencoder.ease(
+                        cooccurrence: weightedCooccurrence.matrix, regularization: candidate.regularization,
+                        threadCount: threadCount)
+                else { continue }
                 let pools = context.knownUserPools(knownCases, weights: weights, ratingModel: ratingModel)
                 let (blend, recall) = bestBlend(over: pools, settings: settings, threadCount: threadCount)
                 if recall > bestKnownRecall {
@@ -74,12 +82,18 @@ enum RankingBlendSearch {
             }
             var bestNewRecall = -1.0
             for dropout in settings.newPersonDropouts where newCaseSets.contains(where: { !$0.isEmpty }) {
-                guard let weights = ItemAutoencoder.denoising(cooccurrence: cooccurrence, dropout: dropout,
-                                                              regularization: settings.denoisingRegularization,
-                                                              threadCount: threadCount) else { continue }
+                guard
+                    let weights = ItemAutoencoder.denoising(
+                        cooccurrence: cooccurrence, dropout: dropout,
+                        regularization: settings.denoisingRegularization,
+                        threadCount: threadCount)
+                else { continue }
                 let table = WatchWeights.table(from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
                 let fits = zip(settings.newPersonGivenCounts, newCaseSets).map { given, cases in
-                    (given: given, fit: bestBlend(over: context.newPersonPools(cases, table: table), settings: settings, threadCount: threadCount))
+                    (
+                        given: given,
+                        fit: bestBlend(over: context.newPersonPools(cases, table: table), settings: settings, threadCount: threadCount)
+                    )
                 }
                 let recall = meanOfMeans(fits.map(\.fit.1))
                 if recall > bestNewRecall {
@@ -125,8 +139,10 @@ enum RankingBlendSearch {
 
     /// The means over `pools` of the recalls `recalls` returns for each pool (one per
     /// candidate blend), computed on `threadCount` threads; the second argument is scratch.
-    private static func meanRecalls(over pools: [CandidatePool], threadCount: Int,
-                                    _ recalls: @escaping @Sendable (CandidatePool, inout [Float]) -> [Double]) -> [Double] {
+    private static func meanRecalls(
+        over pools: [CandidatePool], threadCount: Int,
+        _ recalls: @escaping @Sendable (CandidatePool, inout [Float]) -> [Double]
+    ) -> [Double] {
         guard !pools.isEmpty else { return [0] }
         let threads = max(1, min(threadCount, pools.count))
         let sums = ParallelResults<[Double]>(count: threads)
@@ -210,13 +226,15 @@ private struct PoolContext: Sendable {
     func newPersonPools(_ cases: [TopNCase], table: NeighbourTable) -> [CandidatePool] {
         table.items.withUnsafeBufferPointer { tableItems in
             table.similarities.withUnsafeBufferPointer { tableWeights in
-                let sharedItems = SharedPointer(base: tableItems.baseAddress!), sharedWeights = SharedPointer(base: tableWeights.baseAddress!)
+                let sharedItems = SharedPointer(base: tableItems.baseAddress!),
+                    sharedWeights = SharedPointer(base: tableWeights.baseAddress!)
                 let slots = tableItems.count, perItem = table.neighboursPerItem, itemCount = items.itemCount
                 return pools(for: cases) { topNCase, watch in
-                    WatchWeights.accumulate(rows: topNCase.givenItems.lazy.map { Int($0) },
-                                            items: UnsafeBufferPointer(start: sharedItems.base, count: slots),
-                                            weights: UnsafeBufferPointer(start: sharedWeights.base, count: slots),
-                                            perItem: perItem, into: watch, itemCount: itemCount)
+                    WatchWeights.accumulate(
+                        rows: topNCase.givenItems.lazy.map { Int($0) },
+                        items: UnsafeBufferPointer(start: sharedItems.base, count: slots),
+                        weights: UnsafeBufferPointer(start: sharedWeights.base, count: slots),
+                        perItem: perItem, into: watch, itemCount: itemCount)
                     let person = FoldIn.solve(items: topNCase.givenItems.map { Int($0) }, ratings: topNCase.givenRatings, model: items)
                     return Recommender.scores(for: person, model: items)
                 }
@@ -226,7 +244,9 @@ private struct PoolContext: Sendable {
 
     /// A pool per case; `scores` adds the case's watch scores into its zeroed buffer and
     /// returns the rating estimate of every item.
-    private func pools(for cases: [TopNCase], scores: @escaping @Sendable (TopNCase, UnsafeMutablePointer<Float>) -> [Float]) -> [CandidatePool] {
+    private func pools(
+        for cases: [TopNCase], scores: @escaping @Sendable (TopNCase, UnsafeMutablePointer<Float>) -> [Float]
+    ) -> [CandidatePool] {
         let threads = max(1, min(threadCount, cases.count))
         let results = ParallelResults<[CandidatePool]>(count: threads)
         let itemCount = items.itemCount, stride = FactorMatrix.paddedStride(for: itemCount)
@@ -254,9 +274,11 @@ private struct PoolContext: Sendable {
                 }
                 for item in topNCase.givenItems { excluded[Int(item)] = false }
                 let relevant = Set(topNCase.relevantItems.map { Int($0) })
-                pools.append(CandidatePool(watch: chosen.map { watch[$0] }, popularity: chosen.map { context.popularity[$0] },
-                                           rating: chosen.map { ratings[$0] }, isRelevant: chosen.map { relevant.contains($0) },
-                                           relevantCount: topNCase.relevantItems.count))
+                pools.append(
+                    CandidatePool(
+                        watch: chosen.map { watch[$0] }, popularity: chosen.map { context.popularity[$0] },
+                        rating: chosen.map { ratings[$0] }, isRelevant: chosen.map { relevant.contains($0) },
+                        relevantCount: topNCase.relevantItems.count))
             }
             results.set(thread, pools)
         }

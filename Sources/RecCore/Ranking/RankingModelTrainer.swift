@@ -26,8 +26,10 @@ package enum RankingModelTrainer {
         package var foldIn: FoldInParameters
 
         /// Collects the validation fit for `RankingModelTrainer.train`.
-        package init(fitPart: IndexedRatings, validation: IndexedRatings, ratingModel: FactorParameters,
-                     foldIn: FoldInParameters) {
+        package init(
+            fitPart: IndexedRatings, validation: IndexedRatings, ratingModel: FactorParameters,
+            foldIn: FoldInParameters
+        ) {
             self.fitPart = fitPart
             self.validation = validation
             self.ratingModel = ratingModel
@@ -45,13 +47,17 @@ package enum RankingModelTrainer {
 
     /// Builds the ranking model for `ratings` and the final `ratingModel`, or returns nil when
     /// the settings disable it or the catalogue is too large (both logged).
-    package static func train(ratings: IndexedRatings, ratingModel: FactorParameters, validationFit: ValidationFit?,
-                      settings: RankingSettings, seed: UInt64, threadCount: Int, logger: Logger) -> Outcome? {
+    package static func train(
+        ratings: IndexedRatings, ratingModel: FactorParameters, validationFit: ValidationFit?,
+        settings: RankingSettings, seed: UInt64, threadCount: Int, logger: Logger
+    ) -> Outcome? {
         guard settings.isEnabled else { return nil }
         guard ratings.itemCount <= settings.maximumItemCount else {
-            logger.warning("the catalogue is too large for the ranking model; lists follow the rating order", metadata: [
-                "movies": "\(ratings.itemCount)", "maximum": "\(settings.maximumItemCount)",
-            ])
+            logger.warning(
+                "the catalogue is too large for the ranking model; lists follow the rating order",
+                metadata: [
+                    "movies": "\(ratings.itemCount)", "maximum": "\(settings.maximumItemCount)",
+                ])
             return nil
         }
         let start = ContinuousClock.now
@@ -59,56 +65,74 @@ package enum RankingModelTrainer {
         var blends = settings.defaultBlends
         var knownRecall: Double?, newRecall: [String: Double]?
         if let validationFit {
-            let choice = RankingBlendSearch.choose(fitPart: validationFit.fitPart, validation: validationFit.validation,
-                                                   ratingModel: validationFit.ratingModel, foldIn: validationFit.foldIn,
-                                                   settings: settings, seed: seed, threadCount: threadCount)
+            let choice = RankingBlendSearch.choose(
+                fitPart: validationFit.fitPart, validation: validationFit.validation,
+                ratingModel: validationFit.ratingModel, foldIn: validationFit.foldIn,
+                settings: settings, seed: seed, threadCount: threadCount)
             knownModel = choice.knownUserModel
             dropout = choice.newPersonDropout
             blends = choice.blends
             knownRecall = choice.knownUserRecall
             newRecall = Dictionary(uniqueKeysWithValues: choice.newPersonRecall.map { (String($0.key), $0.value) })
-            logger.info("chose the ranking blends", metadata: [
-                "known_user_regularization": "\(knownModel.regularization)", "known_user_weight_exponent": "\(knownModel.userWeightExponent)", "new_person_dropout": "\(dropout)",
-                "known_user_blend": "\(describe(blends.knownUser))", "new_person_blends": "\(blends.newPerson.map(describe).joined(separator: ";"))",
-                "known_user_validation_recall": "\(choice.knownUserRecall.fourDecimals)",
-                "new_person_validation_recall": "\(choice.newPersonRecall.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.fourDecimals)" }.joined(separator: ","))",
-            ])
+            logger.info(
+                "chose the ranking blends",
+                metadata: [
+                    "known_user_regularization": "\(knownModel.regularization)",
+                    "known_user_weight_exponent": "\(knownModel.userWeightExponent)", "new_person_dropout": "\(dropout)",
+                    "known_user_blend": "\(describe(blends.knownUser))",
+                    "new_person_blends": "\(blends.newPerson.map(describe).joined(separator: ";"))",
+                    "known_user_validation_recall": "\(choice.knownUserRecall.fourDecimals)",
+                    "new_person_validation_recall":
+                        "\(choice.newPersonRecall.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.fourDecimals)" }.joined(separator: ","))",
+                ])
         }
 
         let sets = RatedItemSets(ratings)
         let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
-        let knownCooccurrence = knownModel.userWeightExponent == 0
+        let knownCooccurrence =
+            knownModel.userWeightExponent == 0
             ? cooccurrence : ItemCooccurrence.counts(of: sets, userWeightExponent: knownModel.userWeightExponent, threadCount: threadCount)
-        guard let knownWeights = ItemAutoencoder.ease(cooccurrence: knownCooccurrence, regularization: knownModel.regularization,
-                                                      threadCount: threadCount),
-              let newWeights = ItemAutoencoder.denoising(cooccurrence: cooccurrence, dropout: dropout,
-                                                         regularization: settings.denoisingRegularization, threadCount: threadCount) else {
+        guard
+            let knownWeights = ItemAutoencoder.ease(
+                cooccurrence: knownCooccurrence, regularization: knownModel.regularization,
+                threadCount: threadCount),
+            let newWeights = ItemAutoencoder.denoising(
+                cooccurrence: cooccurrence, dropout: dropout,
+                regularization: settings.denoisingRegularization, threadCount: threadCount)
+        else {
             logger.warning("the ranking model's matrix is not positive definite; lists follow the rating order")
             return nil
         }
         let listLength = min(settings.rankedItemsPerUser, ratings.itemCount)
-        let rankedItems = rankKnownUsers(sets: sets, weights: knownWeights, ratingModel: ratingModel, blend: blends.knownUser,
-                                         itemRatingCounts: ratings.itemRatingCounts, listLength: listLength, threadCount: threadCount)
+        let rankedItems = rankKnownUsers(
+            sets: sets, weights: knownWeights, ratingModel: ratingModel, blend: blends.knownUser,
+            itemRatingCounts: ratings.itemRatingCounts, listLength: listLength, threadCount: threadCount)
         let watchWeights = WatchWeights.table(from: newWeights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
         let seconds = (ContinuousClock.now - start).inSeconds
-        logger.info("built the ranking model", metadata: [
-            "users": "\(sets.userCount)", "ranked_per_user": "\(listLength)", "weights_per_movie": "\(watchWeights.neighboursPerItem)",
-            "seconds": "\(seconds.fourDecimals)",
-        ])
-        let artifact = RankingArtifact(ratedItems: sets, rankedItemsPerUser: listLength, userRankedItems: rankedItems,
-                                       watchWeights: watchWeights, blends: blends)
-        let summary = RankingSummary(knownUserModel: knownModel, newPersonDropout: dropout,
-                                     denoisingRegularization: settings.denoisingRegularization,
-                                     watchWeightsPerItem: watchWeights.neighboursPerItem, rankedItemsPerUser: listLength,
-                                     blends: blends, fittedOnValidation: validationFit != nil,
-                                     knownUserValidationRecall: knownRecall, newPersonValidationRecall: newRecall, seconds: seconds)
+        logger.info(
+            "built the ranking model",
+            metadata: [
+                "users": "\(sets.userCount)", "ranked_per_user": "\(listLength)", "weights_per_movie": "\(watchWeights.neighboursPerItem)",
+                "seconds": "\(seconds.fourDecimals)",
+            ])
+        let artifact = RankingArtifact(
+            ratedItems: sets, rankedItemsPerUser: listLength, userRankedItems: rankedItems,
+            watchWeights: watchWeights, blends: blends)
+        let summary = RankingSummary(
+            knownUserModel: knownModel, newPersonDropout: dropout,
+            denoisingRegularization: settings.denoisingRegularization,
+            watchWeightsPerItem: watchWeights.neighboursPerItem, rankedItemsPerUser: listLength,
+            blends: blends, fittedOnValidation: validationFit != nil,
+            knownUserValidationRecall: knownRecall, newPersonValidationRecall: newRecall, seconds: seconds)
         return Outcome(artifact: artifact, summary: summary)
     }
 
     /// Every training user's best `listLength` movies by `blend`, over every movie they did not
     /// rate that has training ratings, as `userCount × listLength` item indices padded with `-1`.
-    static func rankKnownUsers(sets: RatedItemSets, weights: SquareMatrix, ratingModel: FactorParameters, blend: RankingBlend,
-                               itemRatingCounts: [Int32], listLength: Int, threadCount: Int) -> [Int32] {
+    static func rankKnownUsers(
+        sets: RatedItemSets, weights: SquareMatrix, ratingModel: FactorParameters, blend: RankingBlend,
+        itemRatingCounts: [Int32], listLength: Int, threadCount: Int
+    ) -> [Int32] {
         let userCount = sets.userCount, itemCount = sets.itemCount, stride = weights.stride
         var ranked = [Int32](repeating: -1, count: userCount * listLength)
         let popularity = RankingPopularity.shares(of: itemRatingCounts)
@@ -127,7 +151,8 @@ package enum RankingModelTrainer {
                             for index in watch.indices { watch[index] = 0 }
                             watch.withUnsafeMutableBufferPointer { watch in
                                 for item in history {
-                                    VectorKernels.addScaled(sharedMatrix.base + Int(item) * stride, scale: 1, to: watch.baseAddress!, length: stride)
+                                    VectorKernels.addScaled(
+                                        sharedMatrix.base + Int(item) * stride, scale: 1, to: watch.baseAddress!, length: stride)
                                 }
                             }
                             for item in history { rated[Int(item)] = true }

@@ -43,9 +43,11 @@ public struct RankingSettings: Sendable, Equatable {
     /// The blends used when there is no validation split to fit them on.
     public var defaultBlends = RankingBlends(
         knownUser: RankingBlend(popularityWeight: 0, ratingOffset: -3, ratingSlope: 0.5),
-        newPerson: [RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1),
-                    RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1),
-                    RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1)])
+        newPerson: [
+            RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1),
+            RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1),
+            RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1),
+        ])
 
     /// RecServe's defaults.
     public init() {}

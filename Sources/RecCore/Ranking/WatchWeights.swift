@@ -16,7 +16,8 @@ package enum WatchWeights {
         let threads = max(1, min(threadCount, size))
         items.withUnsafeMutableBufferPointer { items in
             values.withUnsafeMutableBufferPointer { values in
-                let sharedItems = SharedMutablePointer(base: items.baseAddress!), sharedValues = SharedMutablePointer(base: values.baseAddress!)
+                let sharedItems = SharedMutablePointer(base: items.baseAddress!),
+                    sharedValues = SharedMutablePointer(base: values.baseAddress!)
                 weights.values.withUnsafeBufferPointer { matrix in
                     let sharedMatrix = SharedPointer(base: matrix.baseAddress!)
                     ParallelLoop.run(threadCount: threads) { thread in
@@ -41,8 +42,10 @@ package enum WatchWeights {
     /// `itemCount` floats at `scores`. A row ends at its first empty slot; rows and targets
     /// outside the catalogue, which only a damaged file has, are skipped.
     @inline(__always)
-    package static func accumulate<Rows: Sequence<Int>>(rows: Rows, items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>,
-                                                perItem: Int, into scores: UnsafeMutablePointer<Float>, itemCount: Int) {
+    package static func accumulate<Rows: Sequence<Int>>(
+        rows: Rows, items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>,
+        perItem: Int, into scores: UnsafeMutablePointer<Float>, itemCount: Int
+    ) {
         for row in rows where row >= 0 && (row + 1) * perItem <= items.count {
             let start = row * perItem
             for slot in start..<(start + perItem) {

@@ -6,8 +6,10 @@ public enum RatedMoviesInput {
     /// are checked later by `RecommendationEngine`, so they give `invalid_rating`, not a shape error.
     public static func parse(_ value: JSONValue) throws(QueryError) -> [(movie: MovieReference, rating: Double)] {
         guard case .array(let lists) = value, lists.count == 2,
-              case .array(let movies) = lists[0], case .array(let ratings) = lists[1] else {
-            throw QueryError(.invalidShape, "expected [[movies], [ratings]]: an array of two arrays, the movies (titles or ids) and their ratings")
+            case .array(let movies) = lists[0], case .array(let ratings) = lists[1]
+        else {
+            throw QueryError(
+                .invalidShape, "expected [[movies], [ratings]]: an array of two arrays, the movies (titles or ids) and their ratings")
         }
         guard movies.count == ratings.count else {
             throw QueryError(.mismatchedLengths, "the movie list has \(movies.count) entries but the rating list has \(ratings.count)")

@@ -72,10 +72,11 @@ public struct RecommendationEngine: Sendable {
     /// MovieLens-1M), so make one per loaded generation, not per query.
     public init(model: LoadedModel) {
         self.model = model
-        items = ItemParameterView(globalMean: model.globalMean, factorCount: model.factorCount, stride: model.factorStride,
-                                  itemBiases: model.itemBiases, itemFactors: model.itemFactors,
-                                  itemImplicitFactors: model.itemImplicitFactors, itemRatingCounts: model.itemRatingCounts,
-                                  foldIn: model.foldIn, foldInFactorPenalties: model.foldInFactorPenalties)
+        items = ItemParameterView(
+            globalMean: model.globalMean, factorCount: model.factorCount, stride: model.factorStride,
+            itemBiases: model.itemBiases, itemFactors: model.itemFactors,
+            itemImplicitFactors: model.itemImplicitFactors, itemRatingCounts: model.itemRatingCounts,
+            foldIn: model.foldIn, foldInFactorPenalties: model.foldInFactorPenalties)
         quantizedItems = QuantizedItemFactors(items: items)
         popularity = model.ranking == nil ? [] : RankingPopularity.shares(of: model.itemRatingCounts)
     }
@@ -109,8 +110,10 @@ public struct RecommendationEngine: Sendable {
 
     /// `resolveItem(_:)`, searching fuzzily only while `budget` allows (and spending from it);
     /// without a search left, a title must match exactly.
-    private func resolveItem(_ reference: MovieReference,
-                             budget: inout FuzzyTitleSearchBudget) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
+    private func resolveItem(
+        _ reference: MovieReference,
+        budget: inout FuzzyTitleSearchBudget
+    ) -> Result<(item: Int, match: ResolvedMovie.Match), UnknownMovie> {
         switch reference {
         case .id(let movieID):
             guard let item = model.itemIndex(movieID: movieID) else {
@@ -132,22 +135,27 @@ public struct RecommendationEngine: Sendable {
             case .fuzzy(let item, let score):
                 return .success((Int(item), .fuzzyTitle(score: score)))
             case .notFound(let suggestions):
-                return .failure(UnknownMovie(query: query, suggestions: suggestions.prefix(Self.suggestionCount).map { title(ofItem: Int($0)) }))
+                return .failure(
+                    UnknownMovie(query: query, suggestions: suggestions.prefix(Self.suggestionCount).map { title(ofItem: Int($0)) }))
             }
         }
     }
 
     /// The `count` movies `ranking` picks for a person who gave `ratings`, never one they rated,
     /// in descending order of their estimated rating.
-    public func recommend(ratings: [(movie: MovieReference, rating: Double)], count: Int,
-                          ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [Recommendation] {
+    public func recommend(
+        ratings: [(movie: MovieReference, rating: Double)], count: Int,
+        ranking: RecommendationRanking = .defaultRanking
+    ) throws(QueryError) -> [Recommendation] {
         try recommendations(recommendedItems(ratings: ratings, count: count, ranking: ranking))
     }
 
     /// `recommend(ratings:count:ranking:)` as item indices and estimated ratings (clamped to
     /// 1...5): what the API writes out without making a `String` per title.
-    public func recommendedItems(ratings: [(movie: MovieReference, rating: Double)], count: Int,
-                                 ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+    public func recommendedItems(
+        ratings: [(movie: MovieReference, rating: Double)], count: Int,
+        ranking: RecommendationRanking = .defaultRanking
+    ) throws(QueryError) -> [ScoredItem] {
         Self.displayOrder(try rankedItems(ratings: ratings, count: count, ranking: ranking))
     }
 
@@ -159,8 +167,10 @@ public struct RecommendationEngine: Sendable {
     /// folds the person in. `relevance` then ranks with `RelevanceRanker`, or in rating order
     /// when the model has no ranking model; `rating` ranks with
     /// `Recommender.recommend(for:model:quantized:excluding:count:)`.
-    public func rankedItems(ratings: [(movie: MovieReference, rating: Double)], count: Int,
-                            ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+    public func rankedItems(
+        ratings: [(movie: MovieReference, rating: Double)], count: Int,
+        ranking: RecommendationRanking = .defaultRanking
+    ) throws(QueryError) -> [ScoredItem] {
         try Self.checkCount(count)
         guard !ratings.isEmpty else {
             throw QueryError(.emptyInput, "give at least one rated movie")
@@ -174,20 +184,25 @@ public struct RecommendationEngine: Sendable {
         let resolved = try resolveItems(ratings.map(\.movie))
         let person = FoldIn.solve(items: resolved, ratings: ratings.map { Float($0.rating) }, model: items)
         if ranking == .relevance, let rankingModel = model.ranking {
-            return RelevanceRanker.rank(person: person, givenItems: resolved, items: items, ranking: rankingModel,
-                                        popularity: popularity, count: count)
+            return RelevanceRanker.rank(
+                person: person, givenItems: resolved, items: items, ranking: rankingModel,
+                popularity: popularity, count: count)
         }
         return Recommender.recommend(for: person, model: items, quantized: quantizedItems, excluding: resolved, count: count)
     }
 
     /// The `count` movies `ranking` picks for the training user `userID`, never one they rated
     /// in training, in descending order of their estimated rating.
-    public func recommend(userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [Recommendation] {
+    public func recommend(
+        userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking
+    ) throws(QueryError) -> [Recommendation] {
         try recommendations(recommendedItems(userID: userID, count: count, ranking: ranking))
     }
 
     /// `recommend(userID:count:ranking:)` as item indices and clamped estimated ratings.
-    public func recommendedItems(userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+    public func recommendedItems(
+        userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking
+    ) throws(QueryError) -> [ScoredItem] {
         Self.displayOrder(try rankedItems(userID: userID, count: count, ranking: ranking))
     }
 
@@ -197,20 +212,24 @@ public struct RecommendationEngine: Sendable {
     ///
     /// - Throws: `count_out_of_range`, `unknown_user` for an id not in the training data, or
     ///   `no_user_history` for a model that does not record who rated what.
-    public func rankedItems(userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem] {
+    public func rankedItems(userID: Int32, count: Int, ranking: RecommendationRanking = .defaultRanking) throws(QueryError) -> [ScoredItem]
+    {
         try Self.checkCount(count)
         guard let user = model.userIndex(userID: userID) else {
             throw QueryError(.unknownUser, "there is no user \(userID) in the training data; only its users can be recommended to by id")
         }
         guard let rankingModel = model.ranking else {
-            throw QueryError(.noUserHistory, "this model generation does not record who rated what; train a new one to recommend to known users")
+            throw QueryError(
+                .noUserHistory, "this model generation does not record who rated what; train a new one to recommend to known users")
         }
         let stride = model.factorStride
-        let person = FoldedInPerson(bias: model.userBiases[user],
-                                    factors: stride == 0 ? [] : Array(model.userFactors[(user * stride)..<((user + 1) * stride)]))
+        let person = FoldedInPerson(
+            bias: model.userBiases[user],
+            factors: stride == 0 ? [] : Array(model.userFactors[(user * stride)..<((user + 1) * stride)]))
         if ranking == .rating {
-            return Recommender.recommend(for: person, model: items, quantized: quantizedItems,
-                                         excluding: rankingModel.ratedItems(ofUser: user), count: count)
+            return Recommender.recommend(
+                for: person, model: items, quantized: quantizedItems,
+                excluding: rankingModel.ratedItems(ofUser: user), count: count)
         }
         return rankingModel.rankedItems(ofUser: user).prefix(count).map { item in
             ScoredItem(item: Int(item), score: Recommender.estimate(for: person, item: Int(item), model: items))
@@ -233,7 +252,10 @@ public struct RecommendationEngine: Sendable {
 
     private static func checkCount(_ count: Int) throws(QueryError) {
         guard recommendationCountRange.contains(count) else {
-            throw QueryError(.countOutOfRange, "the number of recommendations must be from \(recommendationCountRange.lowerBound) to \(recommendationCountRange.upperBound), not \(count)")
+            throw QueryError(
+                .countOutOfRange,
+                "the number of recommendations must be from \(recommendationCountRange.lowerBound) to \(recommendationCountRange.upperBound), not \(count)"
+            )
         }
     }
 
@@ -247,7 +269,10 @@ public struct RecommendationEngine: Sendable {
     /// `similar(to:count:)` as item indices and similarities, most similar first.
     public func similarItems(to movie: MovieReference, count: Int) throws(QueryError) -> [ScoredItem] {
         guard Self.similarCountRange.contains(count) else {
-            throw QueryError(.countOutOfRange, "the number of similar movies must be from \(Self.similarCountRange.lowerBound) to \(Self.similarCountRange.upperBound), not \(count)")
+            throw QueryError(
+                .countOutOfRange,
+                "the number of similar movies must be from \(Self.similarCountRange.lowerBound) to \(Self.similarCountRange.upperBound), not \(count)"
+            )
         }
         let target = try resolveItems([movie])[0]
         let neighbours = model.neighbours(ofItem: target)
@@ -261,7 +286,8 @@ public struct RecommendationEngine: Sendable {
             result.append(ScoredItem(item: item, score: neighbours.similarities[slot]))
         }
         if result.isEmpty {
-            throw QueryError(.noSimilarityData, "'\(title(ofItem: target))' has too few ratings in the training data to have similar movies")
+            throw QueryError(
+                .noSimilarityData, "'\(title(ofItem: target))' has too few ratings in the training data to have similar movies")
         }
         return result
     }
@@ -276,8 +302,9 @@ public struct RecommendationEngine: Sendable {
         if let item { rating += model.itemBiases[item] }
         if let user, let item, model.factorStride > 0 {
             let stride = model.factorStride
-            rating += VectorKernels.dot(model.userFactors.baseAddress! + user * stride, model.itemFactors.baseAddress! + item * stride,
-                                        length: stride)
+            rating += VectorKernels.dot(
+                model.userFactors.baseAddress! + user * stride, model.itemFactors.baseAddress! + item * stride,
+                length: stride)
         }
         return RatingPrediction(rating: RatingMetrics.clamp(rating), isFallback: user == nil || item == nil, unclampedRating: rating)
     }
@@ -305,7 +332,10 @@ public struct RecommendationEngine: Sendable {
     /// One `unknown_movie` error naming every reference in `unknown`, with their suggestions.
     private static func unknownMoviesError(_ unknown: [UnknownMovie], leftATitleUnsearched: Bool = false) -> QueryError {
         let names = unknown.map { "'\($0.query)'" }.joined(separator: ", ")
-        let budget = leftATitleUnsearched ? "; only the first \(fuzzyTitleSearchLimit) titles without an exact match in a request are searched for close matches, the others must be exact" : ""
+        let budget =
+            leftATitleUnsearched
+            ? "; only the first \(fuzzyTitleSearchLimit) titles without an exact match in a request are searched for close matches, the others must be exact"
+            : ""
         return QueryError(.unknownMovie, "unknown movie\(unknown.count == 1 ? "" : "s"): \(names)\(budget)", unknownMovies: unknown)
     }
 }

@@ -19,25 +19,31 @@ import RecModels
 enum RelevanceRanker {
     /// The best `count` items for `person`, who gave `givenItems`, best first; each score is
     /// the person's unclamped rating estimate, not the blend's score.
-    static func rank(person: FoldedInPerson, givenItems: [Int], items: ItemParameterView, ranking: RankingModelView,
-                     popularity: [Float], count: Int) -> [ScoredItem] {
+    static func rank(
+        person: FoldedInPerson, givenItems: [Int], items: ItemParameterView, ranking: RankingModelView,
+        popularity: [Float], count: Int
+    ) -> [ScoredItem] {
         let itemCount = items.itemCount, blend = ranking.blends.newPersonBlend(givenCount: Set(givenItems).count)
         let stride = items.stride, base = items.globalMean + person.bias
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: itemCount) { watchBuffer in
             let watch = watchBuffer.baseAddress!
             watch.initialize(repeating: 0, count: itemCount)
-            WatchWeights.accumulate(rows: givenItems, items: ranking.watchWeightItems, weights: ranking.watchWeights,
-                                    perItem: ranking.watchWeightsPerItem, into: watch, itemCount: itemCount)
+            WatchWeights.accumulate(
+                rows: givenItems, items: ranking.watchWeightItems, weights: ranking.watchWeights,
+                perItem: ranking.watchWeightsPerItem, into: watch, itemCount: itemCount)
             // Turn the watch scores into bounds; −∞ marks movies that cannot be recommended.
             for item in 0..<itemCount {
-                watch[item] = items.itemRatingCounts[item] > 0 ? blend.watchTerm(watch: watch[item], popularity: popularity[item]) : -.infinity
+                watch[item] =
+                    items.itemRatingCounts[item] > 0 ? blend.watchTerm(watch: watch[item], popularity: popularity[item]) : -.infinity
             }
             for item in givenItems where item >= 0 && item < itemCount { watch[item] = -.infinity }
 
             return person.factors.withUnsafeBufferPointer { factors in
                 func estimate(_ item: Int) -> Float {
                     var rating = base + items.itemBiases[item]
-                    if stride > 0 { rating += VectorKernels.dot(items.itemFactors.baseAddress! + item * stride, factors.baseAddress!, length: stride) }
+                    if stride > 0 {
+                        rating += VectorKernels.dot(items.itemFactors.baseAddress! + item * stride, factors.baseAddress!, length: stride)
+                    }
                     return rating
                 }
                 var best = BoundedTopItems(capacity: count)

@@ -80,8 +80,10 @@ public struct APIError: Error, Sendable, Equatable {
     public var failure: String?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, unknownMovies: [UnknownMovie] = [], allowedMethods: [String] = [],
-                failure: String? = nil, status: Int? = nil) {
+    public init(
+        _ code: Code, _ message: String, unknownMovies: [UnknownMovie] = [], allowedMethods: [String] = [],
+        failure: String? = nil, status: Int? = nil
+    ) {
         self.status = status ?? code.status
         self.code = code
         self.message = message
@@ -147,7 +149,8 @@ public struct APIError: Error, Sendable, Equatable {
         if code == .unauthorized {
             headers.append(APIResponse.HeaderField(name: "WWW-Authenticate", value: #"Bearer realm="RecServe""#))
         }
-        return APIResponse(status: status, headers: headers, body: body,
-                           failure: status >= 500 ? (failure ?? message) : nil)
+        return APIResponse(
+            status: status, headers: headers, body: body,
+            failure: status >= 500 ? (failure ?? message) : nil)
     }
 }

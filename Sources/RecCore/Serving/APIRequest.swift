@@ -17,8 +17,10 @@ public struct APIRequest: Sendable, Equatable {
     public var authorization: String?
 
     /// Creates a request.
-    public init(method: String, path: String, query: String = "", body: [UInt8] = [],
-                requestID: String = "", authorization: String? = nil) {
+    public init(
+        method: String, path: String, query: String = "", body: [UInt8] = [],
+        requestID: String = "", authorization: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.query = query

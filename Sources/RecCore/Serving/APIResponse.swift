@@ -33,8 +33,10 @@ public struct APIResponse: Sendable, Equatable {
     }
 
     /// Creates a response.
-    public init(status: Int, contentType: String = "application/json", headers: [HeaderField] = [], body: [UInt8],
-                bodyFilePath: String? = nil, failure: String? = nil) {
+    public init(
+        status: Int, contentType: String = "application/json", headers: [HeaderField] = [], body: [UInt8],
+        bodyFilePath: String? = nil, failure: String? = nil
+    ) {
         self.status = status
         self.contentType = contentType
         self.headers = headers

@@ -10,25 +10,34 @@ public enum APIResponseEncoding {
     /// `[[titles], [ratings]]`: the titles of `recommendations`' items and their ratings
     /// rounded to four decimals, in the given order.
     public static func recommendations(_ recommendations: [ScoredItem], model: LoadedModel) -> [UInt8] {
-        twoLists(of: recommendations, first: { recommendation, body in
-            JSONWriter.writeString(utf8: model.titles.utf8(at: recommendation.item), to: &body)
-        }, second: { recommendation, body in
-            JSONWriter.writeDecimal(scaled: RatingRounding.fourDecimalsScaled(recommendation.score), places: RatingRounding.places, to: &body)
-        })
+        twoLists(
+            of: recommendations,
+            first: { recommendation, body in
+                JSONWriter.writeString(utf8: model.titles.utf8(at: recommendation.item), to: &body)
+            },
+            second: { recommendation, body in
+                JSONWriter.writeDecimal(
+                    scaled: RatingRounding.fourDecimalsScaled(recommendation.score), places: RatingRounding.places, to: &body)
+            })
     }
 
     /// `[[movie ids], [titles]]` of `neighbours`' items, in the given order.
     public static func similarMovies(_ neighbours: [ScoredItem], model: LoadedModel) -> [UInt8] {
-        twoLists(of: neighbours, first: { neighbour, body in
-            JSONWriter.writeInteger(Int(model.movieIDs[neighbour.item]), to: &body)
-        }, second: { neighbour, body in
-            JSONWriter.writeString(utf8: model.titles.utf8(at: neighbour.item), to: &body)
-        })
+        twoLists(
+            of: neighbours,
+            first: { neighbour, body in
+                JSONWriter.writeInteger(Int(model.movieIDs[neighbour.item]), to: &body)
+            },
+            second: { neighbour, body in
+                JSONWriter.writeString(utf8: model.titles.utf8(at: neighbour.item), to: &body)
+            })
     }
 
     /// `[[first(item) for each item], [second(item) for each item]]` in one buffer.
-    private static func twoLists(of items: [ScoredItem], first: (ScoredItem, inout [UInt8]) -> Void,
-                                 second: (ScoredItem, inout [UInt8]) -> Void) -> [UInt8] {
+    private static func twoLists(
+        of items: [ScoredItem], first: (ScoredItem, inout [UInt8]) -> Void,
+        second: (ScoredItem, inout [UInt8]) -> Void
+    ) -> [UInt8] {
         var body: [UInt8] = []
         body.reserveCapacity(8 + items.count * 48)
         body.append(contentsOf: "[[".utf8)

@@ -41,32 +41,40 @@ public struct APIRouter: Sendable {
     ///   - adminToken: `REC_ADMIN_TOKEN`; `nil` or empty leaves `/api/reload` open.
     ///   - reload: The reload action; by default `ServedModelControl.reload(dataDirectory:trigger:logger:)`
     ///     with its log discarded (`APIService` passes one that logs and adopts the new generation).
-    public init(service: ServiceDescription, credentials: JSONValue, dataDirectory: DataDirectory, adminToken: String?,
-                reload: (@Sendable () -> Result<ReloadOutcome, ReloadError>)? = nil) {
+    public init(
+        service: ServiceDescription, credentials: JSONValue, dataDirectory: DataDirectory, adminToken: String?,
+        reload: (@Sendable () -> Result<ReloadOutcome, ReloadError>)? = nil
+    ) {
         self.service = service
         self.credentials = credentials
         self.dataDirectory = dataDirectory
         self.adminToken = adminToken
-        self.reload = reload ?? {
-            ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .api,
-                                      logger: Logger(label: "RecCore.APIRouter", factory: { _ in SwiftLogNoOpLogHandler() }))
-        }
+        self.reload =
+            reload ?? {
+                ServedModelControl.reload(
+                    dataDirectory: dataDirectory, trigger: .api,
+                    logger: Logger(label: "RecCore.APIRouter", factory: { _ in SwiftLogNoOpLogHandler() }))
+            }
     }
 
     /// The answer to `request` from the model in `served`.
     public func respond(to request: APIRequest, served: ServedModelSnapshot) -> APIResponse {
         guard let endpoint = APIEndpoint(path: request.path) else {
             let endpoints = APIEndpoint.allCases.map(\.path).joined(separator: ", ")
-            return APIError(.notFound, "there is no endpoint \(request.path); the API has \(endpoints)").response(requestID: request.requestID)
+            return APIError(.notFound, "there is no endpoint \(request.path); the API has \(endpoints)").response(
+                requestID: request.requestID)
         }
         let allowed = endpoint.allowedMethods
         if request.method == "OPTIONS" {
-            return APIResponse(status: 204, headers: [APIResponse.HeaderField(name: "Allow", value: (allowed + ["OPTIONS"]).joined(separator: ", "))],
-                               body: [])
+            return APIResponse(
+                status: 204, headers: [APIResponse.HeaderField(name: "Allow", value: (allowed + ["OPTIONS"]).joined(separator: ", "))],
+                body: [])
         }
         guard allowed.contains(request.method) else {
-            return APIError(.methodNotAllowed, "\(endpoint.path) takes \(allowed.joined(separator: " or ")), not \(request.method)",
-                            allowedMethods: allowed).response(requestID: request.requestID)
+            return APIError(
+                .methodNotAllowed, "\(endpoint.path) takes \(allowed.joined(separator: " or ")), not \(request.method)",
+                allowedMethods: allowed
+            ).response(requestID: request.requestID)
         }
         guard request.body.count <= Self.maximumBodyBytes else {
             return APIError(.bodyTooLarge, "the body is \(request.body.count) bytes; the limit is \(Self.maximumBodyBytes) bytes (64 KiB)")
@@ -128,7 +136,9 @@ public struct APIRouter: Sendable {
         if !request.query.isEmpty, let lines = try URLQueryParameters(request.query).value("lines") {
             count = try RequestFieldReader.count(queryText: lines, name: "lines", range: Self.logLineRange)
             guard Self.logLineRange.contains(count) else {
-                throw APIError(.countOutOfRange, "'lines' must be from \(Self.logLineRange.lowerBound) to \(Self.logLineRange.upperBound), not \(lines)")
+                throw APIError(
+                    .countOutOfRange,
+                    "'lines' must be from \(Self.logLineRange.lowerBound) to \(Self.logLineRange.upperBound), not \(lines)")
             }
         }
         do throws(SystemCallError) {
@@ -142,9 +152,10 @@ public struct APIRouter: Sendable {
     private func logDownload() -> APIResponse {
         let path = dataDirectory.logFile
         let fileName = path.split(separator: "/").last.map(String.init) ?? "log_file.log"
-        return APIResponse(status: 200, contentType: "text/plain; charset=utf-8",
-                           headers: [APIResponse.HeaderField(name: "Content-Disposition", value: "attachment; filename=\"\(fileName)\"")],
-                           body: [], bodyFilePath: SystemCalls.exists(path) ? path : nil)
+        return APIResponse(
+            status: 200, contentType: "text/plain; charset=utf-8",
+            headers: [APIResponse.HeaderField(name: "Content-Disposition", value: "attachment; filename=\"\(fileName)\"")],
+            body: [], bodyFilePath: SystemCalls.exists(path) ? path : nil)
     }
 
     private func info(served: ServedModelSnapshot) -> APIResponse {
@@ -170,7 +181,8 @@ public struct APIRouter: Sendable {
             switch error.code {
             case .noModel: throw APIError(.noModel, error.message)
             case .invalidModel: throw APIError(.invalidModel, error.message)
-            case .controlFileFailure: throw APIError(.reloadFailed, "the reload failed; the served generation is unchanged", failure: error.message)
+            case .controlFileFailure:
+                throw APIError(.reloadFailed, "the reload failed; the served generation is unchanged", failure: error.message)
             case .tooFrequent: throw APIError(.tooManyRequests, error.message)
             }
         }
@@ -178,8 +190,9 @@ public struct APIRouter: Sendable {
 
     private func health(served: ServedModelSnapshot) -> APIResponse {
         guard let generation = served.generation, !served.isModelDamaged else {
-            return APIResponseEncoding.json(.object([("status", .string("unavailable")), ("generation", .null)]), status: 503,
-                                            failure: "no model is served: \(served.problem ?? "none has been loaded")")
+            return APIResponseEncoding.json(
+                .object([("status", .string("unavailable")), ("generation", .null)]), status: 503,
+                failure: "no model is served: \(served.problem ?? "none has been loaded")")
         }
         return APIResponseEncoding.json(.object([("status", .string("ok")), ("generation", .number(Double(generation)))]))
     }
@@ -189,8 +202,9 @@ public struct APIRouter: Sendable {
     private func servedEngine(_ served: ServedModelSnapshot) throws(APIError) -> RecommendationEngine {
         if served.isModelDamaged { throw Self.damagedModelError(problem: served.problem) }
         guard let engine = served.engine else {
-            throw APIError(.noModel, "no model is served yet; train one with `rec-cli train`, then POST /api/reload",
-                           failure: "no model is served: \(served.problem ?? "none has been loaded")")
+            throw APIError(
+                .noModel, "no model is served yet; train one with `rec-cli train`, then POST /api/reload",
+                failure: "no model is served: \(served.problem ?? "none has been loaded")")
         }
         return engine
     }
@@ -198,8 +212,10 @@ public struct APIRouter: Sendable {
     /// The refusal for a request whose generation changed on disk after it was validated:
     /// 503 `invalid_model`, with the cause for the log.
     public static func damagedModelError(problem: String?) -> APIError {
-        APIError(.invalidModel, "the served model file changed on disk after it was validated, so it is not answered from; publish a model with `rec-cli train` or restore the file, then POST /api/reload",
-                 failure: problem ?? "the served model file changed on disk during the request", status: 503)
+        APIError(
+            .invalidModel,
+            "the served model file changed on disk after it was validated, so it is not answered from; publish a model with `rec-cli train` or restore the file, then POST /api/reload",
+            failure: problem ?? "the served model file changed on disk during the request", status: 503)
     }
 
     /// Requires `Authorization: Bearer <adminToken>` when an admin token is set; the token is
@@ -219,9 +235,11 @@ public struct APIRouter: Sendable {
         for index in 0..<expected.count { difference |= expected[index] ^ (index < given.count ? given[index] : 0) }
         guard difference == 0 else {
             let sentNoToken = request.authorization.map { $0.allSatisfy { $0 == " " || $0 == "\t" } } ?? true
-            throw APIError(.unauthorized, sentNoToken
-                           ? "this endpoint needs the admin token: send Authorization: Bearer <REC_ADMIN_TOKEN>"
-                           : "the admin token is wrong")
+            throw APIError(
+                .unauthorized,
+                sentNoToken
+                    ? "this endpoint needs the admin token: send Authorization: Bearer <REC_ADMIN_TOKEN>"
+                    : "the admin token is wrong")
         }
     }
 

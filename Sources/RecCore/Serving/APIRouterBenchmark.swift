@@ -54,19 +54,24 @@ public enum APIRouterBenchmark {
     /// Times `calls` answers to each request of `requests(for:)` after `warmUpCalls` untimed ones.
     ///
     /// - Throws: `UnexpectedAnswer` when a request is not answered with 200.
-    public static func measure(router: APIRouter, engine: RecommendationEngine, calls: Int = 2000,
-                               warmUpCalls: Int = 200) throws(UnexpectedAnswer) -> [Figure] {
+    public static func measure(
+        router: APIRouter, engine: RecommendationEngine, calls: Int = 2000,
+        warmUpCalls: Int = 200
+    ) throws(UnexpectedAnswer) -> [Figure] {
         let served = ServedModelSnapshot(engine: engine)
         let (predict, similar) = requests(for: engine.model)
         let worstCase = worstCasePredict()
         let overLimit = overLimitPredict()
         return [
-            try figure("POST /api/predict (5 titles, top 20)", predict, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
+            try figure(
+                "POST /api/predict (5 titles, top 20)", predict, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
             try figure("POST /api/similar (1 title, n 5)", similar, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
-            try figure("POST /api/predict, worst-case body (\(RecommendationEngine.ratedMovieLimit) near-miss titles, \(worstCase.body.count / 1024) KiB)",
-                       worstCase, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),
-            try figure("POST /api/predict, over the movie limit (\(overLimitTitleCount) unknown titles, \(overLimit.body.count / 1024) KiB)",
-                       overLimit, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),
+            try figure(
+                "POST /api/predict, worst-case body (\(RecommendationEngine.ratedMovieLimit) near-miss titles, \(worstCase.body.count / 1024) KiB)",
+                worstCase, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),
+            try figure(
+                "POST /api/predict, over the movie limit (\(overLimitTitleCount) unknown titles, \(overLimit.body.count / 1024) KiB)",
+                overLimit, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),
         ]
     }
 
@@ -102,8 +107,10 @@ public enum APIRouterBenchmark {
         APIRequest(method: "POST", path: endpoint.path, body: Array(JSONWriter.string(body).utf8), requestID: "bench")
     }
 
-    private static func figure(_ name: String, _ request: APIRequest, router: APIRouter, served: ServedModelSnapshot,
-                               calls: Int, warmUpCalls: Int, expecting status: Int = 200) throws(UnexpectedAnswer) -> Figure {
+    private static func figure(
+        _ name: String, _ request: APIRequest, router: APIRouter, served: ServedModelSnapshot,
+        calls: Int, warmUpCalls: Int, expecting status: Int = 200
+    ) throws(UnexpectedAnswer) -> Figure {
         let check = router.respond(to: request, served: served)
         guard check.status == status else {
             throw UnexpectedAnswer(path: request.path, status: check.status, body: String(decoding: check.body, as: UTF8.self))
@@ -121,7 +128,8 @@ public enum APIRouterBenchmark {
         }
         let mean = samples.reduce(0, +) / Double(samples.count)
         samples.sort()
-        return Figure(name: name, body: String(decoding: request.body, as: UTF8.self), medianSeconds: samples[samples.count / 2],
-                      meanSeconds: mean, calls: samples.count)
+        return Figure(
+            name: name, body: String(decoding: request.body, as: UTF8.self), medianSeconds: samples[samples.count / 2],
+            meanSeconds: mean, calls: samples.count)
     }
 }

@@ -38,19 +38,25 @@ public final class APIService: Sendable {
     ///   - startedAt: When the master started, for `/api/info`.
     ///   - processID: This worker's process id, for `/api/info`.
     ///   - logger: Where generation switches and model problems are logged.
-    public init(dataDirectory: DataDirectory, environment: [String: String], workerCount: Int, startedAt: Date,
-                processID: Int32 = SystemCalls.processID(), logger: Logger = Logger(label: "RecCore.APIService")) {
+    public init(
+        dataDirectory: DataDirectory, environment: [String: String], workerCount: Int, startedAt: Date,
+        processID: Int32 = SystemCalls.processID(), logger: Logger = Logger(label: "RecCore.APIService")
+    ) {
         self.dataDirectory = dataDirectory
         self.processID = processID
         let holder = ServedModelHolder(dataDirectory: dataDirectory, logger: logger)
         self.holder = holder
-        let service = ServiceDescription(build: BuildInfo.load(environment: environment), startedAt: UTCTimestamp(startedAt).iso8601WholeSeconds,
-                                         workers: workerCount, processID: processID)
+        let service = ServiceDescription(
+            build: BuildInfo.load(environment: environment), startedAt: UTCTimestamp(startedAt).iso8601WholeSeconds,
+            workers: workerCount, processID: processID)
         let reloadLimit = Mutex(ReloadRateLimit())
-        router = APIRouter(service: service, credentials: ServiceCredentials.load(environment: environment).credentials,
-                           dataDirectory: dataDirectory, adminToken: environment[Self.adminTokenVariable]) {
+        router = APIRouter(
+            service: service, credentials: ServiceCredentials.load(environment: environment).credentials,
+            dataDirectory: dataDirectory, adminToken: environment[Self.adminTokenVariable]
+        ) {
             guard reloadLimit.withLock({ $0.admit(now: SystemCalls.coarseMonotonicNanoseconds()) }) else {
-                return .failure(ReloadError(.tooFrequent, "too many reloads: this worker accepts 2 a second (bursts of 5); try again shortly"))
+                return .failure(
+                    ReloadError(.tooFrequent, "too many reloads: this worker accepts 2 a second (bursts of 5); try again shortly"))
             }
             let outcome = ServedModelControl.reload(dataDirectory: dataDirectory, trigger: .api, logger: logger)
             if case .success(let reloaded) = outcome { holder.adopt(reloaded) }
@@ -76,10 +82,14 @@ public final class APIService: Sendable {
     /// checks it after, so no answer comes from bytes that were not validated.
     private func answer(_ request: APIRequest, from served: ServedModelSnapshot) -> APIResponse {
         let response = router.respond(to: request, served: served)
-        guard let model = served.engine?.model, APIEndpoint(path: request.path)?.readsServedModel == true, !model.isUnchangedOnDisk else { return response }
+        guard let model = served.engine?.model, APIEndpoint(path: request.path)?.readsServedModel == true, !model.isUnchangedOnDisk else {
+            return response
+        }
         holder.noteChangedOnDisk(model)
-        return APIRouter.damagedModelError(problem: "generation \(model.generation) (\(model.path)) changed on disk while a request read it")
-            .response(requestID: request.requestID)
+        return APIRouter.damagedModelError(
+            problem: "generation \(model.generation) (\(model.path)) changed on disk while a request read it"
+        )
+        .response(requestID: request.requestID)
     }
 
     /// The generation this worker serves now, or `nil`; for the worker's start-up log line.

@@ -60,7 +60,8 @@ public struct BuildInfo: Sendable, Equatable {
         let fallback = fallback(executablePath: executablePath)
         for path in candidates {
             guard let bytes = try? FileContents.bytes(atPath: path), let document = try? JSONParser.parse(bytes),
-                  case .object = document else { continue }
+                case .object = document
+            else { continue }
             return parse(document, source: path, fallback: fallback)
         }
         return fallback
@@ -72,8 +73,9 @@ public struct BuildInfo: Sendable, Equatable {
             guard let value = document[key]?.string, !value.isEmpty else { return nil }
             return value
         }
-        return BuildInfo(version: text("version") ?? fallback.version, gitSHA: text("git_sha") ?? fallback.gitSHA,
-                         buildDate: text("build_date") ?? fallback.buildDate, source: source)
+        return BuildInfo(
+            version: text("version") ?? fallback.version, gitSHA: text("git_sha") ?? fallback.gitSHA,
+            buildDate: text("build_date") ?? fallback.buildDate, source: source)
     }
 
     /// The values used when no build-info file says otherwise.
@@ -82,7 +84,8 @@ public struct BuildInfo: Sendable, Equatable {
         if let executablePath, let status = try? SystemCalls.fileStatus(executablePath) {
             buildDate = UTCTimestamp(secondsSinceEpoch: status.modificationNanoseconds / 1_000_000_000).iso8601WholeSeconds
         }
-        return BuildInfo(version: RecServeVersion.current, gitSHA: "unknown", buildDate: buildDate,
-                         source: "no build-info file; the build date is the executable's modification time")
+        return BuildInfo(
+            version: RecServeVersion.current, gitSHA: "unknown", buildDate: buildDate,
+            source: "no build-info file; the build date is the executable's modification time")
     }
 }

@@ -35,15 +35,19 @@ public struct PredictRequest: Sendable, Equatable {
     ///   `too_many_movies` (422) for any array longer than `RecommendationEngine.ratedMovieLimit`.
     public static func parse(body: [UInt8], query: String) throws(APIError) -> PredictRequest {
         guard !RequestFieldReader.isBlank(body) else {
-            throw APIError(.malformedJSON, #"the body is empty; send [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}"#)
+            throw APIError(
+                .malformedJSON, #"the body is empty; send [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}"#)
         }
         let document: JSONValue
         do throws(JSONParseError) {
             // No array of a valid body is longer than the movie limit, so a longer one is
             // refused where it crosses the limit, not after parsing up to 64 KiB of titles.
             document = try JSONParser.parse(body, maximumArrayLength: RecommendationEngine.ratedMovieLimit)
-        } catch where error.code == .tooLong {
-            throw APIError(.tooManyMovies, "give at most \(RecommendationEngine.ratedMovieLimit) rated movies; an array of the body passes that at byte \(error.offset)")
+        } catch  where error.code == .tooLong {
+            throw APIError(
+                .tooManyMovies,
+                "give at most \(RecommendationEngine.ratedMovieLimit) rated movies; an array of the body passes that at byte \(error.offset)"
+            )
         } catch {
             throw APIError(error)
         }
@@ -55,7 +59,9 @@ public struct PredictRequest: Sendable, Equatable {
             list = document
         case .object(let members):
             guard let named = try RequestFieldReader.member(of: members, anyOf: listNames) else {
-                throw APIError(.invalidShape, #"the object needs the rated movies as "movies": [[movies], [ratings]] (or under "data" or "movies_ratings")"#)
+                throw APIError(
+                    .invalidShape,
+                    #"the object needs the rated movies as "movies": [[movies], [ratings]] (or under "data" or "movies_ratings")"#)
             }
             list = named.value
             if let top = try RequestFieldReader.member(of: members, anyOf: countNames) {
@@ -68,12 +74,15 @@ public struct PredictRequest: Sendable, Equatable {
                 ranking = try RequestFieldReader.ranking(named: name)
             }
         default:
-            throw APIError(.invalidShape, #"expected [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}, not "# + document.kindDescription)
+            throw APIError(
+                .invalidShape,
+                #"expected [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}, not "# + document.kindDescription)
         }
         if !query.isEmpty, count == nil || ranking == nil {
             let parameters = URLQueryParameters(query)
             if count == nil, let top = try parameters.value(anyOf: countNames) {
-                count = try RequestFieldReader.count(queryText: top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
+                count = try RequestFieldReader.count(
+                    queryText: top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
             }
             if ranking == nil { ranking = try RequestFieldReader.ranking(in: parameters) }
         }

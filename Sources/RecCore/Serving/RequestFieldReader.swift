@@ -10,12 +10,15 @@ enum RequestFieldReader {
     ///
     /// - Throws: `invalid_shape` when the object gives the field under two names, or twice with
     ///   different values.
-    static func member(of members: [(key: String, value: JSONValue)], anyOf names: [String]) throws(APIError) -> (name: String, value: JSONValue)? {
+    static func member(
+        of members: [(key: String, value: JSONValue)], anyOf names: [String]
+    ) throws(APIError) -> (name: String, value: JSONValue)? {
         var found: (name: String, value: JSONValue)?
         for member in members where names.contains(member.key) {
             if member.value == .null { continue }
             if let found, found.name != member.key || found.value != member.value {
-                throw APIError(.invalidShape, "the body gives '\(found.name)' and '\(member.key)', which mean the same; give one of them once")
+                throw APIError(
+                    .invalidShape, "the body gives '\(found.name)' and '\(member.key)', which mean the same; give one of them once")
             }
             found = (member.key, member.value)
         }

@@ -67,7 +67,11 @@ public enum ServedModelControl {
         let generation: Int
         do throws(ModelFileError) {
             guard let current = try store.currentGeneration() else {
-                return .failure(ReloadError(.noModel, "no model has been published in \(store.directory); train one with `rec-cli train --dataset=dataset/ratings_train.dat`, then reload"))
+                return .failure(
+                    ReloadError(
+                        .noModel,
+                        "no model has been published in \(store.directory); train one with `rec-cli train --dataset=dataset/ratings_train.dat`, then reload"
+                    ))
             }
             generation = current
         } catch {
@@ -77,8 +81,10 @@ public enum ServedModelControl {
         do throws(ModelFileError) {
             model = try store.open(generation: generation, verifyContents: true)
         } catch {
-            return .failure(ReloadError(.invalidModel, "refused to reload generation \(generation): \(error); the served generation is unchanged",
-                                        modelFileError: error))
+            return .failure(
+                ReloadError(
+                    .invalidModel, "refused to reload generation \(generation): \(error); the served generation is unchanged",
+                    modelFileError: error))
         }
         let previous = control.generation
         let changeCount = control.store(generation: generation)
@@ -86,7 +92,8 @@ public enum ServedModelControl {
         do throws(SystemCallError) {
             try control.synchronize()
         } catch {
-            outcome.durabilityWarning = "generation \(generation) is served, but the control file could not be synced to disk (\(error)); after a crash the previous generation may be served again"
+            outcome.durabilityWarning =
+                "generation \(generation) is served, but the control file could not be synced to disk (\(error)); after a crash the previous generation may be served again"
         }
         return .success(outcome)
     }

@@ -67,9 +67,11 @@ public final class ServedModelHolder: Sendable {
     ///     file has not changed (a change is retried at once); each try validates the whole
     ///     file, which stalls the worker for some 15 ms on MovieLens-1M.
     ///   - logInterval: The least time between two log lines about the same problem.
-    public init(dataDirectory: DataDirectory, logger: Logger = Logger(label: "RecCore.ServedModelHolder"),
-                controlCheckInterval: Duration = .seconds(1), retryInterval: Duration = .seconds(30),
-                logInterval: Duration = .seconds(60)) {
+    public init(
+        dataDirectory: DataDirectory, logger: Logger = Logger(label: "RecCore.ServedModelHolder"),
+        controlCheckInterval: Duration = .seconds(1), retryInterval: Duration = .seconds(30),
+        logInterval: Duration = .seconds(60)
+    ) {
         self.dataDirectory = dataDirectory
         self.logger = logger
         controlCheckNanoseconds = Self.nanoseconds(controlCheckInterval)
@@ -91,7 +93,8 @@ public final class ServedModelHolder: Sendable {
             let now = SystemCalls.coarseMonotonicNanoseconds()
             if now >= state.nextControlCheck { checkControlFile(&state, now: now) }
             if let failed = state.failedGeneration, let control = state.control,
-               now >= state.nextRetry || identityOnDisk(of: failed) != state.failedIdentity {
+                now >= state.nextRetry || identityOnDisk(of: failed) != state.failedIdentity
+            {
                 refresh(&state, control: control, changeCount: control.changeCount, now: now)
             }
             if let model = state.engine?.model, !model.isUnchangedOnDisk { withdraw(model, in: &state, now: now) }
@@ -115,19 +118,24 @@ public final class ServedModelHolder: Sendable {
         let store = ModelStore(dataDirectory: dataDirectory)
         do throws(ModelFileError) {
             let validated = try store.open(generation: model.generation, verifyContents: true)
-            logger.warning("the served model file changed on disk; it was validated again and is served", metadata: [
-                "generation": "\(model.generation)", "path": "\(model.path)", "was": "\(model.fileIdentity)", "now": "\(validated.fileIdentity)",
-            ])
+            logger.warning(
+                "the served model file changed on disk; it was validated again and is served",
+                metadata: [
+                    "generation": "\(model.generation)", "path": "\(model.path)", "was": "\(model.fileIdentity)",
+                    "now": "\(validated.fileIdentity)",
+                ])
             serve(validated, in: &state, source: "validated again after an on-disk change")
         } catch {
             state.engine = nil
             state.isModelDamaged = true
             markFailed(model.generation, in: &state, now: now)
             state.problem = "generation \(model.generation) changed on disk after it was validated and no longer validates: \(error)"
-            logProblem(&state, key: "damaged-\(model.generation)", now: now,
-                       message: "the served model file changed on disk after validation; refusing to answer from it", metadata: [
-                           "generation": "\(model.generation)", "path": "\(model.path)", "error": "\(error)",
-                       ])
+            logProblem(
+                &state, key: "damaged-\(model.generation)", now: now,
+                message: "the served model file changed on disk after validation; refusing to answer from it",
+                metadata: [
+                    "generation": "\(model.generation)", "path": "\(model.path)", "error": "\(error)",
+                ])
         }
     }
 
@@ -154,9 +162,11 @@ public final class ServedModelHolder: Sendable {
         state.failedGeneration = nil
         state.isModelDamaged = false
         state.problem = nil
-        logger.info("serving model generation", metadata: [
-            "generation": "\(model.generation)", "previous_generation": "\(previous.map(String.init) ?? "none")", "source": "\(source)",
-        ])
+        logger.info(
+            "serving model generation",
+            metadata: [
+                "generation": "\(model.generation)", "previous_generation": "\(previous.map(String.init) ?? "none")", "source": "\(source)",
+            ])
     }
 
     /// Brings the served model in line with the control file's generation.
@@ -164,7 +174,8 @@ public final class ServedModelHolder: Sendable {
         state.seenChangeCount = changeCount
         guard let generation = control.generation else {
             if state.engine == nil {
-                state.problem = "the control file \(control.path) names no generation; train a model with `rec-cli train`, then POST /api/reload"
+                state.problem =
+                    "the control file \(control.path) names no generation; train a model with `rec-cli train`, then POST /api/reload"
             }
             return
         }
@@ -180,9 +191,12 @@ public final class ServedModelHolder: Sendable {
             markFailed(generation, in: &state, now: now)
             let keeping = state.engine.map { "still serving generation \($0.model.generation)" } ?? "no model is served"
             state.problem = "cannot open generation \(generation): \(error); \(keeping)"
-            logProblem(&state, key: "open-\(generation)", now: now, message: "cannot serve the reloaded model generation", metadata: [
-                "generation": "\(generation)", "error": "\(error)", "serving": "\(state.engine.map { String($0.model.generation) } ?? "none")",
-            ])
+            logProblem(
+                &state, key: "open-\(generation)", now: now, message: "cannot serve the reloaded model generation",
+                metadata: [
+                    "generation": "\(generation)", "error": "\(error)",
+                    "serving": "\(state.engine.map { String($0.model.generation) } ?? "none")",
+                ])
         }
     }
 
@@ -206,9 +220,11 @@ public final class ServedModelHolder: Sendable {
             refresh(&state, control: control, changeCount: control.changeCount, now: now)
         } catch {
             let controlError = error
-            logProblem(&state, key: "control", now: now, message: "cannot map the model control file; serving CURRENT without reload support", metadata: [
-                "error": "\(controlError)",
-            ])
+            logProblem(
+                &state, key: "control", now: now, message: "cannot map the model control file; serving CURRENT without reload support",
+                metadata: [
+                    "error": "\(controlError)"
+                ])
             guard state.control == nil, state.engine == nil else { return }
             do throws(ModelFileError) {
                 serve(try store.openCurrent(verifyContents: true), in: &state, source: "CURRENT, without a control file")

@@ -29,9 +29,11 @@ extension ServedModelControl {
                 logger.info("reloaded the served model", metadata: metadata)
             }
         case .failure(let error):
-            logger.error("reload refused; serving continues unchanged", metadata: [
-                "trigger": "\(trigger.rawValue)", "code": "\(error.code.rawValue)", "error": "\(error.message)",
-            ])
+            logger.error(
+                "reload refused; serving continues unchanged",
+                metadata: [
+                    "trigger": "\(trigger.rawValue)", "code": "\(error.code.rawValue)", "error": "\(error.message)",
+                ])
         }
         return outcome
     }

@@ -24,13 +24,23 @@ public enum ServiceCredentials {
 
     /// The committed `deploy/credentials.json`, used when the file cannot be found.
     public static let builtIn: JSONValue = .object([
-        ("authors", .array([.object([
-            ("name", .string("RecServe maintainers")),
-            ("email", .string("maintainers@users.noreply.r-seed-b0118ead.example")),
-        ])])),
+        (
+            "authors",
+            .array([
+                .object([
+                    ("name", .string("RecServe maintainers")),
+                    ("email", .string("maintainers@users.noreply.r-seed-b0118ead.example")),
+                ])
+            ])
+        ),
         ("contact", .string("maintainers@users.noreply.r-seed-b0118ead.example")),
         ("issues", .string("Report bugs and questions as issues on the RecServe repository.")),
-        ("license", .string("RecServe code: all rights reserved by the RecServe maintainers (no open-source licence has been chosen). MovieLens data: GroupLens Research, for research use only (see dataset/README.md).")),
+        (
+            "license",
+            .string(
+                "RecServe code: all rights reserved by the RecServe maintainers (no open-source licence has been chosen). MovieLens data: GroupLens Research, for research use only (see dataset/README.md)."
+            )
+        ),
     ])
 
     /// The credentials object and the path it came from (`built-in` for `builtIn`).
@@ -38,11 +48,14 @@ public enum ServiceCredentials {
     /// - Parameters:
     ///   - environment: The process environment, for `REC_CREDENTIALS`.
     ///   - executablePath: The running executable; `/proc/self/exe` by default.
-    public static func load(environment: [String: String],
-                            executablePath: String? = SystemCalls.executablePath()) -> (credentials: JSONValue, source: String) {
+    public static func load(
+        environment: [String: String],
+        executablePath: String? = SystemCalls.executablePath()
+    ) -> (credentials: JSONValue, source: String) {
         for path in candidatePaths(environment: environment, executablePath: executablePath) {
             guard let bytes = try? FileContents.bytes(atPath: path), let document = try? JSONParser.parse(bytes),
-                  case .object = document else { continue }
+                case .object = document
+            else { continue }
             return (document, path)
         }
         return (builtIn, "built-in")

@@ -36,7 +36,8 @@ public struct SimilarRequest: Sendable, Equatable {
                 throw APIError(error)
             }
             guard case .object(let members) = document else {
-                throw APIError(.invalidShape, #"expected an object such as {"movie_name": "Toy Story", "n": 5}, not "# + document.kindDescription)
+                throw APIError(
+                    .invalidShape, #"expected an object such as {"movie_name": "Toy Story", "n": 5}, not "# + document.kindDescription)
             }
             if let named = try RequestFieldReader.member(of: members, anyOf: ["movie_name", "movie_id"]) {
                 movie = try reference(named.value, name: named.name)
@@ -78,7 +79,10 @@ public struct SimilarRequest: Sendable, Equatable {
             }
             return .id(movieID)
         default:
-            throw APIError(.invalidShape, "'\(name)' must be \(name == "movie_id" ? "a whole-number movie id" : "a title or a movie id"), not \(value.kindDescription)")
+            throw APIError(
+                .invalidShape,
+                "'\(name)' must be \(name == "movie_id" ? "a whole-number movie id" : "a title or a movie id"), not \(value.kindDescription)"
+            )
         }
     }
 

@@ -38,7 +38,8 @@ public struct URLQueryParameters: Sendable, Equatable {
             if other.name == first.name {
                 throw APIError(.invalidParameter, "the query gives '\(first.name)' more than once, with different values; give it once")
             }
-            throw APIError(.invalidParameter, "the query gives '\(first.name)' and '\(other.name)', which mean the same; give one of them once")
+            throw APIError(
+                .invalidParameter, "the query gives '\(first.name)' and '\(other.name)', which mean the same; give one of them once")
         }
         return (first.name, first.value)
     }
@@ -61,9 +62,10 @@ public struct URLQueryParameters: Sendable, Equatable {
             if byte == UInt8(ascii: "+") {
                 decoded.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%"),
-                      let high = bytes.index(index, offsetBy: 1, limitedBy: bytes.endIndex), high < bytes.endIndex,
-                      let low = bytes.index(index, offsetBy: 2, limitedBy: bytes.endIndex), low < bytes.endIndex,
-                      let highValue = hexValue(bytes[high]), let lowValue = hexValue(bytes[low]) {
+                let high = bytes.index(index, offsetBy: 1, limitedBy: bytes.endIndex), high < bytes.endIndex,
+                let low = bytes.index(index, offsetBy: 2, limitedBy: bytes.endIndex), low < bytes.endIndex,
+                let highValue = hexValue(bytes[high]), let lowValue = hexValue(bytes[low])
+            {
                 decoded.append(highValue << 4 | lowValue)
                 index = low
             } else {

@@ -23,8 +23,9 @@ public struct UTCTimestamp: Sendable, Equatable {
     /// The instant `date`, to the nanosecond (rounded down).
     public init(_ date: Date) {
         let seconds = date.timeIntervalSince1970.rounded(.down)
-        self.init(secondsSinceEpoch: Int64(seconds),
-                  nanoseconds: Int32(min(max((date.timeIntervalSince1970 - seconds) * 1e9, 0), 999_999_999)))
+        self.init(
+            secondsSinceEpoch: Int64(seconds),
+            nanoseconds: Int32(min(max((date.timeIntervalSince1970 - seconds) * 1e9, 0), 999_999_999)))
     }
 
     /// The current wall-clock time.

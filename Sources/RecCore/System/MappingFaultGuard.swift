@@ -94,8 +94,9 @@ public enum MappingFaultGuard {
         for index in 0..<slotCount {
             let start = slots[index].start
             guard start != 0, address >= start, address < slots[index].end else { continue }
-            let replaced = mmap(UnsafeMutableRawPointer(bitPattern: start), Int(slots[index].end - start), PROT_READ,
-                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
+            let replaced = mmap(
+                UnsafeMutableRawPointer(bitPattern: start), Int(slots[index].end - start), PROT_READ,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
             guard replaced != MAP_FAILED else { return false }
             slots[index].damaged = 1
             return true

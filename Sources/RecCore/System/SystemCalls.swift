@@ -24,7 +24,9 @@ public enum SystemCalls {
     /// Runs `body` until it returns something other than -1 with `EINTR`; any other failure
     /// throws a `SystemCallError` naming `call` and `subject`.
     @inline(__always)
-    package static func retryingInterrupts<Result: BinaryInteger>(_ call: String, _ subject: String, _ body: () -> Result) throws(SystemCallError) -> Result {
+    package static func retryingInterrupts<Result: BinaryInteger>(
+        _ call: String, _ subject: String, _ body: () -> Result
+    ) throws(SystemCallError) -> Result {
         while true {
             let result = body()
             if result != -1 { return result }
@@ -45,13 +47,17 @@ public enum SystemCalls {
     }
 
     /// `read(2)` into `buffer`; returns the bytes read, 0 at end of file.
-    public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, subject: String = "") throws(SystemCallError) -> Int {
+    public static func read(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, subject: String = ""
+    ) throws(SystemCallError) -> Int {
         try check("read", subject)
         return try retryingInterrupts("read", subject) { Glibc.read(descriptor, buffer.baseAddress, buffer.count) }
     }
 
     /// `pread(2)` into `buffer` at `offset`; returns the bytes read.
-    public static func pread(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, subject: String = "") throws(SystemCallError) -> Int {
+    public static func pread(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, subject: String = ""
+    ) throws(SystemCallError) -> Int {
         try check("pread", subject)
         return try retryingInterrupts("pread", subject) { Glibc.pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
     }
@@ -191,7 +197,9 @@ public enum SystemCalls {
     /// `mmap(2)` of the first `length` bytes of `descriptor`, readable, writable and shared, so
     /// a store through the mapping is seen at once by every process that maps the same file.
     /// The descriptor must be open for reading and writing.
-    public static func mapReadWrite(_ descriptor: Int32, length: Int, subject: String = "") throws(SystemCallError) -> UnsafeMutableRawPointer {
+    public static func mapReadWrite(
+        _ descriptor: Int32, length: Int, subject: String = ""
+    ) throws(SystemCallError) -> UnsafeMutableRawPointer {
         try check("mmap", subject)
         let address = Glibc.mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)
         guard let address, address != MAP_FAILED else {
@@ -281,8 +289,9 @@ public struct FileStatus: Sendable, Equatable {
 
     /// Which file this is and which version of its contents.
     public var identity: FileIdentity {
-        FileIdentity(device: device, inode: inode, size: size, modificationNanoseconds: modificationNanoseconds,
-                     statusChangeNanoseconds: statusChangeNanoseconds)
+        FileIdentity(
+            device: device, inode: inode, size: size, modificationNanoseconds: modificationNanoseconds,
+            statusChangeNanoseconds: statusChangeNanoseconds)
     }
 }
 
@@ -302,4 +311,3 @@ private func fileLock(_ descriptor: Int32, _ operation: Int32) -> Int32 {
     let function: (Int32, Int32) -> Int32 = flock
     return function(descriptor, operation)
 }
-

@@ -124,8 +124,12 @@ final class FuzzyTitleScorer {
     /// The query's words (up to `maximumQueryWords`; later words still add trigrams), their
     /// numeral spellings, every trigram occurrence, and the words that one shared trigram
     /// already makes plausible (short words and words that repeat a trigram).
-    private static func analyzeWords(of text: [UInt8]) -> (words: [QueryWord], numeralBytes: [UInt8],
-                                                           occurrences: [TrigramOccurrence], wordsNeedingOneTrigram: UInt32) {
+    private static func analyzeWords(
+        of text: [UInt8]
+    ) -> (
+        words: [QueryWord], numeralBytes: [UInt8],
+        occurrences: [TrigramOccurrence], wordsNeedingOneTrigram: UInt32
+    ) {
         var words: [QueryWord] = []
         var numeralBytes: [UInt8] = []
         var occurrences: [TrigramOccurrence] = []
@@ -142,8 +146,10 @@ final class FuzzyTitleScorer {
                 let numeral = WordSimilarity.numeralAlternative(text[range]) ?? []
                 let numeralStart = numeralBytes.count
                 numeralBytes += numeral
-                words.append(QueryWord(range: range, isStopWord: isStopWord, isNumber: WordSimilarity.isNumber(text[range]),
-                                       numeral: numeralStart..<numeralBytes.count))
+                words.append(
+                    QueryWord(
+                        range: range, isStopWord: isStopWord, isNumber: WordSimilarity.isNumber(text[range]),
+                        numeral: numeralStart..<numeralBytes.count))
                 var wordTrigrams: [UInt32] = []
                 TitleTrigrams.forEach(in: word) { wordTrigrams.append($0) }
                 occurrences += wordTrigrams.map { ($0, true, bit) }
@@ -158,8 +164,11 @@ final class FuzzyTitleScorer {
 
     /// The distinct trigrams in ascending order, how often each occurs (counting
     /// occurrences only), which words each is evidence for, and the 4,096-bit filter of them.
-    private static func trigramTable(of occurrences: [TrigramOccurrence])
-        -> (trigrams: [UInt32], counts: [UInt16], evidence: [UInt32], filter: [UInt64]) {
+    private static func trigramTable(
+        of occurrences: [TrigramOccurrence]
+    )
+        -> (trigrams: [UInt32], counts: [UInt16], evidence: [UInt32], filter: [UInt64])
+    {
         let sorted = occurrences.sorted { $0.trigram < $1.trigram }
         var trigrams: [UInt32] = [], counts: [UInt16] = [], evidence: [UInt32] = []
         for occurrence in sorted {
@@ -246,11 +255,13 @@ final class FuzzyTitleScorer {
         let scan = scanTrigrams(of: key)
         guard scan.sharedTrigrams > 0 else { return nil }
         let dice = 2 * Double(scan.sharedTrigrams) / Double(trigramTotal + scan.keyTrigrams)
-        let bound = Self.queryCoverageWeight * scan.queryCoverageBound + Self.titleCoverageWeight * scan.titleCoverageBound
+        let bound =
+            Self.queryCoverageWeight * scan.queryCoverageBound + Self.titleCoverageWeight * scan.titleCoverageBound
             + Self.trigramWeight * dice - penalty
         guard bound >= mustReach else { return nil }
         let coverage = coverages(key)
-        let score = Self.queryCoverageWeight * coverage.query + Self.titleCoverageWeight * coverage.title
+        let score =
+            Self.queryCoverageWeight * coverage.query + Self.titleCoverageWeight * coverage.title
             + Self.trigramWeight * dice - penalty - (coverage.missesNumber ? Self.missingNumberPenalty : 0)
         return min(1, max(0, score))
     }
@@ -340,9 +351,10 @@ final class FuzzyTitleScorer {
                     let numeral = word.numeral.isEmpty ? nil : UnsafeRawBufferPointer(rebasing: numeralBytes[word.numeral])
                     // A pair of stop words counts towards neither coverage.
                     for titleIndex in 0..<titleWordCount where !(word.isStopWord && titleWordIsStopWord[titleIndex]) {
-                        let credit = WordSimilarity.credit(of: queryWord, numeral: numeral,
-                                                           for: UnsafeRawBufferPointer(rebasing: key[titleWords[titleIndex]]),
-                                                           rows: editRows)
+                        let credit = WordSimilarity.credit(
+                            of: queryWord, numeral: numeral,
+                            for: UnsafeRawBufferPointer(rebasing: key[titleWords[titleIndex]]),
+                            rows: editRows)
                         bestForQueryWord[queryIndex] = max(bestForQueryWord[queryIndex], credit)
                         bestForTitleWord[titleIndex] = max(bestForTitleWord[titleIndex], credit)
                     }
@@ -355,8 +367,10 @@ final class FuzzyTitleScorer {
             if words[index].isNumber, bestForQueryWord[index] == 0 { missesNumber = true }
         }
         for index in 0..<titleWordCount where !titleWordIsStopWord[index] { titleSum += bestForTitleWord[index] }
-        return (meaningfulWordCount == 0 ? 0 : querySum / Double(meaningfulWordCount),
-                meaningfulTitleWords == 0 ? 0 : titleSum / Double(meaningfulTitleWords), missesNumber)
+        return (
+            meaningfulWordCount == 0 ? 0 : querySum / Double(meaningfulWordCount),
+            meaningfulTitleWords == 0 ? 0 : titleSum / Double(meaningfulTitleWords), missesNumber
+        )
     }
 
     private static func filterBit(_ trigram: UInt32) -> Int {

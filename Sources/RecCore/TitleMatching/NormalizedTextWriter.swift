@@ -77,9 +77,9 @@ struct NormalizedTextWriter {
 
     private mutating func writeOther(_ scalar: Unicode.Scalar) {
         switch scalar.value {
-        case 0x2018, 0x2019, 0x02BC:  // typographic apostrophes
+        case 0x2018, 0x2019, 0x02BC: // typographic apostrophes
             return
-        case 0xFF01...0xFF5E:  // full-width ASCII
+        case 0xFF01...0xFF5E: // full-width ASCII
             writeASCII(UInt8(scalar.value - 0xFEE0))
             return
         default:
@@ -90,7 +90,7 @@ struct NormalizedTextWriter {
         case .nonspacingMark, .spacingMark, .enclosingMark, .format:
             return
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .decimalNumber, .letterNumber, .otherNumber:
+            .decimalNumber, .letterNumber, .otherNumber:
             for byte in properties.lowercaseMapping.utf8 { appendWordByte(byte) }
             alphanumericRun += 1
         default:

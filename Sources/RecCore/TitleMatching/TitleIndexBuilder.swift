@@ -50,13 +50,17 @@ public enum TitleIndexBuilder {
             entries.append(TitleKeyEntry(keyOffset: offset, keyLength: UInt32(key.count), item: items[position], kind: kinds[position]))
         }
         let postings = trigramPostings(keyBytes: keyBytes, entries: entries)
-        return TitleIndexTables(keyBytes: keyBytes, entries: entries, trigrams: postings.trigrams,
-                                trigramPostingStarts: postings.starts, trigramPostings: postings.positions)
+        return TitleIndexTables(
+            keyBytes: keyBytes, entries: entries, trigrams: postings.trigrams,
+            trigramPostingStarts: postings.starts, trigramPostings: postings.positions)
     }
 
     /// For each distinct trigram of the keys, the ascending positions of the entries containing it.
-    private static func trigramPostings(keyBytes: [UInt8], entries: [TitleKeyEntry])
-        -> (trigrams: [UInt32], starts: [UInt32], positions: [UInt32]) {
+    private static func trigramPostings(
+        keyBytes: [UInt8], entries: [TitleKeyEntry]
+    )
+        -> (trigrams: [UInt32], starts: [UInt32], positions: [UInt32])
+    {
         var pairs: [(trigram: UInt32, position: UInt32)] = []
         keyBytes.withUnsafeBytes { keyBytes in
             for (position, entry) in entries.enumerated() {

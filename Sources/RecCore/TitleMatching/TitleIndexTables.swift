@@ -44,8 +44,10 @@ public struct TitleIndexTables: Sendable, Equatable {
     public var trigramPostings: [UInt32]
 
     /// Creates tables from their parts.
-    public init(keyBytes: [UInt8], entries: [TitleKeyEntry],
-                trigrams: [UInt32] = [], trigramPostingStarts: [UInt32] = [], trigramPostings: [UInt32] = []) {
+    public init(
+        keyBytes: [UInt8], entries: [TitleKeyEntry],
+        trigrams: [UInt32] = [], trigramPostingStarts: [UInt32] = [], trigramPostings: [UInt32] = []
+    ) {
         self.keyBytes = keyBytes
         self.entries = entries
         self.trigrams = trigrams
@@ -60,8 +62,10 @@ public struct TitleIndexTables: Sendable, Equatable {
                 try trigrams.withUnsafeBufferPointer { trigrams in
                     try trigramPostingStarts.withUnsafeBufferPointer { starts in
                         try trigramPostings.withUnsafeBufferPointer { postings in
-                            try body(TitleIndexView(keyBytes: keys, entries: entries, trigrams: trigrams,
-                                                    trigramPostingStarts: starts, trigramPostings: postings))
+                            try body(
+                                TitleIndexView(
+                                    keyBytes: keys, entries: entries, trigrams: trigrams,
+                                    trigramPostingStarts: starts, trigramPostings: postings))
                         }
                     }
                 }
@@ -87,10 +91,12 @@ public struct TitleIndexView: @unchecked Sendable {
     public var trigramPostings: UnsafeBufferPointer<UInt32>
 
     /// Creates a view over the given memory; without postings, fuzzy matching reads every entry.
-    public init(keyBytes: UnsafeRawBufferPointer, entries: UnsafeBufferPointer<TitleKeyEntry>,
-                trigrams: UnsafeBufferPointer<UInt32> = UnsafeBufferPointer(start: nil, count: 0),
-                trigramPostingStarts: UnsafeBufferPointer<UInt32> = UnsafeBufferPointer(start: nil, count: 0),
-                trigramPostings: UnsafeBufferPointer<UInt32> = UnsafeBufferPointer(start: nil, count: 0)) {
+    public init(
+        keyBytes: UnsafeRawBufferPointer, entries: UnsafeBufferPointer<TitleKeyEntry>,
+        trigrams: UnsafeBufferPointer<UInt32> = UnsafeBufferPointer(start: nil, count: 0),
+        trigramPostingStarts: UnsafeBufferPointer<UInt32> = UnsafeBufferPointer(start: nil, count: 0),
+        trigramPostings: UnsafeBufferPointer<UInt32> = UnsafeBufferPointer(start: nil, count: 0)
+    ) {
         self.keyBytes = keyBytes
         self.entries = entries
         self.trigrams = trigrams

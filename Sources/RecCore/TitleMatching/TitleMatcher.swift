@@ -132,7 +132,9 @@ public struct TitleMatcher: @unchecked Sendable {
     ///
     /// Candidates are scored in descending order of their upper bound until one cannot reach
     /// the ranking, so the result is the same as scoring every entry.
-    private func rank(_ candidates: FuzzyCandidateQueue, by scorer: FuzzyTitleScorer, limit: Int, resolvingAt threshold: Double?) -> [TitleSuggestion] {
+    private func rank(
+        _ candidates: FuzzyCandidateQueue, by scorer: FuzzyTitleScorer, limit: Int, resolvingAt threshold: Double?
+    ) -> [TitleSuggestion] {
         var ranked = RankedSuggestions(capacity: limit)
         var candidates = candidates
         while let candidate = candidates.next() {
@@ -141,7 +143,8 @@ public struct TitleMatcher: @unchecked Sendable {
             guard candidate.bound >= bar else { break }
             let entry = index.entries[candidate.position]
             guard let score = scorer.score(key: index.key(of: entry), keyYear: TitleKeyKind.year(rawValue: entry.kind), mustReach: bar),
-                  score >= bar else { continue }
+                score >= bar
+            else { continue }
             ranked.offer(item: entry.item, score: score, ratingCount: ratingCounts[Int(entry.item)])
         }
         return ranked.suggestions
@@ -158,9 +161,11 @@ public struct TitleMatcher: @unchecked Sendable {
             let key = index.key(of: entry)
             guard !key.isEmpty, key.count <= Self.longestFuzzyKey else { return }
             let year = TitleKeyKind.year(rawValue: entry.kind)
-            let bound = scorer.compactMatchScore(key: key, keyYear: year)
-                ?? scorer.upperBound(sharedOccurrences: sharedOccurrences, evidenceOnce: evidenceOnce, evidenceTwice: evidenceTwice,
-                                     keyLength: key.count, keyYear: year)
+            let bound =
+                scorer.compactMatchScore(key: key, keyYear: year)
+                ?? scorer.upperBound(
+                    sharedOccurrences: sharedOccurrences, evidenceOnce: evidenceOnce, evidenceTwice: evidenceTwice,
+                    keyLength: key.count, keyYear: year)
             if bound >= Self.suggestionThreshold { candidates.append(FuzzyCandidate(position: position, bound: bound)) }
         }
         if index.hasTrigramPostings {
@@ -183,8 +188,9 @@ public struct TitleMatcher: @unchecked Sendable {
                 }
             }
             for position in touched {
-                consider(position, sharedOccurrences: Int(sharedOccurrences[position]),
-                         evidenceOnce: evidenceOnce[position], evidenceTwice: evidenceTwice[position])
+                consider(
+                    position, sharedOccurrences: Int(sharedOccurrences[position]),
+                    evidenceOnce: evidenceOnce[position], evidenceTwice: evidenceTwice[position])
             }
         } else {
             for position in 0..<index.entries.count {

@@ -4,13 +4,13 @@ struct TrailingArticle {
     /// The articles recognised after a final comma, lowercase. Other words after a comma, as
     /// in `Paris, Texas`, are part of the title.
     static let articles = [
-        "the", "a", "an",  // English
-        "la", "le", "les", "l'", "un", "une",  // French
-        "el", "los", "las", "una",  // Spanish
-        "il", "i", "lo", "gli",  // Italian
-        "o",  // Portuguese
-        "das", "der", "die",  // German
-        "det", "den",  // Scandinavian
+        "the", "a", "an", // English
+        "la", "le", "les", "l'", "un", "une", // French
+        "el", "los", "las", "una", // Spanish
+        "il", "i", "lo", "gli", // Italian
+        "o", // Portuguese
+        "das", "der", "die", // German
+        "det", "den", // Scandinavian
     ]
 
     /// The article, for example `The` or `L'`.

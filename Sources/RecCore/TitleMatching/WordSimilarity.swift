@@ -27,19 +27,23 @@ enum WordSimilarity {
 
     /// The credit of query word `word` (or its numeral spelling `numeral`) for title word `title`.
     /// `rows` is scratch memory of at least `3 × (longestTypoWord + 1)` integers.
-    static func credit(of word: UnsafeRawBufferPointer, numeral: UnsafeRawBufferPointer?,
-                       for title: UnsafeRawBufferPointer, rows: UnsafeMutableBufferPointer<Int>) -> Double {
+    static func credit(
+        of word: UnsafeRawBufferPointer, numeral: UnsafeRawBufferPointer?,
+        for title: UnsafeRawBufferPointer, rows: UnsafeMutableBufferPointer<Int>
+    ) -> Double {
         if bytesEqual(word, title) { return exactCredit }
         if let numeral, bytesEqual(numeral, title) { return exactCredit }
         if word.count >= shortestPrefix, word.count < title.count,
-           bytesEqual(word, UnsafeRawBufferPointer(rebasing: title[0..<word.count])) {
+            bytesEqual(word, UnsafeRawBufferPointer(rebasing: title[0..<word.count]))
+        {
             return prefixCredit
         }
         let shorter = min(word.count, title.count), longer = max(word.count, title.count)
         guard shorter >= shortestTypoWord, longer <= longestTypoWord else { return 0 }
         let limit = shorter >= shortestDoubleTypoWord ? 2 : 1
         guard longer - shorter <= limit,
-              (letterPresence(word) ^ letterPresence(title)).nonzeroBitCount <= 2 * limit else { return 0 }
+            (letterPresence(word) ^ letterPresence(title)).nonzeroBitCount <= 2 * limit
+        else { return 0 }
         return editDistance(word, title, limit: limit, rows: rows) <= limit ? typoCredit : 0
     }
 
@@ -62,8 +66,10 @@ enum WordSimilarity {
     /// The optimal-string-alignment distance between `left` and `right` (both at most
     /// `longestTypoWord` bytes), or `limit + 1` as soon as it must exceed `limit`.
     /// `rows` is scratch memory of at least `3 × (right.count + 1)` integers.
-    static func editDistance(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer,
-                             limit: Int, rows: UnsafeMutableBufferPointer<Int>) -> Int {
+    static func editDistance(
+        _ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer,
+        limit: Int, rows: UnsafeMutableBufferPointer<Int>
+    ) -> Int {
         guard !left.isEmpty, !right.isEmpty else { return max(left.count, right.count) }
         let width = right.count + 1
         guard rows.count >= 3 * width else { return limit + 1 }
@@ -75,8 +81,9 @@ enum WordSimilarity {
             var rowMinimum = row
             for column in 1..<width {
                 let cost = left[row - 1] == right[column - 1] ? 0 : 1
-                var distance = min(rows[previous + column] + 1, rows[current + column - 1] + 1,
-                                   rows[previous + column - 1] + cost)
+                var distance = min(
+                    rows[previous + column] + 1, rows[current + column - 1] + 1,
+                    rows[previous + column - 1] + cost)
                 if row > 1, column > 1, left[row - 1] == right[column - 2], left[row - 2] == right[column - 1] {
                     distance = min(distance, rows[beforePrevious + column - 2] + 1)
                 }

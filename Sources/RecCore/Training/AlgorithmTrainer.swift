@@ -49,9 +49,11 @@ struct AlgorithmTrainer: Sendable {
             return make(GlobalMeanModel.self, algorithm, grid: [[:]])
         case .baseline:
             let strengths: [Double] = [2, 5, 10, 25]
-            return make(BiasBaselineModel.self, algorithm, grid: strengths.flatMap { user in
-                strengths.map { item in ["user_regularization": user, "item_regularization": item] }
-            })
+            return make(
+                BiasBaselineModel.self, algorithm,
+                grid: strengths.flatMap { user in
+                    strengths.map { item in ["user_regularization": user, "item_regularization": item] }
+                })
         case .mf:
             return make(MatrixFactorizationModel.self, algorithm, grid: [0.035, 0.045, 0.055].map { ["factor_regularization": $0] })
         case .svdpp:
@@ -64,26 +66,32 @@ struct AlgorithmTrainer: Sendable {
         }
     }
 
-    private static func make<Model: RatingModel>(_ type: Model.Type, _ algorithm: ModelAlgorithm, grid: [[String: Double]],
-                                                 fitsOnSeveralThreads: Bool = false) -> AlgorithmTrainer {
+    private static func make<Model: RatingModel>(
+        _ type: Model.Type, _ algorithm: ModelAlgorithm, grid: [[String: Double]],
+        fitsOnSeveralThreads: Bool = false
+    ) -> AlgorithmTrainer {
         let defaults = Model.Hyperparameters().dictionary
-        return AlgorithmTrainer(algorithm: algorithm, defaults: defaults, searchGrid: grid, hasEpochs: defaults["epochs"] != nil,
-                                fitsOnSeveralThreads: fitsOnSeveralThreads, fit: {
-            ratings, overrides, context throws(HyperparameterError) in
-            let hyperparameters = try Model.Hyperparameters().overriding(overrides)
-            let history = ValidationHistory()
-            var observed = context
-            let report = context.report
-            observed.report = { progress in
-                if let rmse = progress.validationRMSE { history.append(rmse) }
-                report(progress)
-            }
-            let model = Model.train(on: ratings, hyperparameters: hyperparameters, context: observed)
-            return FittedModel(parameters: model.parameters, hyperparameters: hyperparameters.dictionary,
-                               validationHistory: history.values)
-        }, validate: { overrides throws(HyperparameterError) in
-            try Model.Hyperparameters().overriding(overrides).dictionary
-        })
+        return AlgorithmTrainer(
+            algorithm: algorithm, defaults: defaults, searchGrid: grid, hasEpochs: defaults["epochs"] != nil,
+            fitsOnSeveralThreads: fitsOnSeveralThreads,
+            fit: {
+                ratings, overrides, context throws(HyperparameterError) in
+                let hyperparameters = try Model.Hyperparameters().overriding(overrides)
+                let history = ValidationHistory()
+                var observed = context
+                let report = context.report
+                observed.report = { progress in
+                    if let rmse = progress.validationRMSE { history.append(rmse) }
+                    report(progress)
+                }
+                let model = Model.train(on: ratings, hyperparameters: hyperparameters, context: observed)
+                return FittedModel(
+                    parameters: model.parameters, hyperparameters: hyperparameters.dictionary,
+                    validationHistory: history.values)
+            },
+            validate: { overrides throws(HyperparameterError) in
+                try Model.Hyperparameters().overriding(overrides).dictionary
+            })
     }
 }
 

@@ -18,13 +18,16 @@ enum ModelArtifactAssembler {
             let meanPenalty = prior.factorPenalties.isEmpty ? 1 : prior.factorPenalties.reduce(0, +) / Float(prior.factorPenalties.count)
             return FoldInParameters(biasRegularization: prior.biasPenalty, factorRegularization: meanPenalty, priorRatingCount: 0)
         }
-        return FoldInParameters(biasRegularization: foldInBiasRegularization,
-                                factorRegularization: Float(hyperparameters["factor_regularization"] ?? 0.05),
-                                priorRatingCount: foldInPriorRatingCount)
+        return FoldInParameters(
+            biasRegularization: foldInBiasRegularization,
+            factorRegularization: Float(hyperparameters["factor_regularization"] ?? 0.05),
+            priorRatingCount: foldInPriorRatingCount)
     }
 
-    static func assemble(parameters: FactorParameters, data: TrainingData, neighbours: NeighbourTable,
-                         metadata: ModelMetadata) -> ModelArtifact {
+    static func assemble(
+        parameters: FactorParameters, data: TrainingData, neighbours: NeighbourTable,
+        metadata: ModelMetadata
+    ) -> ModelArtifact {
         let ratingCounts = data.ratings.itemRatingCounts
         let foldIn = foldInParameters(for: parameters, hyperparameters: metadata.hyperparameters)
         return ModelArtifact(

@@ -29,8 +29,9 @@ struct TrainingData: Sendable {
                 throw TrainingError(.unreadableData, error.description)
             }
         } else {
-            logger.warning("no movie catalogue next to the ratings; titles will be 'Movie <id>'",
-                           metadata: ["dataset": "\(options.datasetPath)"])
+            logger.warning(
+                "no movie catalogue next to the ratings; titles will be 'Movie <id>'",
+                metadata: ["dataset": "\(options.datasetPath)"])
         }
         let userIndex = IdentifierIndex(collecting: table.userIDs)
         let itemIndex = IdentifierIndex(collecting: table.movieIDs + catalog.movies.map(\.id))

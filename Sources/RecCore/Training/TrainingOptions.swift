@@ -29,12 +29,14 @@ public struct TrainingOptions: Sendable, Equatable {
     public static let defaultValidationFraction = 0.05
 
     /// Options with RecServe's defaults for everything but the dataset.
-    public init(datasetPath: String, moviesPath: String? = nil, algorithm: ModelAlgorithm = .defaultAlgorithm,
-                hyperparameters: [String: Double] = [:], seed: UInt64 = defaultSeed,
-                validationFraction: Double = defaultValidationFraction, searchHyperparameters: Bool = true,
-                threadCount: Int = TrainingOptions.availableCores,
-                neighbourSettings: ItemNeighbourBuilder.Settings = ItemNeighbourBuilder.Settings(),
-                ranking: RankingSettings = RankingSettings()) {
+    public init(
+        datasetPath: String, moviesPath: String? = nil, algorithm: ModelAlgorithm = .defaultAlgorithm,
+        hyperparameters: [String: Double] = [:], seed: UInt64 = defaultSeed,
+        validationFraction: Double = defaultValidationFraction, searchHyperparameters: Bool = true,
+        threadCount: Int = TrainingOptions.availableCores,
+        neighbourSettings: ItemNeighbourBuilder.Settings = ItemNeighbourBuilder.Settings(),
+        ranking: RankingSettings = RankingSettings()
+    ) {
         self.datasetPath = datasetPath
         self.moviesPath = moviesPath
         self.algorithm = algorithm

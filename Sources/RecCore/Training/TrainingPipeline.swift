@@ -14,21 +14,26 @@ import RecSupport
 public enum TrainingPipeline {
     /// Runs the whole pipeline. `progress` receives every epoch of every fit; `logger` gets a
     /// line per stage and per candidate.
-    public static func train(_ options: TrainingOptions, logger: Logger,
-                             progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }) throws(TrainingError) -> TrainingResult {
+    public static func train(
+        _ options: TrainingOptions, logger: Logger,
+        progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }
+    ) throws(TrainingError) -> TrainingResult {
         let trainer = try validatedTrainer(for: options)
         let clock = ContinuousClock()
         let start = clock.now
         var timings = TrainingTimings()
         let data = try TrainingData.load(options, logger: logger)
         timings.loadSeconds = (clock.now - start).inSeconds
-        logger.info("loaded training data", metadata: [
-            "dataset": "\(options.datasetPath)", "ratings": "\(data.ratings.count)", "users": "\(data.ratings.userCount)",
-            "movies": "\(data.ratings.itemCount)", "seconds": "\(timings.loadSeconds.fourDecimals)",
-        ])
+        logger.info(
+            "loaded training data",
+            metadata: [
+                "dataset": "\(options.datasetPath)", "ratings": "\(data.ratings.count)", "users": "\(data.ratings.userCount)",
+                "movies": "\(data.ratings.itemCount)", "seconds": "\(timings.loadSeconds.fourDecimals)",
+            ])
 
-        let (search, final) = try searchAndRefit(trainer: trainer, ratings: data.ratings, options: options, logger: logger,
-                                                 progress: progress)
+        let (search, final) = try searchAndRefit(
+            trainer: trainer, ratings: data.ratings, options: options, logger: logger,
+            progress: progress)
         timings.searchSeconds = search.seconds
         let fitted: FittedModel
         do {
@@ -39,15 +44,19 @@ public enum TrainingPipeline {
         timings.neighbourSeconds = final.neighbourSeconds
         timings.finalFitSeconds = final.seconds
         let trainingRMSE = RatingMetrics.rmse(of: data.ratings, predict: fitted.parameters.predict)
-        let ranking = RankingModelTrainer.train(ratings: data.ratings, ratingModel: fitted.parameters, validationFit: search.validationFit,
-                                                settings: options.ranking, seed: options.seed, threadCount: options.threadCount,
-                                                logger: logger)
+        let ranking = RankingModelTrainer.train(
+            ratings: data.ratings, ratingModel: fitted.parameters, validationFit: search.validationFit,
+            settings: options.ranking, seed: options.seed, threadCount: options.threadCount,
+            logger: logger)
         timings.rankingSeconds = ranking?.summary.seconds ?? 0
         timings.totalSeconds = (clock.now - start).inSeconds
-        logger.info("trained final model", metadata: [
-            "algorithm": "\(options.algorithm.rawValue)", "training_rmse": "\(trainingRMSE.fourDecimals)",
-            "validation_rmse": "\(search.validationRMSE.map(\.fourDecimals) ?? "none")", "seconds": "\(timings.totalSeconds.fourDecimals)",
-        ])
+        logger.info(
+            "trained final model",
+            metadata: [
+                "algorithm": "\(options.algorithm.rawValue)", "training_rmse": "\(trainingRMSE.fourDecimals)",
+                "validation_rmse": "\(search.validationRMSE.map(\.fourDecimals) ?? "none")",
+                "seconds": "\(timings.totalSeconds.fourDecimals)",
+            ])
 
         let metadata = ModelMetadata(
             algorithm: options.algorithm.rawValue, hyperparameters: fitted.hyperparameters, dataset: options.datasetPath,
@@ -55,11 +64,13 @@ public enum TrainingPipeline {
             trainedAt: UTCTimestamp(Date()).iso8601WholeSeconds, trainingSeconds: timings.totalSeconds, trainingRMSE: trainingRMSE,
             validationRMSE: search.validationRMSE, validationFraction: options.validationFraction, seed: options.seed,
             ranking: ranking?.summary)
-        var artifact = ModelArtifactAssembler.assemble(parameters: fitted.parameters, data: data, neighbours: final.neighbours,
-                                                       metadata: metadata)
+        var artifact = ModelArtifactAssembler.assemble(
+            parameters: fitted.parameters, data: data, neighbours: final.neighbours,
+            metadata: metadata)
         artifact.ranking = ranking?.artifact
-        return TrainingResult(artifact: artifact, validationRMSE: search.validationRMSE, trainingRMSE: trainingRMSE,
-                              candidates: search.candidates, timings: timings)
+        return TrainingResult(
+            artifact: artifact, validationRMSE: search.validationRMSE, trainingRMSE: trainingRMSE,
+            candidates: search.candidates, timings: timings)
     }
 
     /// The trainer of `options.algorithm`, once the options and the fixed hyper-parameters are
@@ -81,30 +92,38 @@ public enum TrainingPipeline {
     /// similar-movie lists are computed alongside. When the search cannot change what is
     /// refitted (one candidate and no epoch count to choose), the refit runs at the same time as
     /// the validation fit, each on half of the threads.
-    private static func searchAndRefit(trainer: AlgorithmTrainer, ratings: IndexedRatings, options: TrainingOptions, logger: Logger,
-                                       progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError)
-        -> (SearchOutcome, FinalFit) {
+    private static func searchAndRefit(
+        trainer: AlgorithmTrainer, ratings: IndexedRatings, options: TrainingOptions, logger: Logger,
+        progress: @escaping @Sendable (TrainingProgress) -> Void
+    ) throws(TrainingError)
+        -> (SearchOutcome, FinalFit)
+    {
         let grid = options.searchHyperparameters ? trainer.searchGrid(fixing: options.hyperparameters) : [options.hyperparameters]
         let searches = options.validationFraction > 0
         if searches && grid.count == 1 && !trainer.hasEpochs && trainer.fitsOnSeveralThreads && options.threadCount > 1 {
-            return try searchWhileRefitting(grid[0], trainer: trainer, ratings: ratings, options: options, logger: logger,
-                                            progress: progress)
+            return try searchWhileRefitting(
+                grid[0], trainer: trainer, ratings: ratings, options: options, logger: logger,
+                progress: progress)
         }
         var search = SearchOutcome(chosenOverrides: options.hyperparameters)
         if searches {
             search = try runSearch(grid, trainer: trainer, ratings: ratings, options: options, logger: logger, progress: progress)
         }
-        let final = fitFinal(trainer: trainer, ratings: ratings, overrides: search.chosenOverrides, options: options,
-                             threadCount: trainer.fitsOnSeveralThreads ? options.threadCount : 1, progress: progress)
+        let final = fitFinal(
+            trainer: trainer, ratings: ratings, overrides: search.chosenOverrides, options: options,
+            threadCount: trainer.fitsOnSeveralThreads ? options.threadCount : 1, progress: progress)
         return (search, final)
     }
 
     /// The validation fit of the one candidate `overrides` and the refit on every rating, at
     /// the same time, each on half of the threads.
-    private static func searchWhileRefitting(_ overrides: [String: Double], trainer: AlgorithmTrainer, ratings: IndexedRatings,
-                                             options: TrainingOptions, logger: Logger,
-                                             progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError)
-        -> (SearchOutcome, FinalFit) {
+    private static func searchWhileRefitting(
+        _ overrides: [String: Double], trainer: AlgorithmTrainer, ratings: IndexedRatings,
+        options: TrainingOptions, logger: Logger,
+        progress: @escaping @Sendable (TrainingProgress) -> Void
+    ) throws(TrainingError)
+        -> (SearchOutcome, FinalFit)
+    {
         let searchThreads = options.threadCount / 2
         var searchOptions = options
         searchOptions.threadCount = searchThreads
@@ -113,12 +132,14 @@ public enum TrainingPipeline {
         ParallelLoop.run(threadCount: 2) { [searchOptions] thread in
             if thread == 0 {
                 let outcome = Result { () throws(TrainingError) -> SearchOutcome in
-                    try runSearch([overrides], trainer: trainer, ratings: ratings, options: searchOptions, logger: logger, progress: progress)
+                    try runSearch(
+                        [overrides], trainer: trainer, ratings: ratings, options: searchOptions, logger: logger, progress: progress)
                 }
                 searchResult.withLock { $0 = outcome }
             } else {
-                let fit = fitFinal(trainer: trainer, ratings: ratings, overrides: overrides, options: options,
-                                   threadCount: options.threadCount - searchThreads, progress: progress)
+                let fit = fitFinal(
+                    trainer: trainer, ratings: ratings, overrides: overrides, options: options,
+                    threadCount: options.threadCount - searchThreads, progress: progress)
                 finalResult.withLock { $0 = fit }
             }
         }
@@ -151,40 +172,49 @@ public enum TrainingPipeline {
     }
 
     /// Splits off the validation rows, fits every candidate of `grid` and picks the best.
-    private static func runSearch(_ grid: [[String: Double]], trainer: AlgorithmTrainer, ratings: IndexedRatings,
-                                  options: TrainingOptions, logger: Logger,
-                                  progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError) -> SearchOutcome {
+    private static func runSearch(
+        _ grid: [[String: Double]], trainer: AlgorithmTrainer, ratings: IndexedRatings,
+        options: TrainingOptions, logger: Logger,
+        progress: @escaping @Sendable (TrainingProgress) -> Void
+    ) throws(TrainingError) -> SearchOutcome {
         let start = ContinuousClock.now
         let split = ValidationSplit(rowCount: ratings.count, fraction: options.validationFraction, seed: options.seed)
         let fitPart = ratings.subset(split.trainingRows)
         let validation = ratings.subset(split.validationRows)
-        let fits = try evaluateCandidates(grid, trainer: trainer, fitPart: fitPart, validation: validation,
-                                          options: options, logger: logger, progress: progress)
+        let fits = try evaluateCandidates(
+            grid, trainer: trainer, fitPart: fitPart, validation: validation,
+            options: options, logger: logger, progress: progress)
         let candidates = fits.map(\.candidate)
         let bestIndex = candidates.indices.min { candidates[$0].validationRMSE < candidates[$1].validationRMSE }!
         let best = candidates[bestIndex]
         let bestFit = fits[bestIndex].model
         var chosenOverrides = best.overrides
         if trainer.hasEpochs { chosenOverrides["epochs"] = Double(best.bestEpoch) }
-        logger.info("chose hyper-parameters", metadata: [
-            "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(chosenOverrides))",
-            "validation_rmse": "\(best.validationRMSE.fourDecimals)",
-        ])
+        logger.info(
+            "chose hyper-parameters",
+            metadata: [
+                "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(chosenOverrides))",
+                "validation_rmse": "\(best.validationRMSE.fourDecimals)",
+            ])
         let validationFit = RankingModelTrainer.ValidationFit(
             fitPart: fitPart, validation: validation, ratingModel: bestFit.parameters,
             foldIn: ModelArtifactAssembler.foldInParameters(for: bestFit.parameters, hyperparameters: bestFit.hyperparameters))
-        return SearchOutcome(chosenOverrides: chosenOverrides, candidates: candidates, validationRMSE: best.validationRMSE,
-                             seconds: (ContinuousClock.now - start).inSeconds, validationFit: validationFit)
+        return SearchOutcome(
+            chosenOverrides: chosenOverrides, candidates: candidates, validationRMSE: best.validationRMSE,
+            seconds: (ContinuousClock.now - start).inSeconds, validationFit: validationFit)
     }
 
     /// Refits on every rating with `overrides` on `threadCount` threads, and computes the
     /// similar-movie lists alongside when there is a thread to spare (otherwise after).
-    private static func fitFinal(trainer: AlgorithmTrainer, ratings: IndexedRatings, overrides: [String: Double],
-                                 options: TrainingOptions, threadCount: Int,
-                                 progress: @escaping @Sendable (TrainingProgress) -> Void) -> FinalFit {
+    private static func fitFinal(
+        trainer: AlgorithmTrainer, ratings: IndexedRatings, overrides: [String: Double],
+        options: TrainingOptions, threadCount: Int,
+        progress: @escaping @Sendable (TrainingProgress) -> Void
+    ) -> FinalFit {
         let start = ContinuousClock.now
-        let context = TrainingContext(seed: options.seed, threadCount: threadCount,
-                                      stage: "\(options.algorithm.rawValue) final fit", report: progress)
+        let context = TrainingContext(
+            seed: options.seed, threadCount: threadCount,
+            stage: "\(options.algorithm.rawValue) final fit", report: progress)
         let model = Mutex<Result<FittedModel, HyperparameterError>?>(nil)
         let neighbours = Mutex<(NeighbourTable, Double)?>(nil)
         let neighbourSettings = options.neighbourSettings
@@ -196,24 +226,29 @@ public enum TrainingPipeline {
             }
             if thread == 1 || !alongside {
                 let neighbourStart = ContinuousClock.now
-                let baseline = BiasBaselineModel.train(on: ratings, hyperparameters: BiasBaselineModel.Hyperparameters(),
-                                                       context: TrainingContext(seed: options.seed))
-                let table = ItemNeighbourBuilder.build(ratings: ratings, baseline: baseline, settings: neighbourSettings,
-                                                       threadCount: max(1, alongside ? options.threadCount - 1 : threadCount))
+                let baseline = BiasBaselineModel.train(
+                    on: ratings, hyperparameters: BiasBaselineModel.Hyperparameters(),
+                    context: TrainingContext(seed: options.seed))
+                let table = ItemNeighbourBuilder.build(
+                    ratings: ratings, baseline: baseline, settings: neighbourSettings,
+                    threadCount: max(1, alongside ? options.threadCount - 1 : threadCount))
                 neighbours.withLock { $0 = (table, (ContinuousClock.now - neighbourStart).inSeconds) }
             }
         }
         let (table, neighbourSeconds) = neighbours.withLock { $0! }
-        return FinalFit(model: model.withLock { $0! }, neighbours: table, neighbourSeconds: neighbourSeconds,
-                        seconds: (ContinuousClock.now - start).inSeconds)
+        return FinalFit(
+            model: model.withLock { $0! }, neighbours: table, neighbourSeconds: neighbourSeconds,
+            seconds: (ContinuousClock.now - start).inSeconds)
     }
 
     /// Fits every candidate on `fitPart` with early stopping on `validation`, two at a time on
     /// two cores; each SGD fit is single-threaded, so results do not depend on scheduling, and
     /// an algorithm whose fits are thread-count invariant shares the threads among them.
-    private static func evaluateCandidates(_ grid: [[String: Double]], trainer: AlgorithmTrainer, fitPart: IndexedRatings,
-                                           validation: IndexedRatings, options: TrainingOptions, logger: Logger,
-                                           progress: @escaping @Sendable (TrainingProgress) -> Void) throws(TrainingError) -> [CandidateFit] {
+    private static func evaluateCandidates(
+        _ grid: [[String: Double]], trainer: AlgorithmTrainer, fitPart: IndexedRatings,
+        validation: IndexedRatings, options: TrainingOptions, logger: Logger,
+        progress: @escaping @Sendable (TrainingProgress) -> Void
+    ) throws(TrainingError) -> [CandidateFit] {
         let results = Mutex<[Int: Result<CandidateFit, HyperparameterError>]>([:])
         let next = Atomic<Int>(0)
         let workers = min(options.threadCount, grid.count)
@@ -223,25 +258,30 @@ public enum TrainingPipeline {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < grid.count else { return }
                 let overrides = grid[index]
-                let context = TrainingContext(seed: options.seed, validation: validation, earlyStoppingPatience: 3, threadCount: threadsPerFit,
-                                              stage: "\(options.algorithm.rawValue) candidate \(index + 1)/\(grid.count)",
-                                              report: progress)
+                let context = TrainingContext(
+                    seed: options.seed, validation: validation, earlyStoppingPatience: 3, threadCount: threadsPerFit,
+                    stage: "\(options.algorithm.rawValue) candidate \(index + 1)/\(grid.count)",
+                    report: progress)
                 let result = Result { () throws(HyperparameterError) -> CandidateFit in
                     let fitted = try trainer.fit(fitPart, overrides, context)
                     // Epoch-trained models are scored at their best epoch, which the refit reuses;
                     // the others on the parameters they ended with, which is what is served.
-                    let history = trainer.hasEpochs && !fitted.validationHistory.isEmpty
+                    let history =
+                        trainer.hasEpochs && !fitted.validationHistory.isEmpty
                         ? fitted.validationHistory : [RatingMetrics.rmse(of: validation, predict: fitted.parameters.predict)]
                     let best = history.indices.min { history[$0] < history[$1] }!
-                    return CandidateFit(candidate: CandidateResult(overrides: overrides, validationRMSE: history[best], bestEpoch: best + 1),
-                                        model: fitted)
+                    return CandidateFit(
+                        candidate: CandidateResult(overrides: overrides, validationRMSE: history[best], bestEpoch: best + 1),
+                        model: fitted)
                 }
                 if case .success(let fit) = result {
                     let candidate = fit.candidate
-                    logger.info("validated candidate", metadata: [
-                        "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(overrides))",
-                        "validation_rmse": "\(candidate.validationRMSE.fourDecimals)", "best_epoch": "\(candidate.bestEpoch)",
-                    ])
+                    logger.info(
+                        "validated candidate",
+                        metadata: [
+                            "algorithm": "\(options.algorithm.rawValue)", "overrides": "\(describe(overrides))",
+                            "validation_rmse": "\(candidate.validationRMSE.fourDecimals)", "best_epoch": "\(candidate.bestEpoch)",
+                        ])
                 }
                 results.withLock { $0[index] = result }
             }

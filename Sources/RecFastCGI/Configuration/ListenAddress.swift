@@ -25,8 +25,9 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: `ServingConfigurationError` with code `invalidListenAddress`, naming what is wrong.
     public init(parsing text: String) throws(ServingConfigurationError) {
         func invalid(_ reason: String) -> ServingConfigurationError {
-            ServingConfigurationError(.invalidListenAddress, setting: Self.environmentVariable, value: text,
-                                      reason: reason + "; expected unix:/path/to.sock or tcp:HOST:PORT")
+            ServingConfigurationError(
+                .invalidListenAddress, setting: Self.environmentVariable, value: text,
+                reason: reason + "; expected unix:/path/to.sock or tcp:HOST:PORT")
         }
         if text.hasPrefix("unix:") {
             let path = String(text.dropFirst("unix:".count))
@@ -58,7 +59,8 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty else { throw invalid("the host is empty") }
         guard !portText.isEmpty, portText.utf8.count <= 5, portText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let port = Int(portText), (1...65_535).contains(port) else {
+            let port = Int(portText), (1...65_535).contains(port)
+        else {
             throw invalid("the port is not a whole number from 1 to 65535")
         }
         self = .tcp(host: String(host), port: UInt16(port))

@@ -42,17 +42,20 @@ public enum ServerCommandLine: Sendable, Equatable {
             var index = 1
             while index < arguments.count {
                 guard arguments[index] == "--max-requests", index + 1 < arguments.count else {
-                    throw ServingConfigurationError(.invalidArgument, setting: "argument", value: arguments[index],
-                                                    reason: "unknown worker argument; expected --max-requests N")
+                    throw ServingConfigurationError(
+                        .invalidArgument, setting: "argument", value: arguments[index],
+                        reason: "unknown worker argument; expected --max-requests N")
                 }
                 let text = arguments[index + 1]
-                maximumRequests = try ServingConfiguration.wholeNumber("--max-requests", in: ["--max-requests": text],
-                                                                       default: 0, range: 0...1_000_000_000)
+                maximumRequests = try ServingConfiguration.wholeNumber(
+                    "--max-requests", in: ["--max-requests": text],
+                    default: 0, range: 0...1_000_000_000)
                 index += 2
             }
             self = .worker(maximumRequests: maximumRequests)
         default:
-            throw ServingConfigurationError(.invalidArgument, setting: "argument", value: first, reason: "unknown argument; see rec-fcgi --help")
+            throw ServingConfigurationError(
+                .invalidArgument, setting: "argument", value: first, reason: "unknown argument; see rec-fcgi --help")
         }
     }
 }

@@ -35,9 +35,11 @@ public struct ServingConfiguration: Sendable, Equatable {
     public var serviceUser: String
 
     /// A configuration with explicit values.
-    public init(listenAddress: ListenAddress, workerCount: Int, maximumRequestsPerWorker: Int = 0,
-                graceSeconds: Int = 10, requestTimeoutSeconds: Int = 10, helloRouteEnabled: Bool = false,
-                serviceUser: String = PrivilegeDrop.defaultUser) {
+    public init(
+        listenAddress: ListenAddress, workerCount: Int, maximumRequestsPerWorker: Int = 0,
+        graceSeconds: Int = 10, requestTimeoutSeconds: Int = 10, helloRouteEnabled: Bool = false,
+        serviceUser: String = PrivilegeDrop.defaultUser
+    ) {
         self.listenAddress = listenAddress
         self.workerCount = workerCount
         self.maximumRequestsPerWorker = maximumRequestsPerWorker
@@ -56,8 +58,9 @@ public struct ServingConfiguration: Sendable, Equatable {
         } else {
             listenAddress = ListenAddress.defaultAddress(runDirectory: dataDirectory.runDirectory)
         }
-        workerCount = try Self.wholeNumber("REC_WORKERS", in: environment, default: min(max(processorCount, 1), Self.maximumWorkers),
-                                           range: 1...Self.maximumWorkers)
+        workerCount = try Self.wholeNumber(
+            "REC_WORKERS", in: environment, default: min(max(processorCount, 1), Self.maximumWorkers),
+            range: 1...Self.maximumWorkers)
         maximumRequestsPerWorker = try Self.wholeNumber("REC_MAX_REQUESTS", in: environment, default: 0, range: 0...1_000_000_000)
         graceSeconds = try Self.wholeNumber("REC_GRACE_SECONDS", in: environment, default: 10, range: 0...3_600)
         requestTimeoutSeconds = try Self.wholeNumber("REC_REQUEST_TIMEOUT_SECONDS", in: environment, default: 10, range: 1...3_600)
@@ -72,19 +75,24 @@ public struct ServingConfiguration: Sendable, Equatable {
     }
 
     /// A whole number from `range`, or `defaultValue` when unset.
-    static func wholeNumber(_ name: String, in environment: [String: String], default defaultValue: Int,
-                            range: ClosedRange<Int>) throws(ServingConfigurationError) -> Int {
+    static func wholeNumber(
+        _ name: String, in environment: [String: String], default defaultValue: Int,
+        range: ClosedRange<Int>
+    ) throws(ServingConfigurationError) -> Int {
         guard let text = value(name, in: environment) else { return defaultValue }
         let digits = text.utf8
         guard digits.count <= 10, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int(text), range.contains(number) else {
-            throw ServingConfigurationError(.invalidNumber, setting: name, value: text,
-                                            reason: "not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw ServingConfigurationError(
+                .invalidNumber, setting: name, value: text,
+                reason: "not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }
 
     /// A yes/no switch, or `defaultValue` when unset.
-    static func switchValue(_ name: String, in environment: [String: String], default defaultValue: Bool) throws(ServingConfigurationError) -> Bool {
+    static func switchValue(
+        _ name: String, in environment: [String: String], default defaultValue: Bool
+    ) throws(ServingConfigurationError) -> Bool {
         guard let text = value(name, in: environment) else { return defaultValue }
         switch text.lowercased() {
         case "1", "true", "yes", "on": return true
@@ -98,11 +106,14 @@ public struct ServingConfiguration: Sendable, Equatable {
 extension ServingConfiguration {
     /// The configuration from `environment`, or `nil` after logging why it is invalid, so the
     /// master and its workers refuse a bad setting the same way.
-    public static func loadLoggingFailure(environment: [String: String], dataDirectory: DataDirectory,
-                                          logger: Logger) -> ServingConfiguration? {
+    public static func loadLoggingFailure(
+        environment: [String: String], dataDirectory: DataDirectory,
+        logger: Logger
+    ) -> ServingConfiguration? {
         do {
-            return try ServingConfiguration(environment: environment, dataDirectory: dataDirectory,
-                                            processorCount: ServerSystemCalls.onlineProcessorCount())
+            return try ServingConfiguration(
+                environment: environment, dataDirectory: dataDirectory,
+                processorCount: ServerSystemCalls.onlineProcessorCount())
         } catch {
             logger.critical("invalid serving configuration", metadata: ["error": "\(error)"])
             return nil

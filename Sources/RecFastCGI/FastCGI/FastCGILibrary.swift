@@ -51,7 +51,9 @@ public enum FastCGILibrary {
 
     /// `FCGX_GetStr` on the request's input stream: up to `buffer.count` body bytes, 0 at the end.
     @inline(__always)
-    public static func readInput(_ request: UnsafeMutablePointer<FCGX_Request>, into buffer: UnsafeMutableRawBufferPointer) throws(FastCGIError) -> Int {
+    public static func readInput(
+        _ request: UnsafeMutablePointer<FCGX_Request>, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(FastCGIError) -> Int {
         if let injected = SystemCallFaults.errorNumber(for: "FCGX_GetStr") {
             throw FastCGIError(.readFailed, call: "FCGX_GetStr", errorNumber: injected)
         }

@@ -57,11 +57,17 @@ public struct FastCGIParameters: Sendable, Equatable {
                 hasServerRequestID = !value.isEmpty
             }
         case 12:
-            if Self.matches(name, "DOCUMENT_URI") { path = Self.text(value) }
-            else if Self.matches(name, "QUERY_STRING") { query = Self.text(value) }
+            if Self.matches(name, "DOCUMENT_URI") {
+                path = Self.text(value)
+            } else if Self.matches(name, "QUERY_STRING") {
+                query = Self.text(value)
+            }
         case 14:
-            if Self.matches(name, "REQUEST_METHOD") { method = Self.text(value) }
-            else if Self.matches(name, "CONTENT_LENGTH") { contentLength = DeclaredContentLength(parsing: value) }
+            if Self.matches(name, "REQUEST_METHOD") {
+                method = Self.text(value)
+            } else if Self.matches(name, "CONTENT_LENGTH") {
+                contentLength = DeclaredContentLength(parsing: value)
+            }
         case 17:
             if Self.matches(name, "HTTP_X_REQUEST_ID"), !hasServerRequestID { requestID = Self.text(value) }
         case 18:
@@ -76,8 +82,9 @@ public struct FastCGIParameters: Sendable, Equatable {
     /// then to `/`.
     public func request(body: [UInt8]) -> APIRequest {
         let resolvedPath = !path.isEmpty ? path : (requestURIPath.flatMap { $0.isEmpty ? nil : $0 } ?? "/")
-        return APIRequest(method: method, path: resolvedPath, query: query, body: body,
-                          requestID: requestID, authorization: authorization)
+        return APIRequest(
+            method: method, path: resolvedPath, query: query, body: body,
+            requestID: requestID, authorization: authorization)
     }
 
     /// The part of a request URI before `?`.

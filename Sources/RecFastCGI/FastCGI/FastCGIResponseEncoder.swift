@@ -41,7 +41,8 @@ public enum FastCGIResponseEncoder {
 
     /// Writes `response` to `exchange`, building the head in `scratch` (emptied first, capacity kept).
     @inline(__always)
-    public static func write(_ response: APIResponse, to exchange: inout some FastCGIExchange, scratch: inout [UInt8]) throws(FastCGIError) {
+    public static func write(_ response: APIResponse, to exchange: inout some FastCGIExchange, scratch: inout [UInt8]) throws(FastCGIError)
+    {
         if let path = response.bodyFilePath {
             return try writeFile(response, path: path, to: &exchange, scratch: &scratch)
         }
@@ -68,8 +69,10 @@ public enum FastCGIResponseEncoder {
     /// so the file is never held in memory whole. Only the bytes present when the file was
     /// opened are sent, so a log that grows meanwhile still matches `Content-Length`; a file
     /// that cannot be opened goes out as an empty body.
-    private static func writeFile(_ response: APIResponse, path: String, to exchange: inout some FastCGIExchange,
-                                  scratch: inout [UInt8]) throws(FastCGIError) {
+    private static func writeFile(
+        _ response: APIResponse, path: String, to exchange: inout some FastCGIExchange,
+        scratch: inout [UInt8]
+    ) throws(FastCGIError) {
         let descriptor = try? SystemCalls.open(path, flags: O_RDONLY | O_CLOEXEC)
         defer { if let descriptor { SystemCalls.close(descriptor) } }
         let size = descriptor.flatMap { try? SystemCalls.fileStatus($0, subject: path).size } ?? 0
@@ -86,8 +89,10 @@ public enum FastCGIResponseEncoder {
         var sent = 0
         while sent < size {
             let wanted = min(fileBlockBytes, size - sent)
-            let count = (try? SystemCalls.pread(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: block[0..<wanted]),
-                                                offset: sent, subject: path)) ?? 0
+            let count =
+                (try? SystemCalls.pread(
+                    descriptor, into: UnsafeMutableRawBufferPointer(rebasing: block[0..<wanted]),
+                    offset: sent, subject: path)) ?? 0
             // A file cut short under us (rotated) is padded with newlines to keep the declared length.
             if count <= 0 { block.initializeMemory(as: UInt8.self, repeating: 10) }
             let chunk = count > 0 ? count : wanted
@@ -115,4 +120,3 @@ public enum FastCGIResponseEncoder {
         }
     }
 }
-

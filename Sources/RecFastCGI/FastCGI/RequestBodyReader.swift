@@ -21,8 +21,10 @@ public enum RequestBodyReader {
     ///
     /// `scratch` is the caller's reusable buffer for bodies of undeclared length, so a request
     /// without a body allocates nothing.
-    public static func read(from exchange: inout some FastCGIExchange, declared: DeclaredContentLength, limit: Int,
-                            scratch: UnsafeMutableRawBufferPointer) -> Outcome {
+    public static func read(
+        from exchange: inout some FastCGIExchange, declared: DeclaredContentLength, limit: Int,
+        scratch: UnsafeMutableRawBufferPointer
+    ) -> Outcome {
         switch declared {
         case .invalid:
             return .invalidLength
@@ -62,7 +64,8 @@ public enum RequestBodyReader {
     }
 
     /// Reads until the stream ends, through `scratch`, refusing once more than `limit` bytes have come.
-    private static func readToEnd(from exchange: inout some FastCGIExchange, limit: Int, scratch: UnsafeMutableRawBufferPointer) -> Outcome {
+    private static func readToEnd(from exchange: inout some FastCGIExchange, limit: Int, scratch: UnsafeMutableRawBufferPointer) -> Outcome
+    {
         var body: [UInt8] = []
         while true {
             let room = min(scratch.count, limit + 1 - body.count)

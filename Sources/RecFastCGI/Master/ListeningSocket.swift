@@ -62,7 +62,8 @@ public struct ListeningSocket: Sendable {
     /// reach the pool; connections already queued stay and are served. Does nothing for TCP.
     public func removePath() {
         guard case .unix(let path) = address, let fileIdentity, let current = ServerSystemCalls.identity(of: path),
-              current.inode == fileIdentity.inode, current.device == fileIdentity.device else { return }
+            current.inode == fileIdentity.inode, current.device == fileIdentity.device
+        else { return }
         try? SystemCalls.unlink(path)
     }
 
@@ -87,7 +88,8 @@ public struct ListeningSocket: Sendable {
             let address = UnsafeRawBufferPointer(rebasing: raw[0..<length])
             if SystemCalls.exists(path) {
                 guard ServerSystemCalls.isSocket(path) else {
-                    throw ListeningSocketError(.notASocket, address: name, reason: "\(path) exists and is not a socket; remove it or choose another REC_LISTEN")
+                    throw ListeningSocketError(
+                        .notASocket, address: name, reason: "\(path) exists and is not a socket; remove it or choose another REC_LISTEN")
                 }
                 let probe = try ServerSystemCalls.socket(domain: AF_UNIX, subject: name)
                 let connectError = ServerSystemCalls.connectionError(probe, address: address)
@@ -118,13 +120,16 @@ public struct ListeningSocket: Sendable {
         var results: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &results)
         guard status == 0, let first = results else {
-            throw ListeningSocketError(.unresolvableHost, address: name, reason: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+            throw ListeningSocketError(
+                .unresolvableHost, address: name, reason: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(results) }
         let descriptor = try ServerSystemCalls.socket(domain: first.pointee.ai_family, subject: name)
         do {
             try ServerSystemCalls.setSocketOption(descriptor, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, subject: name)
-            try ServerSystemCalls.bind(descriptor, address: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(first.pointee.ai_addrlen)), subject: name)
+            try ServerSystemCalls.bind(
+                descriptor, address: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(first.pointee.ai_addrlen)),
+                subject: name)
             try ServerSystemCalls.listen(descriptor, backlog: backlog, subject: name)
         } catch {
             SystemCalls.close(descriptor)

@@ -39,8 +39,10 @@ public enum PrivilegeDrop {
     /// Switches the process to `configuration.serviceUser` when it runs as root, after giving
     /// that user the paths above under `dataDirectory` (and `socketDirectory` when it is the
     /// data folder's run folder).
-    public static func dropIfRoot(configuration: ServingConfiguration, dataDirectory: DataDirectory,
-                                  logger: Logger) throws(Failure) -> Outcome {
+    public static func dropIfRoot(
+        configuration: ServingConfiguration, dataDirectory: DataDirectory,
+        logger: Logger
+    ) throws(Failure) -> Outcome {
         guard ServerSystemCalls.effectiveUserID() == 0 else { return .notRoot }
         let name = configuration.serviceUser
         if name == "root" {
@@ -48,7 +50,8 @@ public enum PrivilegeDrop {
             return .keptRoot
         }
         guard let user = ServerSystemCalls.user(named: name) else {
-            throw Failure(description: "REC_USER=\(name) names no user on this system; create it or set REC_USER to another unprivileged user")
+            throw Failure(
+                description: "REC_USER=\(name) names no user on this system; create it or set REC_USER to another unprivileged user")
         }
         guard user.userID != 0 else { throw Failure(description: "REC_USER=\(name) is root (uid 0); name an unprivileged user") }
         do throws(SystemCallError) {
@@ -70,8 +73,10 @@ public enum PrivilegeDrop {
     /// run folder.
     static func ownedPaths(dataDirectory: DataDirectory, listenAddress: ListenAddress) -> [String] {
         let model = dataDirectory.modelDirectory
-        var paths = [dataDirectory.root, dataDirectory.logFile, dataDirectory.logFile + ".lock", model,
-                     model + "/" + ModelStore.lockFileName, ServedModelControl.controlFilePath(dataDirectory: dataDirectory)]
+        var paths = [
+            dataDirectory.root, dataDirectory.logFile, dataDirectory.logFile + ".lock", model,
+            model + "/" + ModelStore.lockFileName, ServedModelControl.controlFilePath(dataDirectory: dataDirectory),
+        ]
         paths += (1...LogConfiguration.maximumBackupCount).map { dataDirectory.logFile + ".\($0)" }
         if case .unix(let socketPath) = listenAddress, socketPath.hasPrefix(dataDirectory.runDirectory + "/") {
             paths.append(dataDirectory.runDirectory)

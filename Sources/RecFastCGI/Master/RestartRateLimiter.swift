@@ -20,8 +20,10 @@ public struct RestartRateLimiter: Sendable, Equatable {
 
     /// A limiter; the defaults allow 3 immediate restarts per 30 s, then wait 0.5 s, 1 s, 2 s,
     /// ... up to 30 s.
-    public init(window: Int64 = 30_000_000_000, immediateRestarts: Int = 3,
-                initialDelay: Int64 = 500_000_000, maximumDelay: Int64 = 30_000_000_000) {
+    public init(
+        window: Int64 = 30_000_000_000, immediateRestarts: Int = 3,
+        initialDelay: Int64 = 500_000_000, maximumDelay: Int64 = 30_000_000_000
+    ) {
         self.window = window
         self.immediateRestarts = immediateRestarts
         self.initialDelay = initialDelay

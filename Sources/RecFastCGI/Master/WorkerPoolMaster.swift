@@ -48,13 +48,16 @@ public final class WorkerPoolMaster {
             SystemCalls.close(resources.lifelineRead)
             SystemCalls.close(resources.lifelineWrite)
         }
-        logger.info("listening", metadata: [
-            "address": "\(configuration.listenAddress)", "workers": "\(configuration.workerCount)",
-            "max_requests": "\(configuration.maximumRequestsPerWorker)", "grace_seconds": "\(configuration.graceSeconds)",
-            "request_timeout_seconds": "\(configuration.requestTimeoutSeconds)",
-        ])
-        let launcher = WorkerLauncher(programName: programName, listeningDescriptor: socket.descriptor,
-                                      lifelineDescriptor: resources.lifelineRead)
+        logger.info(
+            "listening",
+            metadata: [
+                "address": "\(configuration.listenAddress)", "workers": "\(configuration.workerCount)",
+                "max_requests": "\(configuration.maximumRequestsPerWorker)", "grace_seconds": "\(configuration.graceSeconds)",
+                "request_timeout_seconds": "\(configuration.requestTimeoutSeconds)",
+            ])
+        let launcher = WorkerLauncher(
+            programName: programName, listeningDescriptor: socket.descriptor,
+            lifelineDescriptor: resources.lifelineRead)
 
         perform(state.start(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
         var waitSet = [pollfd(fd: resources.signalDescriptor, events: Int16(POLLIN), revents: 0)]
@@ -68,8 +71,9 @@ public final class WorkerPoolMaster {
             handleSignals(from: resources.signalDescriptor, launcher: launcher, socket: socket)
             while let child = ServerSystemCalls.reapChild() {
                 let termination = WorkerTermination(waitStatus: child.status)
-                perform(state.workerExited(processID: child.processID, termination: termination, now: MonotonicClock.nanoseconds()),
-                        launcher: launcher, socket: socket)
+                perform(
+                    state.workerExited(processID: child.processID, termination: termination, now: MonotonicClock.nanoseconds()),
+                    launcher: launcher, socket: socket)
             }
             perform(state.timerFired(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
             let now = MonotonicClock.nanoseconds()
@@ -142,10 +146,12 @@ public final class WorkerPoolMaster {
                 do {
                     let processID = try launcher.launch(maximumRequests: maximumRequests)
                     state.workerStarted(slot: slot, processID: processID, now: MonotonicClock.nanoseconds())
-                    logger.debug("worker started", metadata: ["pid": "\(processID)", "slot": "\(slot)", "max_requests": "\(maximumRequests)"])
+                    logger.debug(
+                        "worker started", metadata: ["pid": "\(processID)", "slot": "\(slot)", "max_requests": "\(maximumRequests)"])
                 } catch {
-                    perform(state.spawnFailed(slot: slot, reason: error.description, now: MonotonicClock.nanoseconds()),
-                            launcher: launcher, socket: socket)
+                    perform(
+                        state.spawnFailed(slot: slot, reason: error.description, now: MonotonicClock.nanoseconds()),
+                        launcher: launcher, socket: socket)
                 }
             case .signal(let signal, let processID):
                 ServerSystemCalls.sendSignal(signal == .kill ? SIGKILL : SIGTERM, to: processID)

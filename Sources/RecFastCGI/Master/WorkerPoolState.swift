@@ -134,9 +134,14 @@ public struct WorkerPoolState: Sendable {
 
     /// Fills every slot.
     public mutating func start(now: Int64) -> [Action] {
-        var actions: [Action] = [.log(LogEntry(level: .info, message: "starting workers", metadata: [
-            "workers": "\(settings.workerCount)", "max_requests": "\(settings.maximumRequests)",
-        ]))]
+        var actions: [Action] = [
+            .log(
+                LogEntry(
+                    level: .info, message: "starting workers",
+                    metadata: [
+                        "workers": "\(settings.workerCount)", "max_requests": "\(settings.maximumRequests)",
+                    ]))
+        ]
         for slot in slots.indices { actions.append(spawnAction(for: slot)) }
         return actions
     }
@@ -150,9 +155,14 @@ public struct WorkerPoolState: Sendable {
     /// Records that starting a worker for `slot` failed; retried like a crash.
     public mutating func spawnFailed(slot: Int, reason: String, now: Int64) -> [Action] {
         let delay = limiter.delayAfterCrash(at: now)
-        var actions: [Action] = [.log(LogEntry(level: .error, message: "cannot start a worker", metadata: [
-            "slot": "\(slot)", "error": reason, "retry_in_ms": "\(delay / 1_000_000)",
-        ]))]
+        var actions: [Action] = [
+            .log(
+                LogEntry(
+                    level: .error, message: "cannot start a worker",
+                    metadata: [
+                        "slot": "\(slot)", "error": reason, "retry_in_ms": "\(delay / 1_000_000)",
+                    ]))
+        ]
         actions += scheduleRestart(of: slot, after: delay, now: now)
         return actions
     }
@@ -165,8 +175,10 @@ public struct WorkerPoolState: Sendable {
         switch phase {
         case .running:
             if termination.isClean {
-                return [.log(LogEntry(level: .info, message: "worker recycled after its request quota", metadata: details)),
-                        spawnAction(for: slot)]
+                return [
+                    .log(LogEntry(level: .info, message: "worker recycled after its request quota", metadata: details)),
+                    spawnAction(for: slot),
+                ]
             }
             let delay = limiter.delayAfterCrash(at: now)
             var metadata = details
@@ -198,10 +210,13 @@ public struct WorkerPoolState: Sendable {
             phase = .draining(deadline: now + settings.graceNanoseconds)
             for slot in slots.indices { slots[slot].restartAt = nil }
             var actions: [Action] = [
-                .log(LogEntry(level: .info, message: "stopping: draining workers", metadata: [
-                    "signal": signalName, "workers": "\(liveProcessIDs.count)",
-                    "grace_seconds": "\(settings.graceNanoseconds / 1_000_000_000)",
-                ])),
+                .log(
+                    LogEntry(
+                        level: .info, message: "stopping: draining workers",
+                        metadata: [
+                            "signal": signalName, "workers": "\(liveProcessIDs.count)",
+                            "grace_seconds": "\(settings.graceNanoseconds / 1_000_000_000)",
+                        ])),
                 .closeListener,
             ]
             actions += liveProcessIDs.map { .signal(.terminate, processID: $0) }
@@ -233,10 +248,14 @@ public struct WorkerPoolState: Sendable {
             slots[slot].stoppedSince = since
             guard now - since > limit else { continue }
             slots[slot].stoppedSince = nil
-            actions.append(.log(LogEntry(level: .error, message: "worker was stopped past the request deadline; killing it", metadata: [
-                "pid": "\(processID)", "stopped_seconds": "\((now - since) / 1_000_000_000)",
-                "request_timeout_seconds": "\(settings.requestTimeoutSeconds)",
-            ])))
+            actions.append(
+                .log(
+                    LogEntry(
+                        level: .error, message: "worker was stopped past the request deadline; killing it",
+                        metadata: [
+                            "pid": "\(processID)", "stopped_seconds": "\((now - since) / 1_000_000_000)",
+                            "request_timeout_seconds": "\(settings.requestTimeoutSeconds)",
+                        ])))
             actions.append(.signal(.kill, processID: processID))
         }
         return actions
@@ -292,7 +311,9 @@ public struct WorkerPoolState: Sendable {
         guard phase != .running, phase != .finished, liveProcessIDs.isEmpty else { return [] }
         phase = .finished
         let code: Int32 = killedWorkers ? 1 : 0
-        return [.log(LogEntry(level: .info, message: "all workers stopped; master exiting", metadata: ["exit_code": "\(code)"])),
-                .exit(code: code)]
+        return [
+            .log(LogEntry(level: .info, message: "all workers stopped; master exiting", metadata: ["exit_code": "\(code)"])),
+            .exit(code: code),
+        ]
     }
 }

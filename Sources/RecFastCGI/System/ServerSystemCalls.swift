@@ -36,7 +36,9 @@ public enum ServerSystemCalls {
     public static func connectionError(_ descriptor: Int32, address: UnsafeRawBufferPointer) -> Int32 {
         if let injected = SystemCallFaults.errorNumber(for: "connect") { return injected }
         while true {
-            if Glibc.connect(descriptor, address.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count)) == 0 { return 0 }
+            if Glibc.connect(descriptor, address.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count)) == 0 {
+                return 0
+            }
             let error = errno
             if error != EINTR { return error }
         }
@@ -49,7 +51,9 @@ public enum ServerSystemCalls {
     }
 
     /// `setsockopt(2)` with an `int` value.
-    public static func setSocketOption(_ descriptor: Int32, level: Int32, name: Int32, value: Int32, subject: String) throws(SystemCallError) {
+    public static func setSocketOption(
+        _ descriptor: Int32, level: Int32, name: Int32, value: Int32, subject: String
+    ) throws(SystemCallError) {
         try SystemCalls.check("setsockopt", subject)
         var value = value
         _ = try SystemCalls.retryingInterrupts("setsockopt", subject) {
@@ -274,7 +278,9 @@ public enum ServerSystemCalls {
         try SystemCalls.check("setitimer", "ITIMER_REAL")
         let interval = timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000)
         var timer = itimerval(it_interval: interval, it_value: interval)
-        _ = try SystemCalls.retryingInterrupts("setitimer", "ITIMER_REAL") { setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil) }
+        _ = try SystemCalls.retryingInterrupts("setitimer", "ITIMER_REAL") {
+            setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
+        }
     }
 
     // MARK: Processes

@@ -71,7 +71,8 @@ public final class FastCGIWorker {
             return .failed("descriptor \(listening) is not a listening socket; rec-fcgi starts its workers itself")
         }
         guard ServerSystemCalls.isPipe(settings.lifelineDescriptor) else {
-            return .failed("descriptor \(settings.lifelineDescriptor) is not the master's lifeline pipe; rec-fcgi starts its workers itself")
+            return .failed(
+                "descriptor \(settings.lifelineDescriptor) is not the master's lifeline pipe; rec-fcgi starts its workers itself")
         }
         let signalDescriptor: Int32
         do {
@@ -117,7 +118,8 @@ public final class FastCGIWorker {
             waitSet.removeSubrange(3...)
             waitSet += waiting.pollDescriptors
             do {
-                _ = try ServerSystemCalls.poll(&waitSet, timeoutMilliseconds: waiting.millisecondsUntilNextDeadline(now: MonotonicClock.nanoseconds()))
+                _ = try ServerSystemCalls.poll(
+                    &waitSet, timeoutMilliseconds: waiting.millisecondsUntilNextDeadline(now: MonotonicClock.nanoseconds()))
             } catch {
                 return .failed("cannot wait for connections: \(error)")
             }

@@ -32,8 +32,9 @@ public struct RequestLog {
     /// A request log writing through `writer` for the process `processName[processID]`.
     public init(writer: LogLineWriter?, processName: String, processID: Int32) {
         self.writer = writer
-        builder = LogLineBuilder(processName: processName, processID: processID, component: "request",
-                                 maximumLineBytes: writer?.maximumLineBytes ?? LogRecordFormatter.defaultMaximumLineBytes)
+        builder = LogLineBuilder(
+            processName: processName, processID: processID, component: "request",
+            maximumLineBytes: writer?.maximumLineBytes ?? LogRecordFormatter.defaultMaximumLineBytes)
         pending.reserveCapacity(Self.batchBytes + LogRecordFormatter.defaultMaximumLineBytes)
     }
 

@@ -46,7 +46,8 @@ public final class RequestResponder {
                 cause = response.failure ?? String(decoding: response.body.prefix(Self.causeExcerptBytes), as: UTF8.self)
             }
         case .tooLarge:
-            response = APIError(.bodyTooLarge, "The request body is larger than \(bodyLimit / 1024) KiB.").response(requestID: parameters.requestID)
+            response = APIError(.bodyTooLarge, "The request body is larger than \(bodyLimit / 1024) KiB.").response(
+                requestID: parameters.requestID)
         case .invalidLength:
             response = APIError(.invalidParameter, "CONTENT_LENGTH is not a byte count.").response(requestID: parameters.requestID)
         case .truncated(let expected, let received):
@@ -76,7 +77,8 @@ public final class RequestResponder {
     @inline(__always)
     private func served(_ parameters: FastCGIParameters, status: Int?, cause: String?, inputConsumed: Bool = false) -> ServedRequest {
         let path = parameters.path.isEmpty ? parameters.request(body: []).path : parameters.path
-        return ServedRequest(method: parameters.method, path: path, requestID: parameters.requestID, status: status,
-                             cause: cause, inputConsumed: inputConsumed)
+        return ServedRequest(
+            method: parameters.method, path: path, requestID: parameters.requestID, status: status,
+            cause: cause, inputConsumed: inputConsumed)
     }
 }

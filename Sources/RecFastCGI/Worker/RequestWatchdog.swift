@@ -82,7 +82,9 @@ public enum RequestWatchdog {
             _ = shutdown(receiving, Int32(SHUT_RDWR))
             return
         }
-        if RequestWatchdog.isOverdue(startedAt: start, now: MonotonicClock.nanoseconds(), limit: RequestWatchdog.limit.load(ordering: .relaxed)) {
+        if RequestWatchdog.isOverdue(
+            startedAt: start, now: MonotonicClock.nanoseconds(), limit: RequestWatchdog.limit.load(ordering: .relaxed))
+        {
             _exit(WorkerExitCode.deadlineExceeded)
         }
     }

@@ -23,8 +23,9 @@ struct WaitingConnections: ~Copyable {
     /// How often connections holding part of a request are looked at again.
     private static let partialRecheckMilliseconds: Int32 = 20
     /// Room for a whole request: the 64 KiB body limit plus its parameters and record headers.
-    private let peekBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ServingConfiguration.requestBodyLimit + 16 * 1024,
-                                                                  alignment: 8)
+    private let peekBuffer = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: ServingConfiguration.requestBodyLimit + 16 * 1024,
+        alignment: 8)
     private let limit = Int64(RequestWatchdog.receiveTimeoutSeconds) * 1_000_000_000
 
     deinit {
@@ -45,8 +46,11 @@ struct WaitingConnections: ~Copyable {
     func arrival(of connection: Int32) -> (arrival: FastCGIRequestArrival, hasBytes: Bool)? {
         switch ServerSystemCalls.peek(connection, into: peekBuffer) {
         case .bytes(let count):
-            return (FastCGIRequestArrival.classify(UnsafeRawBufferPointer(rebasing: peekBuffer[0..<count]),
-                                                   isBufferFull: count == peekBuffer.count), true)
+            return (
+                FastCGIRequestArrival.classify(
+                    UnsafeRawBufferPointer(rebasing: peekBuffer[0..<count]),
+                    isBufferFull: count == peekBuffer.count), true
+            )
         case .nothing:
             return (.incomplete, false)
         case .closed:
@@ -79,8 +83,9 @@ struct WaitingConnections: ~Copyable {
             case (.incomplete, _)?:
                 entries.remove(at: index)
                 SystemCalls.close(entry.descriptor)
-                logger.warning("closed a connection that did not deliver its request in time",
-                               metadata: ["receive_timeout_seconds": "\(RequestWatchdog.receiveTimeoutSeconds)"])
+                logger.warning(
+                    "closed a connection that did not deliver its request in time",
+                    metadata: ["receive_timeout_seconds": "\(RequestWatchdog.receiveTimeoutSeconds)"])
             case nil:
                 entries.remove(at: index)
                 SystemCalls.close(entry.descriptor)

@@ -25,7 +25,9 @@ public func fuzzModelFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var file = Array(UnsafeBufferPointer(start: data, count: size))
     if file.count >= ModelFileLayout.headerSize {
         let count = UInt64(file.count)
-        file.withUnsafeMutableBytes { $0.storeBytes(of: count.littleEndian, toByteOffset: ModelFileLayout.HeaderField.fileSize, as: UInt64.self) }
+        file.withUnsafeMutableBytes {
+            $0.storeBytes(of: count.littleEndian, toByteOffset: ModelFileLayout.HeaderField.fileSize, as: UInt64.self)
+        }
         ModelFileChecksum.seal(&file)
     }
     file.withUnsafeBytes { FuzzSupport.write($0, to: scratchModelPath) }
@@ -41,14 +43,16 @@ public func fuzzModelFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 /// Environment hook: `REC_FUZZ_WRITE_SEEDS=<folder>` writes the seed models and exits.
 @_cdecl("LLVMFuzzerInitialize")
-public func initializeModelFileFuzzer(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
+public func initializeModelFileFuzzer(
+    _ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+) -> CInt {
     if let folder = getenv("REC_FUZZ_WRITE_SEEDS").map({ String(cString: $0) }) {
         do {
             try SeedModels.write(to: folder)
         } catch {
             fatalError("cannot write the seed models: \(error)")
         }
-        _exit(0)  // not exit: the leak checker would report the training's caches
+        _exit(0) // not exit: the leak checker would report the training's caches
     }
     return 0
 }
@@ -72,7 +76,8 @@ private func exercise(_ model: LoadedModel) {
         _ = try? engine.similarItems(to: .title(String(title.prefix(6))), count: 3)
     }
     let someMovie = model.itemCount > 0 ? model.movieIDs[0] : 1
-    let ratings: [(movie: MovieReference, rating: Double)] = items.map { (.id(model.movieIDs[$0]), 4.5) } + [(.title("the"), 2), (.id(someMovie), 1)]
+    let ratings: [(movie: MovieReference, rating: Double)] =
+        items.map { (.id(model.movieIDs[$0]), 4.5) } + [(.title("the"), 2), (.id(someMovie), 1)]
     for ranking in [RecommendationRanking.relevance, .rating] {
         _ = try? engine.recommendedItems(ratings: ratings, count: 10, ranking: ranking)
         _ = try? engine.recommendedItems(ratings: Array(ratings.prefix(1)), count: 1000, ranking: ranking)
@@ -92,10 +97,12 @@ private func exercise(_ model: LoadedModel) {
     _ = engine.predictRating(userID: -1, movieID: someMovie)
 
     let served = ServedModelSnapshot(engine: engine)
-    let router = APIRouter(service: ServiceDescription(build: BuildInfo(version: "0.0.0", gitSHA: "fuzz", buildDate: "2026-01-01T00:00:00Z", source: "fuzz"),
-                                                       startedAt: "2026-01-01T00:00:00Z", workers: 1, processID: 1),
-                           credentials: .null, dataDirectory: DataDirectory(root: "/nonexistent/recserve-fuzz"), adminToken: nil,
-                           reload: { .failure(ReloadError(.noModel, "none")) })
+    let router = APIRouter(
+        service: ServiceDescription(
+            build: BuildInfo(version: "0.0.0", gitSHA: "fuzz", buildDate: "2026-01-01T00:00:00Z", source: "fuzz"),
+            startedAt: "2026-01-01T00:00:00Z", workers: 1, processID: 1),
+        credentials: .null, dataDirectory: DataDirectory(root: "/nonexistent/recserve-fuzz"), adminToken: nil,
+        reload: { .failure(ReloadError(.noModel, "none")) })
     let userQuery = model.userCount > 0 ? "user_id=\(model.userIDs[0])&n=5" : "user_id=1"
     let requests = [
         APIRequest(method: "GET", path: "/api/info"),
@@ -127,13 +134,18 @@ enum SeedModels {
         func keep(_ file: String, into name: String, where include: ([Substring]) -> Bool, separator: UInt8) throws {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: source + "/" + file))
             let lines = bytes.split(separator: UInt8(ascii: "\n")).filter { line in
-                include(String(decoding: line, as: UTF8.self).split(separator: Character(Unicode.Scalar(separator)), omittingEmptySubsequences: false))
+                include(
+                    String(decoding: line, as: UTF8.self).split(
+                        separator: Character(Unicode.Scalar(separator)), omittingEmptySubsequences: false))
             }
-            try Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]).write(to: URL(fileURLWithPath: work + "/" + name))
+            try Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]).write(
+                to: URL(fileURLWithPath: work + "/" + name))
         }
-        try keep("u1.base", into: "ratings.data", where: { fields in
-            fields.count >= 2 && (Int(fields[0]) ?? .max) <= 60 && (Int(fields[1]) ?? .max) <= 120
-        }, separator: UInt8(ascii: "\t"))
+        try keep(
+            "u1.base", into: "ratings.data",
+            where: { fields in
+                fields.count >= 2 && (Int(fields[0]) ?? .max) <= 60 && (Int(fields[1]) ?? .max) <= 120
+            }, separator: UInt8(ascii: "\t"))
         try keep("u.item", into: "u.item", where: { fields in (Int(fields[0]) ?? .max) <= 120 }, separator: UInt8(ascii: "|"))
 
         var neighbours = ItemNeighbourBuilder.Settings()
@@ -150,9 +162,10 @@ enum SeedModels {
             ("seed-mf-no-ranking", .mf, ["factors": 2, "epochs": 5], noRanking),
         ]
         for model in models {
-            let options = TrainingOptions(datasetPath: work + "/ratings.data", algorithm: model.algorithm, hyperparameters: model.hyperparameters,
-                                          seed: 7, searchHyperparameters: false, threadCount: 1, neighbourSettings: neighbours,
-                                          ranking: model.ranking)
+            let options = TrainingOptions(
+                datasetPath: work + "/ratings.data", algorithm: model.algorithm, hyperparameters: model.hyperparameters,
+                seed: 7, searchHyperparameters: false, threadCount: 1, neighbourSettings: neighbours,
+                ranking: model.ranking)
             let result = try TrainingPipeline.train(options, logger: FuzzSupport.quietLogger)
             var artifact = result.artifact
             // The metadata names the scratch folder; keep the committed files reproducible.

@@ -22,11 +22,13 @@ public func fuzzRatingsParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
         return 0
     }
     FuzzSupport.require(table.count > 0, "an empty table was accepted")
-    FuzzSupport.require(table.userIDs.count == table.count && table.movieIDs.count == table.count,
-                        "\(table.userIDs.count) users and \(table.movieIDs.count) movies for \(table.count) ratings")
+    FuzzSupport.require(
+        table.userIDs.count == table.count && table.movieIDs.count == table.count,
+        "\(table.userIDs.count) users and \(table.movieIDs.count) movies for \(table.count) ratings")
     FuzzSupport.require(table.userIDs.allSatisfy { $0 >= 0 } && table.movieIDs.allSatisfy { $0 >= 0 }, "a negative id")
-    FuzzSupport.require(table.ratings.allSatisfy { $0 >= RatingsFileParser.lowestRating && $0 <= RatingsFileParser.highestRating },
-                        "a rating outside 0.5...5: \(table.ratings.filter { !($0 >= 0.5 && $0 <= 5) })")
+    FuzzSupport.require(
+        table.ratings.allSatisfy { $0 >= RatingsFileParser.lowestRating && $0 <= RatingsFileParser.highestRating },
+        "a rating outside 0.5...5: \(table.ratings.filter { !($0 >= 0.5 && $0 <= 5) })")
     let format: RatingFileFormat
     do {
         format = try RatingsFileParser.detectFormat(bytes, fileName: "fuzz.dat")

@@ -23,9 +23,10 @@ public func fuzzRouter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         parts.append(ArraySlice(rest[..<newline]))
         rest = rest[(newline + 1)...]
     }
-    while parts.count < 3 { parts.append([]); }
-    let request = APIRequest(method: String(decoding: parts[0], as: UTF8.self), path: String(decoding: parts[1], as: UTF8.self),
-                             query: String(decoding: parts[2], as: UTF8.self), body: Array(rest), requestID: "fuzz")
+    while parts.count < 3 { parts.append([]);  }
+    let request = APIRequest(
+        method: String(decoding: parts[0], as: UTF8.self), path: String(decoding: parts[1], as: UTF8.self),
+        query: String(decoding: parts[2], as: UTF8.self), body: Array(rest), requestID: "fuzz")
     let response = RouterFixture.shared.router.respond(to: request, served: RouterFixture.shared.served)
     check(response, for: request)
     return 0
@@ -70,18 +71,23 @@ private final class RouterFixture: Sendable {
         }
         served = ServedModelSnapshot(engine: RecommendationEngine(model: model))
         let reloads = ReloadCounter()
-        router = APIRouter(service: ServiceDescription(build: BuildInfo(version: "0.0.0", gitSHA: "fuzz", buildDate: "2026-01-01T00:00:00Z", source: "fuzz"),
-                                                       startedAt: "2026-01-01T00:00:00Z", workers: 1, processID: 1),
-                           credentials: ServiceCredentials.builtIn, dataDirectory: dataDirectory, adminToken: nil,
-                           reload: { () -> Result<ReloadOutcome, ReloadError> in
-                               switch reloads.next() % 4 {
-                               case 0: return .failure(ReloadError(.noModel, "no model"))
-                               case 1: return .failure(ReloadError(.invalidModel, "invalid \"model\""))
-                               case 2: return .failure(ReloadError(.controlFileFailure, "control file"))
-                               default: return .success(ReloadOutcome(generation: 2, previousGeneration: 1, changeCount: 3, model: model,
-                                                                      durabilityWarning: "not synced"))
-                               }
-                           })
+        router = APIRouter(
+            service: ServiceDescription(
+                build: BuildInfo(version: "0.0.0", gitSHA: "fuzz", buildDate: "2026-01-01T00:00:00Z", source: "fuzz"),
+                startedAt: "2026-01-01T00:00:00Z", workers: 1, processID: 1),
+            credentials: ServiceCredentials.builtIn, dataDirectory: dataDirectory, adminToken: nil,
+            reload: { () -> Result<ReloadOutcome, ReloadError> in
+                switch reloads.next() % 4 {
+                case 0: return .failure(ReloadError(.noModel, "no model"))
+                case 1: return .failure(ReloadError(.invalidModel, "invalid \"model\""))
+                case 2: return .failure(ReloadError(.controlFileFailure, "control file"))
+                default:
+                    return .success(
+                        ReloadOutcome(
+                            generation: 2, previousGeneration: 1, changeCount: 3, model: model,
+                            durabilityWarning: "not synced"))
+                }
+            })
     }
 }
 

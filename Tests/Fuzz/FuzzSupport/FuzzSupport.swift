@@ -23,7 +23,8 @@ public enum FuzzSupport {
     /// must be files; removed when the process exits normally.
     public static func scratchFile(_ name: String) -> String {
         var isDirectory: ObjCBool = false
-        let folder = FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDirectory) && isDirectory.boolValue
+        let folder =
+            FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDirectory) && isDirectory.boolValue
             ? "/dev/shm" : NSTemporaryDirectory()
         let path = folder + "/recserve-fuzz-\(getpid())-" + name
         scratchFiles.withLock { $0.append(path) }
@@ -54,8 +55,10 @@ public enum FuzzSupport {
 
     /// Stops the process with a message when `condition` is false: a broken property is a
     /// finding, so it must crash like a bounds check would, and libFuzzer saves the input.
-    public static func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-                               file: StaticString = #fileID, line: UInt = #line) {
+    public static func require(
+        _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+        file: StaticString = #fileID, line: UInt = #line
+    ) {
         if !condition() { fatalError("fuzz property broken: \(message())", file: file, line: line) }
     }
 

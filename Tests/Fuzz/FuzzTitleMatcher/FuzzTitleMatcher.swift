@@ -39,7 +39,8 @@ public func fuzzTitleMatcher(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         FuzzSupport.require(Set(suggestions.map(\.item)).count == suggestions.count, "a movie suggested twice: \(suggestions)")
         for (index, suggestion) in suggestions.enumerated() {
             FuzzSupport.require(suggestion.item >= 0 && Int(suggestion.item) < itemCount, "suggested item \(suggestion.item)")
-            FuzzSupport.require(suggestion.score >= TitleMatcher.suggestionThreshold && suggestion.score <= 1, "suggestion score \(suggestion.score)")
+            FuzzSupport.require(
+                suggestion.score >= TitleMatcher.suggestionThreshold && suggestion.score <= 1, "suggestion score \(suggestion.score)")
             FuzzSupport.require(index == 0 || suggestions[index - 1].score >= suggestion.score, "suggestions out of order: \(suggestions)")
         }
     }

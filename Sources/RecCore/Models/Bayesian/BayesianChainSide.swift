@@ -60,8 +60,10 @@ final class BayesianChainSide: @unchecked Sendable {
 
     /// A side over ratings grouped by row (`offsets`, `others`, `ratings`) whose owners' links
     /// are `ownerOffsets`/`ownerLinks`, with factors drawn from `Normal(0, deviation²)`.
-    init(offsets: [Int], others: [Int32], ratings: [Float], ownerOffsets: [Int], ownerLinks: [Int32], factorCount: Int,
-         deviation: Float, generator: inout SeededRandomNumberGenerator) {
+    init(
+        offsets: [Int], others: [Int32], ratings: [Float], ownerOffsets: [Int], ownerLinks: [Int32], factorCount: Int,
+        deviation: Float, generator: inout SeededRandomNumberGenerator
+    ) {
         rowCount = offsets.count - 1
         ownerCount = ownerOffsets.count - 1
         self.factorCount = factorCount
@@ -131,7 +133,8 @@ final class BayesianChainSide: @unchecked Sendable {
             for row in 0..<rowCount {
                 let sum = implicitSums + row * stride
                 for position in offsets[row]..<offsets[row + 1] {
-                    VectorKernels.addScaled(group.vectors + Int(links[position]) * stride, scale: weights[position], to: sum, length: stride)
+                    VectorKernels.addScaled(
+                        group.vectors + Int(links[position]) * stride, scale: weights[position], to: sum, length: stride)
                 }
             }
         }
@@ -143,8 +146,9 @@ final class BayesianChainSide: @unchecked Sendable {
             let base = row * stride
             var index = 0
             while index < stride {
-                VectorKernels.store(VectorKernels.load(factors + base + index) - VectorKernels.load(implicitSums + base + index),
-                                    to: residuals + base + index)
+                VectorKernels.store(
+                    VectorKernels.load(factors + base + index) - VectorKernels.load(implicitSums + base + index),
+                    to: residuals + base + index)
                 index &+= 16
             }
         }
@@ -156,8 +160,9 @@ final class BayesianChainSide: @unchecked Sendable {
             var group = 0
             while group * 16 < stride {
                 let index = group * 16
-                VectorKernels.store(VectorKernels.load(factors + row * stride + index) - VectorKernels.load(implicitSums + row * stride + index)
-                                    - VectorKernels.load(shift + index), to: regressionResiduals + (group * rowCount + row) * 16)
+                VectorKernels.store(
+                    VectorKernels.load(factors + row * stride + index) - VectorKernels.load(implicitSums + row * stride + index)
+                        - VectorKernels.load(shift + index), to: regressionResiduals + (group * rowCount + row) * 16)
                 group += 1
             }
         }
@@ -169,8 +174,9 @@ final class BayesianChainSide: @unchecked Sendable {
             var group = 0
             while group * 16 < stride {
                 let index = group * 16
-                VectorKernels.store(VectorKernels.load(factors + row * stride + index) - VectorKernels.load(shift + index)
-                                    - VectorKernels.load(regressionResiduals + (group * rowCount + row) * 16), to: implicitSums + row * stride + index)
+                VectorKernels.store(
+                    VectorKernels.load(factors + row * stride + index) - VectorKernels.load(shift + index)
+                        - VectorKernels.load(regressionResiduals + (group * rowCount + row) * 16), to: implicitSums + row * stride + index)
                 group += 1
             }
         }

@@ -27,9 +27,11 @@ public struct BayesianFactorizationHyperparameters: ModelHyperparameters {
 
     /// The settings by name.
     public var dictionary: [String: Double] {
-        ["factors": Double(factors), "sweeps": Double(sweeps), "burn_in": Double(burnIn),
-         "noise_degrees_of_freedom": noiseDegreesOfFreedom, "sample_groups": Double(sampleGroups),
-         "initial_standard_deviation": initialStandardDeviation]
+        [
+            "factors": Double(factors), "sweeps": Double(sweeps), "burn_in": Double(burnIn),
+            "noise_degrees_of_freedom": noiseDegreesOfFreedom, "sample_groups": Double(sampleGroups),
+            "initial_standard_deviation": initialStandardDeviation,
+        ]
     }
 
     /// Settings with named overrides.
@@ -50,9 +52,10 @@ public struct BayesianFactorizationHyperparameters: ModelHyperparameters {
 
     /// The chain settings, with or without the implicit feedback of flipped SVD++.
     func chainSettings(usesImplicitFeedback: Bool) -> BayesianFactorizationSettings {
-        var settings = BayesianFactorizationSettings(factorCount: factors, sweeps: sweeps, burnIn: burnIn,
-                                                     usesImplicitFeedback: usesImplicitFeedback,
-                                                     initialStandardDeviation: Float(initialStandardDeviation))
+        var settings = BayesianFactorizationSettings(
+            factorCount: factors, sweeps: sweeps, burnIn: burnIn,
+            usesImplicitFeedback: usesImplicitFeedback,
+            initialStandardDeviation: Float(initialStandardDeviation))
         settings.noiseDegreesOfFreedom = noiseDegreesOfFreedom > 0 ? noiseDegreesOfFreedom : nil
         settings.sampleGroups = sampleGroups
         return settings

@@ -45,12 +45,15 @@ public struct BayesianPosterior: Sendable {
         }
         let shiftedItemBiases = (0..<itemBiases.count).map { item -> Float in
             var shift: Float = 0
-            for factor in 0..<userFactorPriorMeans.count { shift += userFactorPriorMeans[factor] * itemFactors.values[item * stride + factor] }
+            for factor in 0..<userFactorPriorMeans.count {
+                shift += userFactorPriorMeans[factor] * itemFactors.values[item * stride + factor]
+            }
             return itemBiases[item] + shift
         }
-        var result = FactorParameters(globalMean: globalMean + userBiasPriorMean, userBiases: userBiases.map { $0 - userBiasPriorMean },
-                                      itemBiases: shiftedItemBiases, userFactors: centredUsers, itemFactors: itemFactors,
-                                      itemImplicitFactors: itemImplicitFactors)
+        var result = FactorParameters(
+            globalMean: globalMean + userBiasPriorMean, userBiases: userBiases.map { $0 - userBiasPriorMean },
+            itemBiases: shiftedItemBiases, userFactors: centredUsers, itemFactors: itemFactors,
+            itemImplicitFactors: itemImplicitFactors)
         result.foldInPrior = foldInPrior
         return result
     }

@@ -28,8 +28,10 @@ final class BayesianPosteriorAccumulator {
     private var noiseVariance = 0.0
     private var count = 0
 
-    init(users: BayesianChainSide, items: BayesianChainSide, usesImplicitFeedback: Bool, keptSamples: Int, sampleGroups: Int,
-         alignsSamples: Bool) {
+    init(
+        users: BayesianChainSide, items: BayesianChainSide, usesImplicitFeedback: Bool, keptSamples: Int, sampleGroups: Int,
+        alignsSamples: Bool
+    ) {
         self.alignsSamples = alignsSamples
         alignedUsers = .allocate(capacity: max(users.rowCount * users.stride, 1))
         alignedItems = .allocate(capacity: max(items.rowCount * items.stride, 1))
@@ -71,8 +73,9 @@ final class BayesianPosteriorAccumulator {
             }
             let active = Set(items.activeRows)
             let cross = reference.withUnsafeBufferPointer { reference in
-                OrthogonalProcrustes.crossProduct(items.factors, reference.baseAddress!, rowCount: items.rowCount,
-                                                  factorCount: factorCount, stride: stride, include: { active.contains($0) })
+                OrthogonalProcrustes.crossProduct(
+                    items.factors, reference.baseAddress!, rowCount: items.rowCount,
+                    factorCount: factorCount, stride: stride, include: { active.contains($0) })
             }
             let turn = OrthogonalProcrustes.rotation(polarFactorOf: cross, size: factorCount)
             rotation = turn
@@ -147,7 +150,8 @@ final class BayesianPosteriorAccumulator {
             for row in 0..<users.ownerCount {
                 for group in 0..<groups {
                     for factor in 0..<factorCount {
-                        replicated.values[row * replicated.stride + group * factorCount + factor] = base.values[row * base.stride + factor] * groupScale
+                        replicated.values[row * replicated.stride + group * factorCount + factor] =
+                            base.values[row * base.stride + factor] * groupScale
                     }
                 }
             }
@@ -160,8 +164,9 @@ final class BayesianPosteriorAccumulator {
             itemImplicitFactors: implicit,
             userFactorPriorMeans: (0..<groups).flatMap { _ in priorMeans.map { $0 * groupScale } },
             userBiasPriorMean: Float(userBiasPriorMean * scale),
-            foldInPrior: FoldInPrior(biasPenalty: Float(biasPenalty * scale),
-                                     factorPenalties: (0..<groups).flatMap { _ in penalties.map { $0 * Float(groups) } }),
+            foldInPrior: FoldInPrior(
+                biasPenalty: Float(biasPenalty * scale),
+                factorPenalties: (0..<groups).flatMap { _ in penalties.map { $0 * Float(groups) } }),
             noiseStandardDeviation: (noiseVariance * scale).squareRoot(),
             sampleCount: count, averagedValidationRMSE: averagedValidationRMSE)
     }

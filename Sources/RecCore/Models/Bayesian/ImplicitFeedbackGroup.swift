@@ -24,9 +24,10 @@ final class ImplicitFeedbackGroup: @unchecked Sendable {
         self.rowWeights = PinnedBuffer(rowWeights)
         self.ownerWeights = PinnedBuffer(ownerWeights)
         let ownerCount = ownerOffsets.count - 1
-        ownerWeightSquares = PinnedBuffer((0..<ownerCount).map { owner in
-            (ownerOffsets[owner]..<ownerOffsets[owner + 1]).reduce(Float(0)) { $0 + ownerWeights[$1] * ownerWeights[$1] }
-        })
+        ownerWeightSquares = PinnedBuffer(
+            (0..<ownerCount).map { owner in
+                (ownerOffsets[owner]..<ownerOffsets[owner + 1]).reduce(Float(0)) { $0 + ownerWeights[$1] * ownerWeights[$1] }
+            })
         activeOwners = (0..<ownerCount).filter { ownerOffsets[$0 + 1] > ownerOffsets[$0] }
         vectors = .allocate(capacity: max(ownerCount * stride, 1))
         vectors.initialize(repeating: 0, count: max(ownerCount * stride, 1))

@@ -40,16 +40,19 @@ struct ImplicitFeedbackRegression: @unchecked Sendable {
     /// (`d_r = x_r − m − s_r`, updated in place as the owners change), stored group-major:
     /// the sixteen lanes of group `g` of row `r` at `(g × rowCount + r) × 16`, so one group's
     /// residuals are a small contiguous block that stays in cache during its pass.
-    func sample(owners: UnsafeMutablePointer<Float>, ownerCount: Int, residuals: UnsafeMutablePointer<Float>, rowCount: Int,
-                seed: UInt64, threadCount: Int) {
+    func sample(
+        owners: UnsafeMutablePointer<Float>, ownerCount: Int, residuals: UnsafeMutablePointer<Float>, rowCount: Int,
+        seed: UInt64, threadCount: Int
+    ) {
         let groupCount = (factorCount + 15) / 16
         let shared = (SharedMutablePointer(base: owners), SharedMutablePointer(base: residuals))
         ParallelLoop.run(threadCount: min(threadCount, groupCount)) { thread in
             var group = thread
             while group < groupCount {
                 var generator = SeededRandomNumberGenerator.stream(UInt64(group), of: seed)
-                sampleGroup(group * 16, owners: shared.0.base, ownerCount: ownerCount, residuals: shared.1.base + group * rowCount * 16,
-                            generator: &generator)
+                sampleGroup(
+                    group * 16, owners: shared.0.base, ownerCount: ownerCount, residuals: shared.1.base + group * rowCount * 16,
+                    generator: &generator)
                 group += min(threadCount, groupCount)
             }
         }
@@ -57,8 +60,10 @@ struct ImplicitFeedbackRegression: @unchecked Sendable {
 
     /// One group of sixteen factors starting at `lane`, owner by owner; `residuals` points at
     /// the group's block (row `r` at `r × 16`).
-    private func sampleGroup(_ lane: Int, owners: UnsafeMutablePointer<Float>, ownerCount: Int,
-                             residuals: UnsafeMutablePointer<Float>, generator: inout SeededRandomNumberGenerator) {
+    private func sampleGroup(
+        _ lane: Int, owners: UnsafeMutablePointer<Float>, ownerCount: Int,
+        residuals: UnsafeMutablePointer<Float>, generator: inout SeededRandomNumberGenerator
+    ) {
         typealias Lane = VectorKernels.Lane
         let rowPrecision = VectorKernels.load(rowPriorPrecisions + lane)
         let ownerPrecision = VectorKernels.load(ownerPriorPrecisions + lane)
@@ -99,9 +104,10 @@ extension ImplicitFeedbackRegression {
     /// The regression of `group`'s vectors on the residuals of `side`'s rows, under both current
     /// priors. It points into the side's and the group's memory, so both must outlive it.
     init(side: BayesianChainSide, group: ImplicitFeedbackGroup) {
-        self.init(factorCount: side.factorCount, stride: side.stride, ownerOffsets: side.ownerOffsets.pointer,
-                  linkedRows: side.ownerLinks.pointer, linkWeights: group.ownerWeights.pointer,
-                  ownerWeightSquares: group.ownerWeightSquares.pointer, rowPriorPrecisions: side.factorPrior.precisions.pointer,
-                  ownerPriorMeans: group.prior.means.pointer, ownerPriorPrecisions: group.prior.precisions.pointer)
+        self.init(
+            factorCount: side.factorCount, stride: side.stride, ownerOffsets: side.ownerOffsets.pointer,
+            linkedRows: side.ownerLinks.pointer, linkWeights: group.ownerWeights.pointer,
+            ownerWeightSquares: group.ownerWeightSquares.pointer, rowPriorPrecisions: side.factorPrior.precisions.pointer,
+            ownerPriorMeans: group.prior.means.pointer, ownerPriorPrecisions: group.prior.precisions.pointer)
     }
 }

@@ -30,8 +30,10 @@ final class NormalGammaPrior: @unchecked Sendable {
 
     /// Draws new means and precisions for the first `activeLanes` lanes from their conditional
     /// given the values: `values(row)` points at row `row`'s lanes, for every row in `rows`.
-    func resample(activeLanes: Int, rows: [Int], values: (Int) -> UnsafePointer<Float>,
-                           generator: inout SeededRandomNumberGenerator) {
+    func resample(
+        activeLanes: Int, rows: [Int], values: (Int) -> UnsafePointer<Float>,
+        generator: inout SeededRandomNumberGenerator
+    ) {
         guard !rows.isEmpty else { return }
         let count = Double(rows.count)
         let shape = Self.hyperShape

@@ -85,18 +85,24 @@ struct RowConditionalSampler: @unchecked Sendable {
     /// Draws row `row`'s bias and factors into `bias` and `factors` (a padded row whose padding
     /// stays zero) and returns the row's sum of squared residuals under the new values, each
     /// weighted by the other side's noise scale `d_j`.
-    func sample(row: Int, factors: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>, workspace: Workspace,
-                generator: inout SeededRandomNumberGenerator) -> Double {
+    func sample(
+        row: Int, factors: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>, workspace: Workspace,
+        generator: inout SeededRandomNumberGenerator
+    ) -> Double {
         let count = offsets[row + 1] - offsets[row]
         let totals = gather(row: row, into: workspace)
         GramMatrix.accumulateUpper(workspace.gathered, rowCount: count, factorCount: factorCount, stride: stride, into: workspace.gram)
         let marginal = formMarginal(row: row, totals: totals, workspace: workspace)
-        let residuals = { residualSum(count: count, targets: workspace.targets, rootWeights: workspace.rootWeights,
-                                      gathered: workspace.gathered, factors: factors, bias: bias[0]) }
+        let residuals = {
+            residualSum(
+                count: count, targets: workspace.targets, rootWeights: workspace.rootWeights,
+                gathered: workspace.gathered, factors: factors, bias: bias[0])
+        }
         if factorCount > 0 {
             guard drawFactors(into: factors, workspace: workspace, generator: &generator) else { return residuals() }
         }
-        let biasMeanGivenFactors = (marginal.biasInformation - marginal.alpha * VectorKernels.dot(workspace.sum, factors, length: stride))
+        let biasMeanGivenFactors =
+            (marginal.biasInformation - marginal.alpha * VectorKernels.dot(workspace.sum, factors, length: stride))
             / marginal.biasPrecision
         bias[0] = biasMeanGivenFactors + generator.nextStandardNormalPair().0 / marginal.biasPrecision.squareRoot()
         return residuals()
@@ -141,8 +147,11 @@ struct RowConditionalSampler: @unchecked Sendable {
     /// triangle, in `gram`) and writes its right-hand side into `vector`, with the bias
     /// integrated out. Returns the row's noise precision and the bias's precision and information.
     @inline(__always)
-    private func formMarginal(row: Int, totals: (targetSum: Float, weightSum: Float), workspace: Workspace)
-        -> (alpha: Float, biasPrecision: Float, biasInformation: Float) {
+    private func formMarginal(
+        row: Int, totals: (targetSum: Float, weightSum: Float), workspace: Workspace
+    )
+        -> (alpha: Float, biasPrecision: Float, biasInformation: Float)
+    {
         let stride = stride, factorCount = factorCount
         let gram = workspace.gram, sum = workspace.sum, cross = workspace.cross, vector = workspace.vector
         let alpha = noisePrecision * (rowNoiseScales?[row] ?? 1)
@@ -155,8 +164,9 @@ struct RowConditionalSampler: @unchecked Sendable {
             let rowScale = VectorKernels.Lane(repeating: downdate * sum[gramRow])
             var chunk = gramRow & ~15
             while chunk < stride {
-                VectorKernels.store(alphaLane * VectorKernels.load(rowPointer + chunk) - rowScale * VectorKernels.load(sum + chunk),
-                                    to: rowPointer + chunk)
+                VectorKernels.store(
+                    alphaLane * VectorKernels.load(rowPointer + chunk) - rowScale * VectorKernels.load(sum + chunk),
+                    to: rowPointer + chunk)
                 chunk &+= 16
             }
             rowPointer[gramRow] += factorPrecisions[gramRow]
@@ -164,7 +174,8 @@ struct RowConditionalSampler: @unchecked Sendable {
         let implicitSum = implicitSums.map { $0 + row * stride }
         for factor in 0..<factorCount {
             let priorMean = factorMeans[factor] + (implicitSum?[factor] ?? 0)
-            vector[factor] = alpha * cross[factor] + factorPrecisions[factor] * priorMean
+            vector[factor] =
+                alpha * cross[factor] + factorPrecisions[factor] * priorMean
                 - alpha * sum[factor] * biasInformation / biasTotalPrecision
         }
         var padding = factorCount
@@ -179,8 +190,10 @@ struct RowConditionalSampler: @unchecked Sendable {
     /// `Uᵀ w = rhs`, adds `ε`, then solves `U x = w + ε`. Returns false, leaving `factors`
     /// unchanged, when `A` is not numerically positive definite.
     @inline(__always)
-    private func drawFactors(into factors: UnsafeMutablePointer<Float>, workspace: Workspace,
-                             generator: inout SeededRandomNumberGenerator) -> Bool {
+    private func drawFactors(
+        into factors: UnsafeMutablePointer<Float>, workspace: Workspace,
+        generator: inout SeededRandomNumberGenerator
+    ) -> Bool {
         let gram = workspace.gram, vector = workspace.vector
         guard PaddedCholesky.factor(gram, size: factorCount, stride: stride) else { return false }
         PaddedCholesky.solveTransposed(gram, vector, size: factorCount, stride: stride)
@@ -197,11 +210,14 @@ struct RowConditionalSampler: @unchecked Sendable {
     }
 
     /// `Σ d_j (t_j − b − x·v_j)²` over the row's gathered (√d-scaled) ratings.
-    private func residualSum(count: Int, targets: UnsafePointer<Float>, rootWeights: UnsafePointer<Float>, gathered: UnsafePointer<Float>,
-                             factors: UnsafePointer<Float>, bias: Float) -> Double {
+    private func residualSum(
+        count: Int, targets: UnsafePointer<Float>, rootWeights: UnsafePointer<Float>, gathered: UnsafePointer<Float>,
+        factors: UnsafePointer<Float>, bias: Float
+    ) -> Double {
         var total: Float = 0
         for index in 0..<count {
-            let residual = targets[index] - rootWeights[index] * bias - VectorKernels.dot(factors, gathered + index * stride, length: stride)
+            let residual =
+                targets[index] - rootWeights[index] * bias - VectorKernels.dot(factors, gathered + index * stride, length: stride)
             total += residual * residual
         }
         return Double(total)
@@ -212,13 +228,14 @@ extension RowConditionalSampler {
     /// The sampler of `side`'s rows against `other`'s current vectors, under `side`'s current
     /// priors. It points into both sides' memory, so both must outlive it.
     init(side: BayesianChainSide, against other: BayesianChainSide, noisePrecision: Float, globalMean: Float, robustNoise: Bool) {
-        self.init(factorCount: side.factorCount, stride: side.stride, noisePrecision: noisePrecision, globalMean: globalMean,
-                  biasMean: side.biasPrior.means[0], biasPrecision: side.biasPrior.precisions[0],
-                  factorMeans: side.factorPrior.means.pointer, factorPrecisions: side.factorPrior.precisions.pointer,
-                  offsets: side.offsets.pointer, others: side.others.pointer, ratings: side.ratings.pointer,
-                  otherFactors: other.factors, otherBiases: other.biases,
-                  implicitSums: side.groups.isEmpty ? nil : UnsafePointer(side.implicitSums),
-                  rowNoiseScales: robustNoise ? UnsafePointer(side.noiseScales) : nil,
-                  otherNoiseScales: robustNoise ? UnsafePointer(other.noiseScales) : nil)
+        self.init(
+            factorCount: side.factorCount, stride: side.stride, noisePrecision: noisePrecision, globalMean: globalMean,
+            biasMean: side.biasPrior.means[0], biasPrecision: side.biasPrior.precisions[0],
+            factorMeans: side.factorPrior.means.pointer, factorPrecisions: side.factorPrior.precisions.pointer,
+            offsets: side.offsets.pointer, others: side.others.pointer, ratings: side.ratings.pointer,
+            otherFactors: other.factors, otherBiases: other.biases,
+            implicitSums: side.groups.isEmpty ? nil : UnsafePointer(side.implicitSums),
+            rowNoiseScales: robustNoise ? UnsafePointer(side.noiseScales) : nil,
+            otherNoiseScales: robustNoise ? UnsafePointer(other.noiseScales) : nil)
     }
 }
