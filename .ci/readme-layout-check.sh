@@ -10,6 +10,8 @@ readme=${1:-README.md}
 
 # The rows of the table that follows "## Layout", up to the next heading: the first cell's
 # backquoted paths (a cell may name several, such as `Dockerfile`, `docker-compose.yaml`).
+# The backquotes in the patterns are Markdown's, not command substitutions.
+# shellcheck disable=SC2016
 mapfile -t named < <(
     awk '/^## Layout/ { inside = 1; next } /^## / { inside = 0 } inside && /^\| `/' "$readme" |
         cut -d'|' -f2 | grep -oE '`[^`]+`' | tr -d '`' | sed 's:/$::'
