@@ -55,7 +55,7 @@ let package = Package(
         // graph). Lowest first: every target depends only on targets above it in this list.
         coreTarget("RecSystem", folders: ["System"], dependencies: []),
         coreTarget("RecSupport", folders: ["Support"], dependencies: ["RecSystem"]),
-        coreTarget("RecConfiguration", folders: ["Configuration"], dependencies: []),
+        coreTarget("RecConfiguration", folders: ["Configuration"], dependencies: ["RecSystem", swiftLog]),
         coreTarget("RecLogging", folders: ["Logging"], dependencies: ["RecSystem", "RecSupport", "RecConfiguration", swiftLog]),
         coreTarget(
             "RecModels", folders: ["Data", "LinearAlgebra", "Models", "Metrics", "Ranking"],

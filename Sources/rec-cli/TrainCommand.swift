@@ -12,7 +12,7 @@ struct TrainCommand: ParsableCommand {
             (--validation-fraction, seeded by --seed); the chosen model is then refit on every rating. \
             Models: \(ModelAlgorithm.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")). \
             The default is \(ModelAlgorithm.defaultAlgorithm.rawValue). A published model is served after /api/reload, \
-            or at once when \(ServedModelControl.autoReloadVariable)=1.
+            or at once when \(RecSettings.autoReloadVariable)=1.
             """
     )
 
@@ -118,9 +118,9 @@ struct TrainCommand: ParsableCommand {
         switch published.reload {
         case .none:
             print(
-                "The API keeps serving its current generation until POST /api/reload (or set \(ServedModelControl.autoReloadVariable)=1).")
+                "The API keeps serving its current generation until POST /api/reload (or set \(RecSettings.autoReloadVariable)=1).")
         case .success(let outcome)?:
-            print("The API now serves generation \(outcome.generation) (\(ServedModelControl.autoReloadVariable)=1).")
+            print("The API now serves generation \(outcome.generation) (\(RecSettings.autoReloadVariable)=1).")
         case .failure(let error)?:
             print("The API was not reloaded: \(error)")
         }

@@ -15,7 +15,6 @@ import RecFastCGI
 enum RecFCGI {
     /// Dispatches on the arguments: master, worker, help or version.
     static func main() {
-        let environment = ProcessEnvironment.current()
         let mode: ServerCommandLine
         do {
             mode = try ServerCommandLine(parsing: Array(CommandLine.arguments.dropFirst()))
@@ -29,9 +28,20 @@ enum RecFCGI {
         case .version:
             print("rec-fcgi \(RecServeVersion.current)")
         case .master:
-            exit(MasterCommand.run(environment: environment))
+            exit(MasterCommand.run(settings: settings()))
         case .worker(let maximumRequests):
-            exit(WorkerCommand.run(environment: environment, maximumRequests: maximumRequests))
+            exit(WorkerCommand.run(settings: settings(), maximumRequests: maximumRequests))
+        }
+    }
+
+    /// The `REC_*` settings of this process, read once before anything is opened; a malformed
+    /// value ends the process with status 2 and a message naming the variable.
+    static func settings() -> RecSettings {
+        do {
+            return try RecSettings.fromProcessEnvironment()
+        } catch {
+            printError("rec-fcgi: invalid setting: \(error)")
+            exit(2)
         }
     }
 

@@ -6,33 +6,21 @@ import RecFastCGI
 /// `rec-fcgi --worker`: one worker process, started by the master.
 enum WorkerCommand {
     /// Runs a worker; returns the process exit code (see `WorkerExitCode`).
-    static func run(environment: [String: String], maximumRequests: Int) -> Int32 {
-        let dataDirectory = DataDirectory.fromEnvironment(environment)
+    static func run(settings: RecSettings, maximumRequests: Int) -> Int32 {
         // Before any model is mapped: a read past a served file truncated in place becomes
         // zero pages and a 503 instead of killing the worker with SIGBUS.
         MappingFaultGuard.install()
         // Request lines are info records; copying them to standard error would double the cost
         // of every request, so workers only show warnings and errors there.
-        RecLogging.bootstrap(
-            processName: "rec-fcgi.worker", dataDirectory: dataDirectory,
-            standardErrorLevel: .warning, environment: environment)
+        RecLogging.bootstrap(processName: "rec-fcgi.worker", settings: settings, standardErrorLevel: .warning)
         let logger = Logger(label: "worker")
-        guard
-            let configuration = ServingConfiguration.loadLoggingFailure(
-                environment: environment, dataDirectory: dataDirectory,
-                logger: logger)
-        else {
-            return WorkerExitCode.usage
-        }
-        var settings = FastCGIWorker.Settings()
-        settings.maximumRequests = maximumRequests
-        settings.requestTimeoutSeconds = UInt32(configuration.requestTimeoutSeconds)
+        var workerSettings = FastCGIWorker.Settings()
+        workerSettings.maximumRequests = maximumRequests
+        workerSettings.requestTimeoutSeconds = UInt32(settings.serving.requestTimeoutSeconds)
         let requestLog = RequestLog(writer: RecLogging.lineWriter, processName: "rec-fcgi.worker", processID: SystemCalls.processID())
         let worker = FastCGIWorker(
-            settings: settings,
-            handler: makeRequestHandler(
-                configuration: configuration, dataDirectory: dataDirectory,
-                environment: environment, logger: logger),
+            settings: workerSettings,
+            handler: makeRequestHandler(settings: settings, logger: logger),
             requestLog: requestLog, logger: logger)
         logger.debug("worker ready", metadata: ["max_requests": "\(maximumRequests)"])
         switch worker.run() {
@@ -54,15 +42,10 @@ enum WorkerCommand {
     /// The function each request goes to: the benchmark route when enabled, then the API,
     /// whose service is made once per worker and checks the shared model control file before
     /// each request.
-    static func makeRequestHandler(
-        configuration: ServingConfiguration, dataDirectory: DataDirectory,
-        environment: [String: String], logger: Logger
-    ) -> APIRequestHandler {
-        let service = APIService(
-            dataDirectory: dataDirectory, environment: environment,
-            workerCount: configuration.workerCount, startedAt: Date(), logger: logger)
+    static func makeRequestHandler(settings: RecSettings, logger: Logger) -> APIRequestHandler {
+        let service = APIService(settings: settings, workerCount: settings.serving.workerCount, startedAt: Date(), logger: logger)
         logger.debug("worker serving", metadata: ["generation": "\(service.servedGeneration.map(String.init) ?? "none")"])
-        return BuiltInRoutes.handler(helloRouteEnabled: configuration.helloRouteEnabled) { request in
+        return BuiltInRoutes.handler(helloRouteEnabled: settings.serving.helloRouteEnabled) { request in
             service.respond(to: request)
         }
     }

@@ -127,8 +127,9 @@ struct APIServiceTests {
         #expect(reloaded.generation == 3)
         #expect(try reloaded.reload?.get().generation == 3)
         #expect(try generation(servedBy: worker) == 3)
-        #expect(ServedModelControl.isAutoReloadEnabled(["REC_AUTO_RELOAD": "1"]))
-        #expect(!ServedModelControl.isAutoReloadEnabled(["REC_AUTO_RELOAD": "0"]) && !ServedModelControl.isAutoReloadEnabled([:]))
+        let fromSettings = MyRecModel(settings: try RecSettings(environment: ["REC_AUTO_RELOAD": "1", "REC_DATA_DIR": "/x"]))
+        #expect(fromSettings.reloadsAfterTraining && fromSettings.dataDirectory.root == "/x")
+        #expect(!MyRecModel().reloadsAfterTraining && MyRecModel().dataDirectory.root == "data")
     }
 
 }

@@ -197,15 +197,15 @@ struct FileLogHandlerTests {
     }
 
     @Test func bootstrapInstallsOnceAndASecondCallDoesNothing() throws {
-        let dataDirectory = DataDirectory.fromEnvironment(["REC_DATA_DIR": directory.path + "/data"])
-        let environment = ["REC_LOG_LEVEL": "debug", "REC_LOG_BACKUPS": "none"]
+        let settings = try RecSettings(environment: [
+            "REC_DATA_DIR": directory.path + "/data", "REC_LOG_LEVEL": "debug", "REC_WORKER": "3",
+        ])
+        let dataDirectory = settings.dataDirectory
         // No other test bootstraps the global logging system, so this call is the first.
-        let first = RecLogging.bootstrap(
-            processName: "rec-bootstrap-test", dataDirectory: dataDirectory,
-            standardErrorLevel: .critical, environment: environment)
+        let first = RecLogging.bootstrap(processName: "rec-bootstrap-test", settings: settings, standardErrorLevel: .critical)
         let second = RecLogging.bootstrap(
-            processName: "rec-other", dataDirectory: DataDirectory(root: directory.path + "/other"),
-            standardErrorLevel: .critical, environment: [:])
+            processName: "rec-other", settings: try RecSettings(environment: ["REC_DATA_DIR": directory.path + "/other"]),
+            standardErrorLevel: .critical)
         #expect(first)
         #expect(!second)
         Logger(label: "bootstrap-test").debug("through the global system")
@@ -214,10 +214,10 @@ struct FileLogHandlerTests {
         #expect(lines.count == 2)
         let warning = try #require(lines.first.flatMap(ParsedLogLine.init))
         #expect(warning.level == "warning")
-        #expect(warning.component == "logging")
+        #expect(warning.component == "settings")
         #expect(
             warning.rest.hasPrefix(
-                #"ignored an invalid log setting reason="not a whole number from 1 to 100; using 1" value=none variable=REC_LOG_BACKUPS"#))
+                "REC_WORKER is not a RecServe setting; did you mean REC_WORKERS? suggestion=REC_WORKERS variable=REC_WORKER"))
         let parsed = try #require(lines.last.flatMap(ParsedLogLine.init))
         #expect(parsed.processName == "rec-bootstrap-test")
         #expect(parsed.component == "bootstrap-test")

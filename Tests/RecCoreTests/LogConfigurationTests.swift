@@ -3,28 +3,6 @@ import RecCore
 import Testing
 
 struct LogConfigurationTests {
-    @Test func emptyEnvironmentGivesTheDocumentedDefaults() {
-        let configuration = LogConfiguration(environment: [:], standardErrorLevel: .warning)
-        #expect(configuration.fileLevel == .info)
-        #expect(configuration.standardErrorLevel == .warning)
-        #expect(configuration.maximumFileBytes == 10 * 1024 * 1024)
-        #expect(configuration.backupCount == 1)
-        #expect(configuration.maximumLineBytes == 16 * 1024)
-        #expect(configuration.ignoredSettings.isEmpty)
-    }
-
-    @Test func environmentSetsLevelCapAndBackups() {
-        let configuration = LogConfiguration(
-            environment: ["REC_LOG_LEVEL": "debug", "REC_LOG_MAX_BYTES": "2M", "REC_LOG_BACKUPS": "3"],
-            standardErrorLevel: .info
-        )
-        #expect(configuration.fileLevel == .debug)
-        #expect(configuration.standardErrorLevel == .info)
-        #expect(configuration.maximumFileBytes == 2 * 1024 * 1024)
-        #expect(configuration.backupCount == 3)
-        #expect(configuration.ignoredSettings.isEmpty)
-    }
-
     @Test(arguments: [
         ("trace", Logger.Level.trace), ("DEBUG", .debug), (" Info ", .info), ("notice", .notice),
         ("warn", .warning), ("WARNING", .warning), ("error", .error), ("Critical", .critical),
@@ -49,19 +27,6 @@ struct LogConfigurationTests {
     @Test(arguments: ["", "abc", "-5", "10X", "M", "1.5M", "99999999999999G"])
     func malformedByteCountsAreRejected(text: String) {
         #expect(LogConfiguration.byteCount(text) == nil)
-    }
-
-    @Test func invalidSettingsFallBackToDefaultsAndAreListed() {
-        let configuration = LogConfiguration(
-            environment: ["REC_LOG_LEVEL": "loud", "REC_LOG_MAX_BYTES": "0", "REC_LOG_BACKUPS": "1000"],
-            standardErrorLevel: .warning
-        )
-        #expect(configuration.fileLevel == .info)
-        #expect(configuration.maximumFileBytes == LogConfiguration.defaultMaximumFileBytes)
-        #expect(configuration.backupCount == 1)
-        #expect(configuration.ignoredSettings.map(\.code) == [.invalidLevel, .invalidByteCount, .invalidBackupCount])
-        #expect(configuration.ignoredSettings.map(\.variable) == ["REC_LOG_LEVEL", "REC_LOG_MAX_BYTES", "REC_LOG_BACKUPS"])
-        #expect(configuration.ignoredSettings[0].description.hasPrefix(#"REC_LOG_LEVEL="loud": not a log level"#))
     }
 
     @Test func explicitValuesOutOfRangeAreClamped() {

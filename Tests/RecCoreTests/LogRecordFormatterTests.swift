@@ -16,7 +16,7 @@ struct LogRecordFormatterTests {
             component: component, message: message, metadata: metadata)
     }
 
-    private func line(_ record: LogRecord, maximumLineBytes: Int = LogRecordFormatter.defaultMaximumLineBytes) -> String {
+    private func line(_ record: LogRecord, maximumLineBytes: Int = LogConfiguration.defaultMaximumLineBytes) -> String {
         String(decoding: LogRecordFormatter.format(record, maximumLineBytes: maximumLineBytes), as: UTF8.self)
     }
 
@@ -130,7 +130,7 @@ struct LogRecordFormatterTests {
         let message = String(repeating: "é", count: 100_000)
         let bytes = LogRecordFormatter.format(record(message: message))
         // The cut backs up over at most three bytes of a partial character.
-        #expect((LogRecordFormatter.defaultMaximumLineBytes - 3...LogRecordFormatter.defaultMaximumLineBytes).contains(bytes.count))
+        #expect((LogConfiguration.defaultMaximumLineBytes - 3...LogConfiguration.defaultMaximumLineBytes).contains(bytes.count))
         let text = try #require(String(validating: bytes, as: UTF8.self))
         let fullLength = line(record(message: message), maximumLineBytes: .max).utf8.count - 1
         #expect(text.hasSuffix("é [truncated from \(fullLength) bytes]\n"))

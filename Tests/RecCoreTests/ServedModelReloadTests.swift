@@ -59,7 +59,7 @@ struct ServedModelReloadTests {
         try fixture.publish()
         let recorder = RecordingLogHandler()
         let service = APIService(
-            dataDirectory: fixture.dataDirectory, environment: [:], workerCount: 1,
+            settings: ServingFixture.settings(fixture.dataDirectory), workerCount: 1,
             startedAt: Date(timeIntervalSince1970: 1_764_000_000), processID: 4242, logger: recorder.logger)
         try fixture.publish()
         let response = service.respond(to: API.post("/api/reload", ""))

@@ -10,14 +10,14 @@ struct ServiceInfoTests {
         let committed = FixturePaths.repositoryRoot + "/" + ServiceCredentials.relativePath
         let parsed = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: committed))))
         #expect(parsed == ServiceCredentials.builtIn)
-        let loaded = ServiceCredentials.load(environment: [ServiceCredentials.environmentVariable: committed])
+        let loaded = ServiceCredentials.load(configuredPath: committed)
         #expect(loaded.source == committed)
         #expect(loaded.credentials == parsed)
     }
 
     @Test func credentialsAreFoundAboveTheExecutableAndFallBackToTheBuiltInCopy() throws {
         let paths = ServiceCredentials.candidatePaths(
-            environment: [:], executablePath: "/repo/.build/x86_64-unknown-linux-gnu/release/rec-fcgi")
+            configuredPath: nil, executablePath: "/repo/.build/x86_64-unknown-linux-gnu/release/rec-fcgi")
         #expect(
             paths == [
                 "deploy/credentials.json", "/app/deploy/credentials.json",
@@ -25,18 +25,18 @@ struct ServiceInfoTests {
                 "/repo/.build/x86_64-unknown-linux-gnu/deploy/credentials.json", "/repo/.build/deploy/credentials.json",
                 "/repo/deploy/credentials.json",
             ])
-        let missing = ServiceCredentials.load(environment: [ServiceCredentials.environmentVariable: folder.file("none.json")])
+        let missing = ServiceCredentials.load(configuredPath: folder.file("none.json"))
         #expect(missing.source == "built-in")
         #expect(missing.credentials == ServiceCredentials.builtIn)
         try Array("[1, 2]".utf8).write(to: folder.file("array.json"))
         #expect(
-            ServiceCredentials.load(environment: [ServiceCredentials.environmentVariable: folder.file("array.json")]).source == "built-in")
+            ServiceCredentials.load(configuredPath: folder.file("array.json")).source == "built-in")
     }
 
-    @Test func buildInfoComesFromTheFileTheEnvironmentNames() throws {
+    @Test func buildInfoComesFromTheFileTheSettingsName() throws {
         let path = folder.file("build-info.json")
         try Array(#"{"version": "1.2.3", "git_sha": "0123abc", "build_date": "2026-11-26T19:20:41Z"}"#.utf8).write(to: path)
-        let info = BuildInfo.load(environment: [BuildInfo.environmentVariable: path], executablePath: nil)
+        let info = BuildInfo.load(configuredPath: path, executablePath: nil)
         #expect(info == BuildInfo(version: "1.2.3", gitSHA: "0123abc", buildDate: "2026-11-26T19:20:41Z", source: path))
     }
 
@@ -45,20 +45,20 @@ struct ServiceInfoTests {
         try Array("binary".utf8).write(to: executable)
         let modified = Date(timeIntervalSince1970: 1_764_172_841)
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: executable)
-        let fallback = BuildInfo.load(environment: [:], executablePath: executable)
+        let fallback = BuildInfo.load(configuredPath: nil, executablePath: executable)
         #expect(fallback.version == RecServeVersion.current)
         #expect(fallback.gitSHA == "unknown")
         #expect(fallback.buildDate == "2025-11-26T16:00:41Z")
 
         try Array(#"{"git_sha": "feed42", "build_date": ""}"#.utf8).write(to: folder.file(BuildInfo.fileName))
-        let partial = BuildInfo.load(environment: [:], executablePath: executable)
+        let partial = BuildInfo.load(configuredPath: nil, executablePath: executable)
         #expect(partial.gitSHA == "feed42")
         #expect(partial.version == RecServeVersion.current)
         #expect(partial.buildDate == "2025-11-26T16:00:41Z")
         #expect(partial.source == folder.file(BuildInfo.fileName), "found next to the executable")
 
         let unreadable = BuildInfo.load(
-            environment: [BuildInfo.environmentVariable: folder.file("missing.json")], executablePath: executable)
+            configuredPath: folder.file("missing.json"), executablePath: executable)
         #expect(unreadable.gitSHA == "unknown", "a named file that cannot be read falls back, without searching elsewhere")
     }
 

@@ -29,10 +29,17 @@ final class ServingFixture: @unchecked Sendable {
     }
 
     /// A worker's service over this folder that checks the control file on every request.
-    func service(environment: [String: String] = [:]) -> APIService {
+    func service() -> APIService {
         APIService(
-            dataDirectory: dataDirectory, environment: environment, workerCount: 2,
+            settings: ServingFixture.settings(dataDirectory), workerCount: 2,
             startedAt: Date(timeIntervalSince1970: 1_764_000_000), processID: 4242, logger: TrainedModelFixture.quietLogger)
+    }
+
+    /// The default settings with their data folder at `dataDirectory`.
+    static func settings(_ dataDirectory: DataDirectory) -> RecSettings {
+        var settings = try! RecSettings(environment: [:], processorCount: 2)
+        settings.dataDirectory = dataDirectory
+        return settings
     }
 
     /// A holder that re-checks the control file's identity and retries failed opens on every request.

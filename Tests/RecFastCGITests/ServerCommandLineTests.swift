@@ -1,3 +1,4 @@
+import RecCore
 import RecFastCGI
 import Testing
 
@@ -15,7 +16,7 @@ struct ServerCommandLineTests {
         ["--wrker"], ["--worker", "--max-requests"], ["--worker", "--max-requests", "x"], ["--worker", "extra"], ["master"],
     ])
     func refusesUnknownArguments(arguments: [String]) {
-        #expect(throws: ServingConfigurationError.self) { try ServerCommandLine(parsing: arguments) }
+        #expect(throws: SettingsError.self) { try ServerCommandLine(parsing: arguments) }
     }
 
     @Test func launcherArgumentsRoundTrip() throws {

@@ -1,7 +1,8 @@
 /// Where RecServe keeps its mutable state: model generations, the log and runtime files.
 ///
 /// Everything lives under one folder, `REC_DATA_DIR` (default `./data`), so a container can
-/// map it as one volume and several processes or containers can share it.
+/// map it as one volume and several processes or containers can share it. `RecSettings`
+/// reads the variable.
 public struct DataDirectory: Sendable, Equatable {
     /// The environment variable that relocates the folder.
     public static let environmentVariable = "REC_DATA_DIR"
@@ -14,12 +15,6 @@ public struct DataDirectory: Sendable, Equatable {
     /// A data directory rooted at `root`.
     public init(root: String) {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-    }
-
-    /// The folder named by `REC_DATA_DIR` in `environment`, or `./data`.
-    public static func fromEnvironment(_ environment: [String: String]) -> DataDirectory {
-        if let value = environment[environmentVariable], !value.isEmpty { return DataDirectory(root: value) }
-        return DataDirectory(root: defaultPath)
     }
 
     /// `data/model`: model generations and the `CURRENT` pointer.

@@ -23,17 +23,27 @@ public final class MyRecModel: Sendable {
     private let logger: Logger
     private let engine = Mutex<RecommendationEngine?>(nil)
 
-    /// A model rooted at `dataDirectory` (default: `REC_DATA_DIR` or `./data`).
+    /// A model rooted at `dataDirectory` (default `./data`).
     ///
-    /// `reloadsAfterTraining` defaults to whether `REC_AUTO_RELOAD` is `1` in the environment.
+    /// `reloadsAfterTraining` makes `train` also reload the API; off by default. Programs pass
+    /// their `RecSettings` instead, with `init(settings:logger:)`.
     public init(
-        dataDirectory: DataDirectory = .fromEnvironment(ProcessInfo.processInfo.environment),
+        dataDirectory: DataDirectory = DataDirectory(root: DataDirectory.defaultPath),
         logger: Logger = Logger(label: "RecCore.MyRecModel"),
-        reloadsAfterTraining: Bool = ServedModelControl.isAutoReloadEnabled(ProcessInfo.processInfo.environment)
+        reloadsAfterTraining: Bool = false
     ) {
         self.dataDirectory = dataDirectory
         self.logger = logger
         self.reloadsAfterTraining = reloadsAfterTraining
+    }
+
+    /// A model over the data folder of `settings` (`REC_DATA_DIR`) that reloads the API after
+    /// training when `settings.reloadsAfterTraining` (`REC_AUTO_RELOAD`) is on.
+    ///
+    /// `try MyRecModel(settings: .fromProcessEnvironment())` honours the environment as
+    /// `rec-cli` does.
+    public convenience init(settings: RecSettings, logger: Logger = Logger(label: "RecCore.MyRecModel")) {
+        self.init(dataDirectory: settings.dataDirectory, logger: logger, reloadsAfterTraining: settings.reloadsAfterTraining)
     }
 
     /// The store of model generations in `data/model/`.

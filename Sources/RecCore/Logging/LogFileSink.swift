@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Logging
 import Synchronization
+import RecConfiguration
 import RecSystem
 
 /// The log file as one process writes it: the open descriptor, rotation and the fallback to

@@ -1,3 +1,4 @@
+import RecConfiguration
 import Logging
 import RecSupport
 
@@ -20,7 +21,7 @@ public struct LogLineBuilder: Sendable {
     /// A builder for lines from `processName[processID] component:`.
     public init(
         processName: String, processID: Int32, component: String,
-        maximumLineBytes: Int = LogRecordFormatter.defaultMaximumLineBytes
+        maximumLineBytes: Int = LogConfiguration.defaultMaximumLineBytes
     ) {
         var origin: [UInt8] = []
         LogRecordFormatter.appendText(processName, to: &origin)

@@ -1,3 +1,4 @@
+import RecConfiguration
 import Logging
 
 /// Turns a `LogRecord` into the bytes of exactly one log line.
@@ -9,17 +10,13 @@ import Logging
 /// keys come in sorted order so equal records give equal lines, and a value that contains a
 /// space, quote, `=` or backslash is quoted. The function is pure, so it is tested without I/O.
 public enum LogRecordFormatter {
-    /// The longest line, newline included, that a record becomes unless told otherwise: 16 KiB.
-    /// It keeps a runaway message from filling the log while leaving room for real detail.
-    public static let defaultMaximumLineBytes = 16 * 1024
-
     /// The smallest limit honoured, so that the truncation marker always fits.
     static let minimumLineBytes = 256
 
     /// The line for `record`, ending in `\n` and at most `maximumLineBytes` long (but never less
     /// than 256). A longer line is cut at a character boundary and ends in
     /// `[truncated from N bytes]`, so the reader sees that something is missing.
-    public static func format(_ record: LogRecord, maximumLineBytes: Int = defaultMaximumLineBytes) -> [UInt8] {
+    public static func format(_ record: LogRecord, maximumLineBytes: Int = LogConfiguration.defaultMaximumLineBytes) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(96 + record.message.utf8.count + record.metadata.count * 24)
         record.timestamp.appendISO8601(to: &line)

@@ -23,37 +23,36 @@ public enum RecLogging {
     }
 
     /// Makes every `Logger` of this process write through a `FileLogHandler` to
-    /// `dataDirectory.logFile`, configured from `REC_LOG_LEVEL`, `REC_LOG_MAX_BYTES` and
-    /// `REC_LOG_BACKUPS` in `environment`.
+    /// `settings.dataDirectory.logFile`, with the level and rotation of `settings.log`.
     ///
     /// Call it once at the start of each process (after `exec`, not just `fork`), before the
     /// first `Logger` is made. swift-log traps on a second bootstrap, so a second call here does
     /// nothing and returns false; nothing else in the process may call `LoggingSystem.bootstrap`.
-    /// Invalid settings are logged as warnings and replaced by their defaults.
+    /// The first call also warns about `REC_*` variables that look like misspelt settings
+    /// (`RecSettings.likelyMisspellings`).
     ///
     /// - Parameters:
     ///   - processName: What the process is called in each line, for example `rec-cli` or
     ///     `rec-fcgi.worker`.
-    ///   - dataDirectory: Where the log lives; `DataDirectory.fromEnvironment` honours `REC_DATA_DIR`.
+    ///   - settings: The process's settings (`RecSettings.fromProcessEnvironment()`).
     ///   - standardErrorLevel: The least severe level also shown on standard error: `.warning`
     ///     for the CLI, `.info` for servers.
-    ///   - environment: The process environment.
     ///   - metadataProvider: Contextual metadata for every record, such as a request id.
     /// - Returns: Whether this call installed the handler.
     @discardableResult
     public static func bootstrap(
         processName: String,
-        dataDirectory: DataDirectory,
+        settings: RecSettings,
         standardErrorLevel: Logger.Level,
-        environment: [String: String],
         metadataProvider: Logger.MetadataProvider? = nil
     ) -> Bool {
-        let configuration = LogConfiguration(environment: environment, standardErrorLevel: standardErrorLevel)
+        var configuration = settings.log
+        configuration.standardErrorLevel = standardErrorLevel
         let installed = isBootstrapped.withLock { isBootstrapped in
             guard !isBootstrapped else { return false }
             isBootstrapped = true
             let sink = LogFileSink(
-                path: dataDirectory.logFile,
+                path: settings.dataDirectory.logFile,
                 configuration: configuration,
                 processName: processName,
                 standardErrorDescriptor: STDERR_FILENO
@@ -66,15 +65,11 @@ public enum RecLogging {
             return true
         }
         if installed {
-            let logger = Logger(label: "logging")
-            for setting in configuration.ignoredSettings {
+            let logger = Logger(label: "settings")
+            for misspelling in settings.likelyMisspellings {
                 logger.warning(
-                    "ignored an invalid log setting",
-                    metadata: [
-                        "variable": .string(setting.variable),
-                        "value": .string(setting.value),
-                        "reason": .string(setting.reason),
-                    ])
+                    "\(misspelling)",
+                    metadata: ["variable": .string(misspelling.variable), "suggestion": .string(misspelling.suggestion)])
             }
         }
         return installed

@@ -14,12 +14,9 @@ import RecSystem
 /// also `APIResponse.failure`, the cause. `/api/reload` switches this worker at once and every
 /// other worker from its next request.
 ///
-/// Configuration comes from the environment: `REC_ADMIN_TOKEN` (guards `/api/reload`),
-/// `REC_BUILD_INFO` (see `BuildInfo`) and `REC_CREDENTIALS` (see `ServiceCredentials`).
+/// Its settings are the worker's `RecSettings`: the data folder, the admin token that guards
+/// `/api/reload`, and where `BuildInfo` and `ServiceCredentials` are read from.
 public final class APIService: Sendable {
-    /// The environment variable holding the admin token for `/api/reload`.
-    public static let adminTokenVariable = "REC_ADMIN_TOKEN"
-
     /// The data folder served.
     public let dataDirectory: DataDirectory
     /// The served generation of this process.
@@ -32,27 +29,28 @@ public final class APIService: Sendable {
     /// Sets up a worker's API and loads the served model.
     ///
     /// - Parameters:
-    ///   - dataDirectory: The data folder (`DataDirectory.fromEnvironment` honours `REC_DATA_DIR`).
-    ///   - environment: The process environment, for `REC_ADMIN_TOKEN`, `REC_BUILD_INFO` and `REC_CREDENTIALS`.
+    ///   - settings: The process's settings: `dataDirectory`, `adminToken`, `buildInfoPath` and
+    ///     `credentialsPath` are used.
     ///   - workerCount: How many workers the master runs, for `/api/info`.
     ///   - startedAt: When the master started, for `/api/info`.
     ///   - processID: This worker's process id, for `/api/info`.
     ///   - logger: Where generation switches and model problems are logged.
     public init(
-        dataDirectory: DataDirectory, environment: [String: String], workerCount: Int, startedAt: Date,
+        settings: RecSettings, workerCount: Int, startedAt: Date,
         processID: Int32 = SystemCalls.processID(), logger: Logger = Logger(label: "RecCore.APIService")
     ) {
+        let dataDirectory = settings.dataDirectory
         self.dataDirectory = dataDirectory
         self.processID = processID
         let holder = ServedModelHolder(dataDirectory: dataDirectory, logger: logger)
         self.holder = holder
         let service = ServiceDescription(
-            build: BuildInfo.load(environment: environment), startedAt: UTCTimestamp(startedAt).iso8601WholeSeconds,
+            build: BuildInfo.load(configuredPath: settings.buildInfoPath), startedAt: UTCTimestamp(startedAt).iso8601WholeSeconds,
             workers: workerCount, processID: processID)
         let reloadLimit = Mutex(ReloadRateLimit())
         router = APIRouter(
-            service: service, credentials: ServiceCredentials.load(environment: environment).credentials,
-            dataDirectory: dataDirectory, adminToken: environment[Self.adminTokenVariable]
+            service: service, credentials: ServiceCredentials.load(configuredPath: settings.credentialsPath).credentials,
+            dataDirectory: dataDirectory, adminToken: settings.adminToken
         ) {
             guard reloadLimit.withLock({ $0.admit(now: SystemCalls.coarseMonotonicNanoseconds()) }) else {
                 return .failure(

@@ -9,7 +9,7 @@ import RecSystem
 /// `docker build` (or any packaging step) writes them into a small JSON file,
 /// `{"version": "0.1.0", "git_sha": "3f2c1e0", "build_date": "2026-11-26T19:20:41Z"}`, which
 /// is looked for, in order:
-/// 1. the path in `REC_BUILD_INFO`, when it is set;
+/// 1. the path in `REC_BUILD_INFO` (`RecSettings.buildInfoPath`), when it is set;
 /// 2. `/app/build-info.json`, where the container image puts it;
 /// 3. `build-info.json` next to the running executable.
 ///
@@ -17,8 +17,6 @@ import RecSystem
 /// `unknown`, and the build date to the executable's modification time, which for a binary
 /// built in place is when it was built.
 public struct BuildInfo: Sendable, Equatable {
-    /// The environment variable naming the build-info file.
-    public static let environmentVariable = "REC_BUILD_INFO"
     /// Where the container image keeps the file.
     public static let containerPath = "/app/build-info.json"
     /// The file's name when it sits next to the executable.
@@ -45,11 +43,11 @@ public struct BuildInfo: Sendable, Equatable {
     /// type's documentation) or the fallbacks.
     ///
     /// - Parameters:
-    ///   - environment: The process environment, for `REC_BUILD_INFO`.
+    ///   - configuredPath: The file `REC_BUILD_INFO` names (`RecSettings.buildInfoPath`), if any.
     ///   - executablePath: The running executable; `/proc/self/exe` by default.
-    public static func load(environment: [String: String], executablePath: String? = SystemCalls.executablePath()) -> BuildInfo {
+    public static func load(configuredPath: String?, executablePath: String? = SystemCalls.executablePath()) -> BuildInfo {
         var candidates: [String] = []
-        if let configured = environment[environmentVariable], !configured.isEmpty {
+        if let configured = configuredPath, !configured.isEmpty {
             candidates.append(configured)
         } else {
             candidates.append(containerPath)

@@ -11,15 +11,6 @@ import RecSystem
 /// in every container that shares `data/` checks the control file before each request, so
 /// one reload anywhere reaches all of them.
 public enum ServedModelControl {
-    /// The environment variable that makes `rec-cli train` reload after publishing: `1` turns
-    /// it on; anything else, or unset, leaves the served generation alone.
-    public static let autoReloadVariable = "REC_AUTO_RELOAD"
-
-    /// Whether `environment` asks `rec-cli train` to reload after publishing.
-    public static func isAutoReloadEnabled(_ environment: [String: String]) -> Bool {
-        environment[autoReloadVariable] == "1"
-    }
-
     /// The path of the control file, `data/model/SERVED`.
     public static func controlFilePath(dataDirectory: DataDirectory) -> String {
         ServedModelControlFile.path(inModelDirectory: dataDirectory.modelDirectory)

@@ -6,7 +6,7 @@ import RecSystem
 ///
 /// Keeping them in a file rather than in code lets packaging ship the same file in the image
 /// and lets maintainers change a contact without a rebuild. The file is looked for, in order:
-/// 1. the path in `REC_CREDENTIALS`, when it is set;
+/// 1. the path in `REC_CREDENTIALS` (`RecSettings.credentialsPath`), when it is set;
 /// 2. `deploy/credentials.json` under the working directory (`make serve` runs from the repository);
 /// 3. `/app/deploy/credentials.json` (the container image);
 /// 4. `deploy/credentials.json` in the executable's folder or up to four folders above it
@@ -15,8 +15,6 @@ import RecSystem
 /// If none can be read as a JSON object, `builtIn` stands in, which holds the same text as the
 /// committed file (a test keeps the two equal), so `/api/info` always names its authors.
 public enum ServiceCredentials {
-    /// The environment variable naming the credentials file.
-    public static let environmentVariable = "REC_CREDENTIALS"
     /// The file's path relative to the repository or image root.
     public static let relativePath = "deploy/credentials.json"
     /// Where the container image keeps the file.
@@ -46,13 +44,13 @@ public enum ServiceCredentials {
     /// The credentials object and the path it came from (`built-in` for `builtIn`).
     ///
     /// - Parameters:
-    ///   - environment: The process environment, for `REC_CREDENTIALS`.
+    ///   - configuredPath: The file `REC_CREDENTIALS` names (`RecSettings.credentialsPath`), if any.
     ///   - executablePath: The running executable; `/proc/self/exe` by default.
     public static func load(
-        environment: [String: String],
+        configuredPath: String?,
         executablePath: String? = SystemCalls.executablePath()
     ) -> (credentials: JSONValue, source: String) {
-        for path in candidatePaths(environment: environment, executablePath: executablePath) {
+        for path in candidatePaths(configuredPath: configuredPath, executablePath: executablePath) {
             guard let bytes = try? FileContents.bytes(atPath: path), let document = try? JSONParser.parse(bytes),
                 case .object = document
             else { continue }
@@ -62,8 +60,8 @@ public enum ServiceCredentials {
     }
 
     /// The paths `load` tries, in order.
-    public static func candidatePaths(environment: [String: String], executablePath: String?) -> [String] {
-        if let configured = environment[environmentVariable], !configured.isEmpty { return [configured] }
+    public static func candidatePaths(configuredPath: String?, executablePath: String?) -> [String] {
+        if let configured = configuredPath, !configured.isEmpty { return [configured] }
         var paths = [relativePath, containerPath]
         if var folder = executablePath.flatMap({ path in path.lastIndex(of: "/").map { String(path[..<$0]) } }) {
             for _ in 0...4 where !folder.isEmpty {

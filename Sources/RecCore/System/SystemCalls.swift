@@ -257,6 +257,12 @@ public enum SystemCalls {
 
     /// The process id.
     public static func processID() -> Int32 { getpid() }
+
+    /// The number of cores this process may run on (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1:
+    /// the default number of FastCGI workers.
+    public static func onlineProcessorCount() -> Int {
+        max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+    }
 }
 
 /// The result of `stat(2)` or `fstat(2)`: the fields RecServe looks at.

@@ -1,7 +1,9 @@
+import RecCore
+
 /// What `rec-fcgi` was asked to do by its arguments.
 ///
 /// `rec-fcgi` alone runs the master, which starts its own workers as `rec-fcgi --worker
-/// --max-requests N`; everything else comes from the environment (see `ServingConfiguration`).
+/// --max-requests N`; everything else comes from the environment (see `RecSettings`).
 public enum ServerCommandLine: Sendable, Equatable {
     /// Run the master.
     case master
@@ -27,7 +29,7 @@ public enum ServerCommandLine: Sendable, Equatable {
         """
 
     /// Parses the arguments after `argv[0]`.
-    public init(parsing arguments: [String]) throws(ServingConfigurationError) {
+    public init(parsing arguments: [String]) throws(SettingsError) {
         guard let first = arguments.first else {
             self = .master
             return
@@ -42,19 +44,18 @@ public enum ServerCommandLine: Sendable, Equatable {
             var index = 1
             while index < arguments.count {
                 guard arguments[index] == "--max-requests", index + 1 < arguments.count else {
-                    throw ServingConfigurationError(
+                    throw SettingsError(
                         .invalidArgument, setting: "argument", value: arguments[index],
                         reason: "unknown worker argument; expected --max-requests N")
                 }
                 let text = arguments[index + 1]
-                maximumRequests = try ServingConfiguration.wholeNumber(
-                    "--max-requests", in: ["--max-requests": text],
-                    default: 0, range: 0...1_000_000_000)
+                maximumRequests = try SettingReader.wholeNumber(
+                    text, setting: "--max-requests", range: ServingConfiguration.maximumRequestsRange)
                 index += 2
             }
             self = .worker(maximumRequests: maximumRequests)
         default:
-            throw ServingConfigurationError(
+            throw SettingsError(
                 .invalidArgument, setting: "argument", value: first, reason: "unknown argument; see rec-fcgi --help")
         }
     }

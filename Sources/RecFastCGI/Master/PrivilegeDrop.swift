@@ -18,9 +18,6 @@ import RecCore
 /// on exit. The socket itself stays root's, mode 0660: only root (nginx under `make serve` as
 /// root) can connect. Workers are spawned after the switch and inherit it.
 public enum PrivilegeDrop {
-    /// The user a root-started pool runs as when `REC_USER` is not set.
-    public static let defaultUser = "nobody"
-
     /// What `dropIfRoot` did.
     public enum Outcome: Sendable, Equatable {
         /// The pool was not started as root: nothing to drop.

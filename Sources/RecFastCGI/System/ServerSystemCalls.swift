@@ -307,11 +307,6 @@ public enum ServerSystemCalls {
         return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The number of cores this process may run on (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.
-    public static func onlineProcessorCount() -> Int {
-        max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
-    }
-
     /// `exit(2)` without running atexit handlers or flushing stdio, for a child that must not
     /// run its parent's cleanup.
     public static func exitImmediately(_ code: Int32) -> Never {

@@ -34,8 +34,8 @@ public struct RequestLog {
         self.writer = writer
         builder = LogLineBuilder(
             processName: processName, processID: processID, component: "request",
-            maximumLineBytes: writer?.maximumLineBytes ?? LogRecordFormatter.defaultMaximumLineBytes)
-        pending.reserveCapacity(Self.batchBytes + LogRecordFormatter.defaultMaximumLineBytes)
+            maximumLineBytes: writer?.maximumLineBytes ?? LogConfiguration.defaultMaximumLineBytes)
+        pending.reserveCapacity(Self.batchBytes + LogConfiguration.defaultMaximumLineBytes)
     }
 
     /// The level `served` is logged at.

@@ -22,10 +22,10 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// Parses `unix:/path/to.sock`, `tcp:HOST:PORT`, `tcp:[IPv6]:PORT` or `tcp:PORT` (all
     /// interfaces).
     ///
-    /// - Throws: `ServingConfigurationError` with code `invalidListenAddress`, naming what is wrong.
-    public init(parsing text: String) throws(ServingConfigurationError) {
-        func invalid(_ reason: String) -> ServingConfigurationError {
-            ServingConfigurationError(
+    /// - Throws: `SettingsError` with code `invalidListenAddress`, naming what is wrong.
+    public init(parsing text: String) throws(SettingsError) {
+        func invalid(_ reason: String) -> SettingsError {
+            SettingsError(
                 .invalidListenAddress, setting: Self.environmentVariable, value: text,
                 reason: reason + "; expected unix:/path/to.sock or tcp:HOST:PORT")
         }

@@ -2,8 +2,9 @@ import Logging
 
 /// How much is logged where, and how large the log may grow.
 ///
-/// Every process reads the same environment variables, so the CLI, the FastCGI master and its
-/// workers agree on the level and the rotation cap without passing flags around.
+/// Every process reads the same environment variables (through `RecSettings`), so the CLI, the
+/// FastCGI master and its workers agree on the level and the rotation cap without passing
+/// flags around.
 public struct LogConfiguration: Sendable, Equatable {
     /// The variable that sets `fileLevel`, for example `debug`.
     public static let levelVariable = "REC_LOG_LEVEL"
@@ -20,6 +21,9 @@ public struct LogConfiguration: Sendable, Equatable {
     public static let defaultBackupCount = 1
     /// The most rotated files that may be kept.
     public static let maximumBackupCount = 100
+    /// The longest line, newline included, that a record becomes unless configured otherwise:
+    /// 16 KiB. It keeps a runaway message from filling the log while leaving room for detail.
+    public static let defaultMaximumLineBytes = 16 * 1024
 
     /// The least severe level that reaches the log file.
     public var fileLevel: Logger.Level
@@ -33,8 +37,6 @@ public struct LogConfiguration: Sendable, Equatable {
     public var backupCount: Int
     /// The longest line one record may become; longer ones are truncated with a marker.
     public var maximumLineBytes: Int
-    /// The environment settings that were invalid and replaced by their defaults.
-    public var ignoredSettings: [LogConfigurationError]
 
     /// A configuration with explicit values; values out of range are clamped.
     public init(
@@ -42,53 +44,25 @@ public struct LogConfiguration: Sendable, Equatable {
         standardErrorLevel: Logger.Level = .warning,
         maximumFileBytes: Int = defaultMaximumFileBytes,
         backupCount: Int = defaultBackupCount,
-        maximumLineBytes: Int = LogRecordFormatter.defaultMaximumLineBytes
+        maximumLineBytes: Int = defaultMaximumLineBytes
     ) {
         self.fileLevel = fileLevel
         self.standardErrorLevel = standardErrorLevel
         self.maximumFileBytes = max(maximumFileBytes, 1)
         self.backupCount = min(max(backupCount, 1), Self.maximumBackupCount)
         self.maximumLineBytes = maximumLineBytes
-        self.ignoredSettings = []
     }
 
-    /// The configuration that `REC_LOG_LEVEL`, `REC_LOG_MAX_BYTES` and `REC_LOG_BACKUPS` in
-    /// `environment` describe. An invalid value falls back to its default and is listed in
-    /// `ignoredSettings`. `standardErrorLevel` is the caller's choice: `.warning` for the CLI,
-    /// `.info` for servers.
-    public init(environment: [String: String], standardErrorLevel: Logger.Level) {
-        self.init(standardErrorLevel: standardErrorLevel)
-        if let text = environment[Self.levelVariable], !text.isEmpty {
-            if let level = Self.level(named: text) {
-                fileLevel = level
-            } else {
-                let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
-                ignoredSettings.append(
-                    LogConfigurationError(
-                        .invalidLevel, variable: Self.levelVariable, value: text,
-                        reason: "not a log level (\(names)); using \(Self.defaultFileLevel.rawValue)"))
-            }
-        }
-        if let text = environment[Self.maximumFileBytesVariable], !text.isEmpty {
-            if let bytes = Self.byteCount(text), bytes > 0 {
-                maximumFileBytes = bytes
-            } else {
-                ignoredSettings.append(
-                    LogConfigurationError(
-                        .invalidByteCount, variable: Self.maximumFileBytesVariable, value: text,
-                        reason: "not a positive byte count such as 10485760, 512K or 10M; using \(Self.defaultMaximumFileBytes)"))
-            }
-        }
-        if let text = environment[Self.backupCountVariable], !text.isEmpty {
-            if let count = Int(text.trimmingSpaces), (1...Self.maximumBackupCount).contains(count) {
-                backupCount = count
-            } else {
-                ignoredSettings.append(
-                    LogConfigurationError(
-                        .invalidBackupCount, variable: Self.backupCountVariable, value: text,
-                        reason: "not a whole number from 1 to \(Self.maximumBackupCount); using \(Self.defaultBackupCount)"))
-            }
-        }
+    /// The configuration that `REC_LOG_LEVEL`, `REC_LOG_MAX_BYTES` and `REC_LOG_BACKUPS`
+    /// describe, with `standardErrorLevel` at `.warning`; part of `RecSettings`.
+    ///
+    /// - Throws: `SettingsError` for the first value that cannot be used.
+    init(reading settings: SettingReader) throws(SettingsError) {
+        self.init(
+            fileLevel: try settings.logLevel(Self.levelVariable, default: Self.defaultFileLevel),
+            maximumFileBytes: try settings.byteCount(Self.maximumFileBytesVariable, default: Self.defaultMaximumFileBytes),
+            backupCount: try settings.wholeNumber(
+                Self.backupCountVariable, default: Self.defaultBackupCount, range: 1...Self.maximumBackupCount))
     }
 
     /// The level a user means by `text`: any case, surrounding spaces ignored, and `warn` for

@@ -1,4 +1,4 @@
-import RecFastCGI
+import RecCore
 import Testing
 
 struct ListenAddressTests {
@@ -25,7 +25,7 @@ struct ListenAddressTests {
 
     @Test(arguments: invalid)
     func refuses(text: String) {
-        #expect(throws: ServingConfigurationError.self) { try ListenAddress(parsing: text) }
+        #expect(throws: SettingsError.self) { try ListenAddress(parsing: text) }
         do {
             _ = try ListenAddress(parsing: text)
         } catch {
