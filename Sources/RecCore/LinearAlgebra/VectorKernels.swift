@@ -7,19 +7,19 @@ public enum VectorKernels {
     public typealias Lane = SIMD16<Float>
 
     /// Loads 16 floats at `pointer`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func load(_ pointer: UnsafePointer<Float>) -> Lane {
         UnsafeRawPointer(pointer).loadUnaligned(as: Lane.self)
     }
 
     /// Stores 16 floats at `pointer`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func store(_ value: Lane, to pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lane.self)
     }
 
     /// The sum of a lane's elements, reduced as a tree to keep the dependency chain short.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func horizontalSum(_ value: Lane) -> Float {
         let eight = value.lowHalf + value.highHalf
         let four = eight.lowHalf + eight.highHalf
@@ -28,7 +28,7 @@ public enum VectorKernels {
     }
 
     /// `Σ a[i] × b[i]` over `length` floats.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, length: Int) -> Float {
         var accumulator = Lane()
         var index = 0
@@ -40,7 +40,7 @@ public enum VectorKernels {
     }
 
     /// `Σ (a[i] + b[i]) × c[i]` over `length` floats: SVD++'s `q_i · (p_u + implicit sum)`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func dotOfSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, length: Int) -> Float {
         var accumulator = Lane()
         var index = 0
@@ -52,7 +52,7 @@ public enum VectorKernels {
     }
 
     /// `y[i] += scale × x[i]` over `length` floats.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func addScaled(_ x: UnsafePointer<Float>, scale: Float, to y: UnsafeMutablePointer<Float>, length: Int) {
         let factor = Lane(repeating: scale)
         var index = 0
@@ -63,7 +63,7 @@ public enum VectorKernels {
     }
 
     /// `x[i] *= scale` over `length` floats.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func scale(_ x: UnsafeMutablePointer<Float>, by scale: Float, length: Int) {
         let factor = Lane(repeating: scale)
         var index = 0

@@ -6,6 +6,7 @@ public struct ScoredItem: Sendable, Equatable {
     public var score: Float
 
     /// Creates a scored item.
+    @inlinable
     public init(item: Int, score: Float) {
         self.item = item
         self.score = score
@@ -156,6 +157,7 @@ public enum Recommender {
 public enum TopItems {
     /// The `count` items of `0..<itemCount` with the highest scores, best first; `score`
     /// returns nil for items that must not be chosen. Ties go to the lower item index.
+    @inlinable
     public static func select(count: Int, from itemCount: Int, score: (Int) -> Float?) -> [ScoredItem] {
         var best = BoundedTopItems(capacity: count)
         for item in 0..<itemCount {
@@ -166,7 +168,7 @@ public enum TopItems {
     }
 
     /// Whether `a` ranks before `b`: higher score, then lower item index.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func isBetter(_ a: ScoredItem, than b: ScoredItem) -> Bool {
         a.score > b.score || (a.score == b.score && a.item < b.item)
     }
@@ -177,22 +179,23 @@ public enum TopItems {
 public struct BoundedTopItems: Sendable {
     /// How many items are kept at most.
     public let capacity: Int
-    private var heap: [ScoredItem] = []
+    @usableFromInline var heap: [ScoredItem] = []
 
     /// An empty selection of at most `capacity` items.
+    @inlinable
     public init(capacity: Int) {
         self.capacity = max(capacity, 0)
         heap.reserveCapacity(self.capacity)
     }
 
     /// The number of items kept.
-    public var count: Int { heap.count }
+    @inlinable public var count: Int { heap.count }
 
     /// The score of the worst kept item, or `-infinity` when none is kept.
-    public var worstScore: Float { heap.first?.score ?? -.infinity }
+    @inlinable public var worstScore: Float { heap.first?.score ?? -.infinity }
 
     /// Keeps `candidate` if it ranks among the best `capacity` offered so far.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func offer(_ candidate: ScoredItem) {
         guard !candidate.score.isNaN, capacity > 0 else { return }
         if heap.count < capacity {
@@ -205,11 +208,13 @@ public struct BoundedTopItems: Sendable {
     }
 
     /// The kept items, best first (higher score, then lower item index).
+    @inlinable
     public func bestFirst() -> [ScoredItem] {
         heap.sorted { TopItems.isBetter($0, than: $1) }
     }
 
-    private mutating func siftUp(from index: Int) {
+    @inlinable
+    mutating func siftUp(from index: Int) {
         var child = index
         while child > 0 {
             let parent = (child - 1) / 2
@@ -219,7 +224,8 @@ public struct BoundedTopItems: Sendable {
         }
     }
 
-    private mutating func siftDown(from index: Int) {
+    @inlinable
+    mutating func siftDown(from index: Int) {
         var parent = index
         while true {
             let left = 2 * parent + 1, right = left + 1

@@ -33,13 +33,13 @@ public struct RankingBlend: Sendable, Equatable, Codable {
     }
 
     /// The part of the score before the logistic, which bounds the score from above.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func watchTerm(watch: Float, popularity: Float) -> Float {
         max(watch, 0) + popularityWeight * popularity
     }
 
     /// The chance-of-liking factor for the rating estimate `rating`, in (0, 1).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func likingFactor(rating: Float) -> Float {
         1 / (1 + expf(-(ratingOffset + ratingSlope * rating)))
     }

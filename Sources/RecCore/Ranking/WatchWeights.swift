@@ -41,7 +41,7 @@ package enum WatchWeights {
     /// Adds the weights of `rows`' slots in `table` (`perItem` slots per row) to the
     /// `itemCount` floats at `scores`. A row ends at its first empty slot; rows and targets
     /// outside the catalogue, which only a damaged file has, are skipped.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func accumulate<Rows: Sequence<Int>>(
         rows: Rows, items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>,
         perItem: Int, into scores: UnsafeMutablePointer<Float>, itemCount: Int
