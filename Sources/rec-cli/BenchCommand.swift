@@ -108,66 +108,96 @@ struct BenchCommand: ParsableCommand {
     /// The model file table: size, open and checksum time, and the per-request costs of the
     /// engine and of the API router on generation `generation` of `store`.
     func printModelFigures(store: ModelStore, generation: Int, label: String) throws {
-        let path = store.path(forGeneration: generation)
-        let openSeconds = try Self.median(max(repetitions, 20)) { _ = try store.open(generation: generation) }
         let model = try store.open(generation: generation)
-        let checksumSeconds = try Self.median(repetitions) { try model.verifyChecksum() }
-        let engineSeconds = try Self.median(max(repetitions, 20)) { _ = RecommendationEngine(model: model) }
         let engine = RecommendationEngine(model: model)
-        let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
-        let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
-        let recommendSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: inputs, count: 20) }
-        let ratingOrderSeconds = try Self.median(max(repetitions, 200)) {
-            _ = try engine.recommend(ratings: inputs, count: 20, ranking: .rating)
-        }
-        let knownUserSeconds: Double? =
-            model.ranking == nil || model.userCount == 0
-            ? nil
-            : try Self.median(max(repetitions, 200)) {
-                _ = try engine.recommend(userID: model.userIDs[model.userCount / 2], count: 20)
-            }
-        let foldInItems = Array(popular.prefix(5)), foldInRatings: [Float] = [5, 4, 3, 4, 5]
-        let foldInSeconds = try Self.median(max(repetitions, 200)) {
-            _ = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items)
-        }
-        let manyItems = Array(popular.prefix(50)), manyRatings = (0..<50).map { Float(1 + $0 % 5) }
-        let manyFoldInSeconds = try Self.median(max(repetitions, 200)) {
-            _ = FoldIn.solve(items: manyItems, ratings: manyRatings, model: engine.items)
-        }
-        let person = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items)
-        let scoreSeconds = try Self.median(max(repetitions, 200)) { _ = Recommender.scores(for: person, model: engine.items) }
-        let titleInputs = Array(popular.prefix(5)).map { (movie: MovieReference.title(model.titles[$0]), rating: 4.0) }
-        let titleSeconds = try Self.median(max(repetitions, 200)) { _ = try engine.recommend(ratings: titleInputs, count: 20) }
-        let similarSeconds = try Self.median(max(repetitions, 200)) {
-            _ = try engine.similar(to: .id(model.movieIDs[popular.first!]), count: 10)
-        }
-        let router = APIRouter(
-            service: ServiceDescription(
-                build: BuildInfo.fallback(executablePath: nil), startedAt: "", workers: 1,
-                processID: getpid()),
-            credentials: ServiceCredentials.builtIn, dataDirectory: CLIEnvironment.dataDirectory, adminToken: nil)
-        let routerFigures = try APIRouterBenchmark.measure(router: router, engine: engine, calls: routerCalls)
+        let rows =
+            try fileRows(store: store, generation: generation, model: model) + requestRows(model: model, engine: engine)
+            + routerRows(engine: engine)
         print("| model file (\(label)) | value |")
         print("|---|---|")
-        print("| size | \(String(format: "%.1f", Double(model.fileSize) / 1_048_576)) MiB (\(path.split(separator: "/").last!)) |")
-        print("| open (mmap + validate header and sections, median) | \(Self.milliseconds(openSeconds)) |")
-        print("| full checksum verification (median) | \(Self.milliseconds(checksumSeconds)) |")
-        print("| engine set-up: 16-bit item factors, once per generation (median) | \(Self.milliseconds(engineSeconds)) |")
-        print("| fold-in alone: 5 ratings (median) | \(Self.microseconds(foldInSeconds)) |")
-        print("| fold-in alone: 50 ratings (median) | \(Self.microseconds(manyFoldInSeconds)) |")
-        print(
-            "| score all \(model.itemCount) movies for one person, k = \(model.factorCount) (median) | \(Self.microseconds(scoreSeconds)) |"
-        )
-        print("| recommend: fold-in 5 ids, rank by relevance, top 20 (median) | \(Self.microseconds(recommendSeconds)) |")
-        print("| the same in rating order (`rank=rating`; median) | \(Self.microseconds(ratingOrderSeconds)) |")
-        if let knownUserSeconds {
-            print("| recommend to a known user: stored list, top 20 (median) | \(Self.microseconds(knownUserSeconds)) |")
+        for row in rows { print("| \(row.name) | \(row.value) |") }
+    }
+
+    /// One row of the model file table.
+    typealias FigureRow = (name: String, value: String)
+
+    /// The file's size, open and checksum times, and the engine's set-up time.
+    func fileRows(store: ModelStore, generation: Int, model: LoadedModel) throws -> [FigureRow] {
+        let path = store.path(forGeneration: generation)
+        let openSeconds = try Self.median(max(repetitions, 20)) { _ = try store.open(generation: generation) }
+        let checksumSeconds = try Self.median(repetitions) { try model.verifyChecksum() }
+        let engineSeconds = try Self.median(max(repetitions, 20)) { _ = RecommendationEngine(model: model) }
+        return [
+            ("size", "\(String(format: "%.1f", Double(model.fileSize) / 1_048_576)) MiB (\(path.split(separator: "/").last!))"),
+            ("open (mmap + validate header and sections, median)", Self.milliseconds(openSeconds)),
+            ("full checksum verification (median)", Self.milliseconds(checksumSeconds)),
+            ("engine set-up: 16-bit item factors, once per generation (median)", Self.milliseconds(engineSeconds)),
+        ]
+    }
+
+    /// The engine's per-request costs: fold-in, scoring, recommending and similar movies, for
+    /// inputs among the 50 most rated movies.
+    func requestRows(model: LoadedModel, engine: RecommendationEngine) throws -> [FigureRow] {
+        let runs = max(repetitions, 200)
+        let popular = (0..<model.itemCount).sorted { model.itemRatingCounts[$0] > model.itemRatingCounts[$1] }.prefix(50)
+        let inputs = Array(popular.prefix(5)).map { (movie: MovieReference.id(model.movieIDs[$0]), rating: 4.0) }
+        let foldInItems = Array(popular.prefix(5)), foldInRatings: [Float] = [5, 4, 3, 4, 5]
+        let manyItems = Array(popular.prefix(50)), manyRatings = (0..<50).map { Float(1 + $0 % 5) }
+        let person = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items)
+        let titleInputs = Array(popular.prefix(5)).map { (movie: MovieReference.title(model.titles[$0]), rating: 4.0) }
+        var rows: [FigureRow] = [
+            (
+                "fold-in alone: 5 ratings (median)",
+                Self.microseconds(
+                    try Self.median(runs) { _ = FoldIn.solve(items: foldInItems, ratings: foldInRatings, model: engine.items) })
+            ),
+            (
+                "fold-in alone: 50 ratings (median)",
+                Self.microseconds(try Self.median(runs) { _ = FoldIn.solve(items: manyItems, ratings: manyRatings, model: engine.items) })
+            ),
+            (
+                "score all \(model.itemCount) movies for one person, k = \(model.factorCount) (median)",
+                Self.microseconds(try Self.median(runs) { _ = Recommender.scores(for: person, model: engine.items) })
+            ),
+            (
+                "recommend: fold-in 5 ids, rank by relevance, top 20 (median)",
+                Self.microseconds(try Self.median(runs) { _ = try engine.recommend(ratings: inputs, count: 20) })
+            ),
+            (
+                "the same in rating order (`rank=rating`; median)",
+                Self.microseconds(try Self.median(runs) { _ = try engine.recommend(ratings: inputs, count: 20, ranking: .rating) })
+            ),
+        ]
+        if model.ranking != nil && model.userCount > 0 {
+            let user = model.userIDs[model.userCount / 2]
+            rows.append(
+                (
+                    "recommend to a known user: stored list, top 20 (median)",
+                    Self.microseconds(try Self.median(runs) { _ = try engine.recommend(userID: user, count: 20) })
+                ))
         }
-        print("| recommend with 5 exact titles (median) | \(Self.microseconds(titleSeconds)) |")
-        print("| similar: 10 neighbours by id (median) | \(Self.microseconds(similarSeconds)) |")
-        for figure in routerFigures {
-            print(
-                "| router: \(figure.name), median / mean of \(figure.calls) | \(Self.microseconds(figure.medianSeconds)) / \(Self.microseconds(figure.meanSeconds)) |"
+        rows.append(
+            (
+                "recommend with 5 exact titles (median)",
+                Self.microseconds(try Self.median(runs) { _ = try engine.recommend(ratings: titleInputs, count: 20) })
+            ))
+        rows.append(
+            (
+                "similar: 10 neighbours by id (median)",
+                Self.microseconds(try Self.median(runs) { _ = try engine.similar(to: .id(model.movieIDs[popular.first!]), count: 10) })
+            ))
+        return rows
+    }
+
+    /// The API router's cost per request, without sockets.
+    func routerRows(engine: RecommendationEngine) throws -> [FigureRow] {
+        let router = APIRouter(
+            service: ServiceDescription(build: BuildInfo.fallback(executablePath: nil), startedAt: "", workers: 1, processID: getpid()),
+            credentials: ServiceCredentials.builtIn, dataDirectory: CLIEnvironment.dataDirectory, adminToken: nil)
+        return try APIRouterBenchmark.measure(router: router, engine: engine, calls: routerCalls).map { figure in
+            (
+                "router: \(figure.name), median / mean of \(figure.calls)",
+                "\(Self.microseconds(figure.medianSeconds)) / \(Self.microseconds(figure.meanSeconds))"
             )
         }
     }

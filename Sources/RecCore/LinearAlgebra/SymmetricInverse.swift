@@ -110,61 +110,78 @@ public enum SymmetricInverse {
         _ factor: UnsafeMutablePointer<Float>, into inverse: UnsafeMutablePointer<Float>,
         size: Int, stride: Int, threadCount: Int
     ) {
-        typealias Lane = VectorKernels.Lane
         var blockStart = 0
         while blockStart < size {
             let blockRows = min(panelRows, size - blockStart)
             if blockStart > 0 {
-                // T[r][c] = Σ_{c ≤ k < blockStart} U[k][blockStart + r] W[k][c], into W's block rows.
-                let sharedFactor = SharedMutablePointer(base: factor), sharedInverse = SharedMutablePointer(base: inverse)
-                let start = blockStart
-                let chunkCount = (start + 15) / 16
-                let threads = max(1, min(threadCount, chunkCount))
-                ParallelLoop.run(threadCount: threads) { thread in
-                    let factor = sharedFactor.base, inverse = sharedInverse.base
-                    var chunk = thread
-                    while chunk < chunkCount {
-                        let column = chunk * 16
-                        var depthStart = column
-                        while depthStart < start {
-                            let depthEnd = min(depthStart + depthBlock, start)
-                            var row = 0
-                            while row < blockRows {
-                                OuterProductTile.accumulate(
-                                    into: inverse + (start + row) * stride + column, cStride: stride,
-                                    rows: min(4, blockRows - row),
-                                    a: factor + depthStart * stride + start + row, aStride: stride,
-                                    b: inverse + depthStart * stride + column, bStride: stride,
-                                    depth: depthEnd - depthStart, sign: 1)
-                                row += 4
-                            }
-                            depthStart = depthEnd
-                        }
-                        chunk += threads
-                    }
-                }
+                productWithSolvedRows(
+                    factor, inverse, blockStart: blockStart, blockRows: blockRows, stride: stride, threadCount: threadCount)
             }
-            // Row r: W[r][<start] = (−T[r] − Σ_{q<r} L[r][q] W[q]) / L[r][r], and W_II = L_II⁻¹.
-            let width = (blockStart + blockRows + 15) & ~15
-            for offset in 0..<blockRows {
-                let row = blockStart + offset
-                let target = inverse + row * stride
-                for column in 0..<blockStart { target[column] = -target[column] }
-                target[row] = 1
-                for earlier in blockStart..<row {
-                    let scale = Lane(repeating: -factor[earlier * stride + row])
-                    let source = inverse + earlier * stride
-                    var chunk = 0
-                    while chunk < width {
-                        VectorKernels.store(
-                            VectorKernels.load(target + chunk).addingProduct(scale, VectorKernels.load(source + chunk)),
-                            to: target + chunk)
-                        chunk &+= 16
-                    }
-                }
-                VectorKernels.scale(target, by: 1 / factor[row * stride + row], length: width)
-            }
+            substituteBlockRows(factor, inverse, blockStart: blockStart, blockRows: blockRows, stride: stride)
             blockStart += blockRows
+        }
+    }
+
+    /// `T[r][c] = Σ_{c ≤ k < blockStart} U[k][blockStart + r] W[k][c]` into `W`'s block rows:
+    /// the block's product with the rows already solved, 16 columns per chunk, chunks spread
+    /// over the threads.
+    private static func productWithSolvedRows(
+        _ factor: UnsafeMutablePointer<Float>, _ inverse: UnsafeMutablePointer<Float>,
+        blockStart start: Int, blockRows: Int, stride: Int, threadCount: Int
+    ) {
+        let sharedFactor = SharedMutablePointer(base: factor), sharedInverse = SharedMutablePointer(base: inverse)
+        let chunkCount = (start + 15) / 16
+        let threads = max(1, min(threadCount, chunkCount))
+        ParallelLoop.run(threadCount: threads) { thread in
+            let factor = sharedFactor.base, inverse = sharedInverse.base
+            var chunk = thread
+            while chunk < chunkCount {
+                let column = chunk * 16
+                var depthStart = column
+                while depthStart < start {
+                    let depthEnd = min(depthStart + depthBlock, start)
+                    var row = 0
+                    while row < blockRows {
+                        OuterProductTile.accumulate(
+                            into: inverse + (start + row) * stride + column, cStride: stride,
+                            rows: min(4, blockRows - row),
+                            a: factor + depthStart * stride + start + row, aStride: stride,
+                            b: inverse + depthStart * stride + column, bStride: stride,
+                            depth: depthEnd - depthStart, sign: 1)
+                        row += 4
+                    }
+                    depthStart = depthEnd
+                }
+                chunk += threads
+            }
+        }
+    }
+
+    /// Forward substitution over the block's rows: row `r` becomes
+    /// `W[r][<start] = (−T[r] − Σ_{q<r} L[r][q] W[q]) / L[r][r]`, and `W_II = L_II⁻¹`.
+    private static func substituteBlockRows(
+        _ factor: UnsafeMutablePointer<Float>, _ inverse: UnsafeMutablePointer<Float>,
+        blockStart: Int, blockRows: Int, stride: Int
+    ) {
+        typealias Lane = VectorKernels.Lane
+        let width = (blockStart + blockRows + 15) & ~15
+        for offset in 0..<blockRows {
+            let row = blockStart + offset
+            let target = inverse + row * stride
+            for column in 0..<blockStart { target[column] = -target[column] }
+            target[row] = 1
+            for earlier in blockStart..<row {
+                let scale = Lane(repeating: -factor[earlier * stride + row])
+                let source = inverse + earlier * stride
+                var chunk = 0
+                while chunk < width {
+                    VectorKernels.store(
+                        VectorKernels.load(target + chunk).addingProduct(scale, VectorKernels.load(source + chunk)),
+                        to: target + chunk)
+                    chunk &+= 16
+                }
+            }
+            VectorKernels.scale(target, by: 1 / factor[row * stride + row], length: width)
         }
     }
 

@@ -55,57 +55,76 @@ enum RankingBlendSearch {
                 blends: settings.defaultBlends, knownUserRecall: 0, newPersonRecall: [:])
 
             let knownCases = TopNCaseSet(.knownUser, training: fitPart, evaluation: validation, seed: seed).cases
-            var bestKnownRecall = -1.0
-            var weightedCooccurrence: (exponent: Float, matrix: SquareMatrix) = (0, cooccurrence)
-            for candidate in settings.knownUserModels where !knownCases.isEmpty {
-                if candidate.userWeightExponent != weightedCooccurrence.exponent {
-                    weightedCooccurrence = (
-                        candidate.userWeightExponent,
-                        ItemCooccurrence.counts(of: sets, userWeightExponent: candidate.userWeightExponent, threadCount: threadCount)
-                    )
-                }
-                guard
-                    let weights = ItemAutoencoder.ease(
-                        cooccurrence: weightedCooccurrence.matrix, regularization: candidate.regularization,
-                        threadCount: threadCount)
-                else { continue }
-                let pools = context.knownUserPools(knownCases, weights: weights, ratingModel: ratingModel)
-                let (blend, recall) = bestBlend(over: pools, settings: settings, threadCount: threadCount)
-                if recall > bestKnownRecall {
-                    bestKnownRecall = recall
-                    (choice.knownUserModel, choice.blends.knownUser, choice.knownUserRecall) = (candidate, blend, recall)
-                }
-            }
-
+            chooseKnownUserModel(
+                into: &choice, cases: knownCases, sets: sets, cooccurrence: cooccurrence, ratingModel: ratingModel,
+                context: context, settings: settings)
             let newCaseSets = settings.newPersonGivenCounts.map {
                 TopNCaseSet(.newPerson(given: $0), training: fitPart, evaluation: validation, seed: seed).cases
             }
-            var bestNewRecall = -1.0
-            for dropout in settings.newPersonDropouts where newCaseSets.contains(where: { !$0.isEmpty }) {
-                guard
-                    let weights = ItemAutoencoder.denoising(
-                        cooccurrence: cooccurrence, dropout: dropout,
-                        regularization: settings.denoisingRegularization,
-                        threadCount: threadCount)
-                else { continue }
-                let table = WatchWeights.table(from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
-                let fits = zip(settings.newPersonGivenCounts, newCaseSets).map { given, cases in
-                    (
-                        given: given,
-                        fit: bestBlend(over: context.newPersonPools(cases, table: table), settings: settings, threadCount: threadCount)
-                    )
-                }
-                let recall = meanOfMeans(fits.map(\.fit.1))
-                if recall > bestNewRecall {
-                    bestNewRecall = recall
-                    choice.newPersonDropout = dropout
-                    for (given, fit) in fits {
-                        choice.blends.newPerson[RankingBlends.newPersonGroup(givenCount: given)] = fit.0
-                        choice.newPersonRecall[given] = fit.1
-                    }
+            chooseNewPersonDropout(into: &choice, caseSets: newCaseSets, cooccurrence: cooccurrence, context: context, settings: settings)
+            return choice
+        }
+    }
+
+    /// Tries each known-user EASE model of the settings on `cases` and keeps, in `choice`, the
+    /// one whose best blend has the highest recall, with that blend.
+    private static func chooseKnownUserModel(
+        into choice: inout Choice, cases: [TopNCase], sets: RatedItemSets, cooccurrence: SquareMatrix,
+        ratingModel: FactorParameters, context: PoolContext, settings: RankingSettings
+    ) {
+        let threadCount = context.threadCount
+        var bestRecall = -1.0
+        var weightedCooccurrence: (exponent: Float, matrix: SquareMatrix) = (0, cooccurrence)
+        for candidate in settings.knownUserModels where !cases.isEmpty {
+            if candidate.userWeightExponent != weightedCooccurrence.exponent {
+                weightedCooccurrence = (
+                    candidate.userWeightExponent,
+                    ItemCooccurrence.counts(of: sets, userWeightExponent: candidate.userWeightExponent, threadCount: threadCount)
+                )
+            }
+            guard
+                let weights = ItemAutoencoder.ease(
+                    cooccurrence: weightedCooccurrence.matrix, regularization: candidate.regularization, threadCount: threadCount)
+            else { continue }
+            let pools = context.knownUserPools(cases, weights: weights, ratingModel: ratingModel)
+            let (blend, recall) = bestBlend(over: pools, settings: settings, threadCount: threadCount)
+            if recall > bestRecall {
+                bestRecall = recall
+                (choice.knownUserModel, choice.blends.knownUser, choice.knownUserRecall) = (candidate, blend, recall)
+            }
+        }
+    }
+
+    /// Tries each denoising dropout of the settings on the new-person `caseSets` (one per given
+    /// count) and keeps, in `choice`, the one with the best mean recall, with its blends.
+    private static func chooseNewPersonDropout(
+        into choice: inout Choice, caseSets: [[TopNCase]], cooccurrence: SquareMatrix, context: PoolContext,
+        settings: RankingSettings
+    ) {
+        let threadCount = context.threadCount
+        var bestRecall = -1.0
+        for dropout in settings.newPersonDropouts where caseSets.contains(where: { !$0.isEmpty }) {
+            guard
+                let weights = ItemAutoencoder.denoising(
+                    cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
+                    threadCount: threadCount)
+            else { continue }
+            let table = WatchWeights.table(from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
+            let fits = zip(settings.newPersonGivenCounts, caseSets).map { given, cases in
+                (
+                    given: given,
+                    fit: bestBlend(over: context.newPersonPools(cases, table: table), settings: settings, threadCount: threadCount)
+                )
+            }
+            let recall = meanOfMeans(fits.map(\.fit.1))
+            if recall > bestRecall {
+                bestRecall = recall
+                choice.newPersonDropout = dropout
+                for (given, fit) in fits {
+                    choice.blends.newPerson[RankingBlends.newPersonGroup(givenCount: given)] = fit.0
+                    choice.newPersonRecall[given] = fit.1
                 }
             }
-            return choice
         }
     }
 

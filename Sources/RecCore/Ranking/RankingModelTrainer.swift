@@ -61,44 +61,14 @@ package enum RankingModelTrainer {
             return nil
         }
         let start = ContinuousClock.now
-        var knownModel = settings.knownUserModels[0], dropout = settings.newPersonDropouts[0]
-        var blends = settings.defaultBlends
-        var knownRecall: Double?, newRecall: [String: Double]?
-        if let validationFit {
-            let choice = RankingBlendSearch.choose(
-                fitPart: validationFit.fitPart, validation: validationFit.validation,
-                ratingModel: validationFit.ratingModel, foldIn: validationFit.foldIn,
-                settings: settings, seed: seed, threadCount: threadCount)
-            knownModel = choice.knownUserModel
-            dropout = choice.newPersonDropout
-            blends = choice.blends
-            knownRecall = choice.knownUserRecall
-            newRecall = Dictionary(uniqueKeysWithValues: choice.newPersonRecall.map { (String($0.key), $0.value) })
-            logger.info(
-                "chose the ranking blends",
-                metadata: [
-                    "known_user_regularization": "\(knownModel.regularization)",
-                    "known_user_weight_exponent": "\(knownModel.userWeightExponent)", "new_person_dropout": "\(dropout)",
-                    "known_user_blend": "\(describe(blends.knownUser))",
-                    "new_person_blends": "\(blends.newPerson.map(describe).joined(separator: ";"))",
-                    "known_user_validation_recall": "\(choice.knownUserRecall.fourDecimals)",
-                    "new_person_validation_recall":
-                        "\(choice.newPersonRecall.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.fourDecimals)" }.joined(separator: ","))",
-                ])
-        }
-
+        let choice = validationFit.map { chooseBlends(on: $0, settings: settings, seed: seed, threadCount: threadCount, logger: logger) }
+        let knownModel = choice?.knownUserModel ?? settings.knownUserModels[0]
+        let dropout = choice?.newPersonDropout ?? settings.newPersonDropouts[0]
+        let blends = choice?.blends ?? settings.defaultBlends
         let sets = RatedItemSets(ratings)
-        let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
-        let knownCooccurrence =
-            knownModel.userWeightExponent == 0
-            ? cooccurrence : ItemCooccurrence.counts(of: sets, userWeightExponent: knownModel.userWeightExponent, threadCount: threadCount)
         guard
-            let knownWeights = ItemAutoencoder.ease(
-                cooccurrence: knownCooccurrence, regularization: knownModel.regularization,
-                threadCount: threadCount),
-            let newWeights = ItemAutoencoder.denoising(
-                cooccurrence: cooccurrence, dropout: dropout,
-                regularization: settings.denoisingRegularization, threadCount: threadCount)
+            let (knownWeights, newWeights) = autoencoderWeights(
+                sets: sets, knownModel: knownModel, dropout: dropout, settings: settings, threadCount: threadCount)
         else {
             logger.warning("the ranking model's matrix is not positive definite; lists follow the rating order")
             return nil
@@ -122,9 +92,53 @@ package enum RankingModelTrainer {
             knownUserModel: knownModel, newPersonDropout: dropout,
             denoisingRegularization: settings.denoisingRegularization,
             watchWeightsPerItem: watchWeights.neighboursPerItem, rankedItemsPerUser: listLength,
-            blends: blends, fittedOnValidation: validationFit != nil,
-            knownUserValidationRecall: knownRecall, newPersonValidationRecall: newRecall, seconds: seconds)
+            blends: blends, fittedOnValidation: validationFit != nil, knownUserValidationRecall: choice?.knownUserRecall,
+            newPersonValidationRecall: choice.map {
+                Dictionary(uniqueKeysWithValues: $0.newPersonRecall.map { (String($0.key), $0.value) })
+            },
+            seconds: seconds)
         return Outcome(artifact: artifact, summary: summary)
+    }
+
+    /// The models and blends `RankingBlendSearch` chooses on the validation split, logged.
+    private static func chooseBlends(
+        on fit: ValidationFit, settings: RankingSettings, seed: UInt64, threadCount: Int, logger: Logger
+    ) -> RankingBlendSearch.Choice {
+        let choice = RankingBlendSearch.choose(
+            fitPart: fit.fitPart, validation: fit.validation, ratingModel: fit.ratingModel, foldIn: fit.foldIn,
+            settings: settings, seed: seed, threadCount: threadCount)
+        let newPersonRecall = choice.newPersonRecall.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.fourDecimals)" }
+        logger.info(
+            "chose the ranking blends",
+            metadata: [
+                "known_user_regularization": "\(choice.knownUserModel.regularization)",
+                "known_user_weight_exponent": "\(choice.knownUserModel.userWeightExponent)",
+                "new_person_dropout": "\(choice.newPersonDropout)",
+                "known_user_blend": "\(describe(choice.blends.knownUser))",
+                "new_person_blends": "\(choice.blends.newPerson.map(describe).joined(separator: ";"))",
+                "known_user_validation_recall": "\(choice.knownUserRecall.fourDecimals)",
+                "new_person_validation_recall": "\(newPersonRecall.joined(separator: ","))",
+            ])
+        return choice
+    }
+
+    /// The EASE weights for known users and the denoising weights for new people over `sets`,
+    /// or nil when either system is not positive definite.
+    private static func autoencoderWeights(
+        sets: RatedItemSets, knownModel: KnownUserModel, dropout: Float, settings: RankingSettings, threadCount: Int
+    ) -> (known: SquareMatrix, new: SquareMatrix)? {
+        let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
+        let knownCooccurrence =
+            knownModel.userWeightExponent == 0
+            ? cooccurrence : ItemCooccurrence.counts(of: sets, userWeightExponent: knownModel.userWeightExponent, threadCount: threadCount)
+        guard
+            let known = ItemAutoencoder.ease(
+                cooccurrence: knownCooccurrence, regularization: knownModel.regularization, threadCount: threadCount),
+            let new = ItemAutoencoder.denoising(
+                cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
+                threadCount: threadCount)
+        else { return nil }
+        return (known, new)
     }
 
     /// Every training user's best `listLength` movies by `blend`, over every movie they did not

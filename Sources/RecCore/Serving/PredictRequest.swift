@@ -38,46 +38,7 @@ public struct PredictRequest: Sendable, Equatable {
             throw APIError(
                 .malformedJSON, #"the body is empty; send [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}"#)
         }
-        let document: JSONValue
-        do throws(JSONParseError) {
-            // No array of a valid body is longer than the movie limit, so a longer one is
-            // refused where it crosses the limit, not after parsing up to 64 KiB of titles.
-            document = try JSONParser.parse(body, maximumArrayLength: RecommendationEngine.ratedMovieLimit)
-        } catch  where error.code == .tooLong {
-            throw APIError(
-                .tooManyMovies,
-                "give at most \(RecommendationEngine.ratedMovieLimit) rated movies; an array of the body passes that at byte \(error.offset)"
-            )
-        } catch {
-            throw APIError(error)
-        }
-        let list: JSONValue
-        var count: Int?
-        var ranking: RecommendationRanking?
-        switch document {
-        case .array:
-            list = document
-        case .object(let members):
-            guard let named = try RequestFieldReader.member(of: members, anyOf: listNames) else {
-                throw APIError(
-                    .invalidShape,
-                    #"the object needs the rated movies as "movies": [[movies], [ratings]] (or under "data" or "movies_ratings")"#)
-            }
-            list = named.value
-            if let top = try RequestFieldReader.member(of: members, anyOf: countNames) {
-                count = try RequestFieldReader.count(top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
-            }
-            if let rank = try RequestFieldReader.member(of: members, anyOf: ["rank"]) {
-                guard case .string(let name) = rank.value else {
-                    throw APIError(.invalidShape, "'rank' must be \"relevance\" or \"rating\", not \(rank.value.kindDescription)")
-                }
-                ranking = try RequestFieldReader.ranking(named: name)
-            }
-        default:
-            throw APIError(
-                .invalidShape,
-                #"expected [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}, not "# + document.kindDescription)
-        }
+        var (list, count, ranking) = try fields(of: try document(of: body))
         if !query.isEmpty, count == nil || ranking == nil {
             let parameters = URLQueryParameters(query)
             if count == nil, let top = try parameters.value(anyOf: countNames) {
@@ -93,6 +54,54 @@ public struct PredictRequest: Sendable, Equatable {
             throw APIError(error)
         }
         return PredictRequest(ratings: ratings, count: count ?? defaultCount, ranking: ranking ?? .defaultRanking)
+    }
+
+    /// The body parsed as JSON, with every array capped at the movie limit.
+    private static func document(of body: [UInt8]) throws(APIError) -> JSONValue {
+        do throws(JSONParseError) {
+            // No array of a valid body is longer than the movie limit, so a longer one is
+            // refused where it crosses the limit, not after parsing up to 64 KiB of titles.
+            return try JSONParser.parse(body, maximumArrayLength: RecommendationEngine.ratedMovieLimit)
+        } catch  where error.code == .tooLong {
+            throw APIError(
+                .tooManyMovies,
+                "give at most \(RecommendationEngine.ratedMovieLimit) rated movies; an array of the body passes that at byte \(error.offset)"
+            )
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// The rated-movie list of a bare array, or the list, M and ranking of an object.
+    private static func fields(
+        of document: JSONValue
+    ) throws(APIError) -> (list: JSONValue, count: Int?, ranking: RecommendationRanking?) {
+        switch document {
+        case .array:
+            return (document, nil, nil)
+        case .object(let members):
+            guard let named = try RequestFieldReader.member(of: members, anyOf: listNames) else {
+                throw APIError(
+                    .invalidShape,
+                    #"the object needs the rated movies as "movies": [[movies], [ratings]] (or under "data" or "movies_ratings")"#)
+            }
+            var count: Int?
+            var ranking: RecommendationRanking?
+            if let top = try RequestFieldReader.member(of: members, anyOf: countNames) {
+                count = try RequestFieldReader.count(top.value, name: top.name, range: RecommendationEngine.recommendationCountRange)
+            }
+            if let rank = try RequestFieldReader.member(of: members, anyOf: ["rank"]) {
+                guard case .string(let name) = rank.value else {
+                    throw APIError(.invalidShape, "'rank' must be \"relevance\" or \"rating\", not \(rank.value.kindDescription)")
+                }
+                ranking = try RequestFieldReader.ranking(named: name)
+            }
+            return (named.value, count, ranking)
+        default:
+            throw APIError(
+                .invalidShape,
+                #"expected [[movies], [ratings]] or {"movies": [[movies], [ratings]], "top": 20}, not "# + document.kindDescription)
+        }
     }
 
     /// Whether both ask for the same count and the same ratings in the same order (tuples are

@@ -66,26 +66,13 @@ public final class FastCGIWorker {
     /// Serves until stopped, recycled or orphaned; pending request-log lines are written before it returns.
     public func run() -> Exit {
         defer { requestLog.flush() }
-        let listening = settings.listeningDescriptor
-        guard ServerSystemCalls.isListeningSocket(listening) else {
-            return .failed("descriptor \(listening) is not a listening socket; rec-fcgi starts its workers itself")
-        }
-        guard ServerSystemCalls.isPipe(settings.lifelineDescriptor) else {
-            return .failed(
-                "descriptor \(settings.lifelineDescriptor) is not the master's lifeline pipe; rec-fcgi starts its workers itself")
-        }
         let signalDescriptor: Int32
         do {
-            ServerSystemCalls.ignore(SIGPIPE)
-            ServerSystemCalls.ignore(SIGHUP)
-            ServerSystemCalls.ignore(SIGUSR1)
-            signalDescriptor = try SignalPipe.install(signals: [SIGTERM, SIGINT])
-            try ServerSystemCalls.setNonBlocking(listening, subject: "listening socket")
-            try FastCGILibrary.initialize()
-            try RequestWatchdog.start(timeoutSeconds: settings.requestTimeoutSeconds)
+            signalDescriptor = try prepare()
         } catch {
-            return .failed("cannot start: \(error)")
+            return .failed(error.reason)
         }
+        let listening = settings.listeningDescriptor
         let request = FastCGILibrary.makeRequest()
         defer { request.deallocate() }
 
@@ -125,6 +112,37 @@ public final class FastCGIWorker {
             }
             if waitSet[2].revents != 0 { return .masterGone }
         }
+    }
+
+    /// Checks the descriptors the master handed over and sets up signals, the listening
+    /// socket, libfcgi and the request watchdog; returns the signal pipe's read end, or the
+    /// reason the worker cannot start.
+    private func prepare() throws(StartFailure) -> Int32 {
+        let listening = settings.listeningDescriptor
+        guard ServerSystemCalls.isListeningSocket(listening) else {
+            throw StartFailure(reason: "descriptor \(listening) is not a listening socket; rec-fcgi starts its workers itself")
+        }
+        guard ServerSystemCalls.isPipe(settings.lifelineDescriptor) else {
+            throw StartFailure(
+                reason: "descriptor \(settings.lifelineDescriptor) is not the master's lifeline pipe; rec-fcgi starts its workers itself")
+        }
+        do {
+            ServerSystemCalls.ignore(SIGPIPE)
+            ServerSystemCalls.ignore(SIGHUP)
+            ServerSystemCalls.ignore(SIGUSR1)
+            let signalDescriptor = try SignalPipe.install(signals: [SIGTERM, SIGINT])
+            try ServerSystemCalls.setNonBlocking(listening, subject: "listening socket")
+            try FastCGILibrary.initialize()
+            try RequestWatchdog.start(timeoutSeconds: settings.requestTimeoutSeconds)
+            return signalDescriptor
+        } catch {
+            throw StartFailure(reason: "cannot start: \(error)")
+        }
+    }
+
+    /// Why `prepare` failed, for `Exit.failed`.
+    private struct StartFailure: Error {
+        var reason: String
     }
 
     /// Connections accepted before their whole request arrived, oldest first.
