@@ -92,14 +92,21 @@ for workers in $worker_counts; do
     port=$(free_port)
     # The benchmark measures capacity from one client, so nginx's per-client limits are lifted.
     REC_DATA_DIR=$work_dir REC_PORT=$port REC_WORKERS=$workers REC_HELLO_ROUTE=1 \
-        REC_REQUESTS_PER_CLIENT=1000000 REC_REQUEST_BURST_PER_CLIENT=1000000 REC_CONNECTIONS_PER_CLIENT=100000 \
+        REC_REQUESTS_PER_CLIENT=1000000 REC_REQUEST_BURST_PER_CLIENT=1000000 REC_CONNECTIONS_PER_CLIENT=65535 \
         REC_SKIP_BUILD=1 REC_SKIP_TRAIN=1 REC_SKIP_INSTALL=1 \
         deploy/serve.sh >"$work_dir/serve.log" 2>&1 &
     serve_pid=$!
-    for _ in $(seq 100); do
+    # Up to 60 s: on a busy machine nginx and the pool can take more than the usual second.
+    for _ in $(seq 600); do
         curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+        kill -0 "$serve_pid" 2>/dev/null || break
         sleep 0.1
     done
+    if ! curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        echo "bench: the stack did not come up on port $port; its log:" >&2
+        cat "$work_dir/serve.log" >&2
+        exit 1
+    fi
     for route in "${routes[@]}"; do
         arguments=(-t"$threads" -c"$connections" --latency)
         path=$route
