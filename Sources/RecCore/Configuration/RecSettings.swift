@@ -30,12 +30,12 @@ public struct RecSettings: Sendable, Equatable {
     public static let credentialsVariable = "REC_CREDENTIALS"
 
     /// Every variable a RecServe process reads.
-    public static let variables: [String] = [
-        DataDirectory.environmentVariable, LogConfiguration.levelVariable, LogConfiguration.maximumFileBytesVariable,
-        LogConfiguration.backupCountVariable, autoReloadVariable, verboseVariable, adminTokenVariable, buildInfoVariable,
-        credentialsVariable, ListenAddress.environmentVariable, "REC_WORKERS", "REC_MAX_REQUESTS", "REC_GRACE_SECONDS",
-        "REC_REQUEST_TIMEOUT_SECONDS", "REC_HELLO_ROUTE", "REC_USER",
-    ]
+    public static let variables: [String] =
+        [
+            DataDirectory.environmentVariable, LogConfiguration.levelVariable, LogConfiguration.maximumFileBytesVariable,
+            LogConfiguration.backupCountVariable, autoReloadVariable, verboseVariable, adminTokenVariable, buildInfoVariable,
+            credentialsVariable,
+        ] + ServingConfiguration.variables
 
     /// Where models, the log and runtime files live.
     public var dataDirectory: DataDirectory

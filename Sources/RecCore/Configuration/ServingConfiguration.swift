@@ -21,6 +21,24 @@ public struct ServingConfiguration: Sendable, Equatable {
     /// The values `REC_MAX_REQUESTS` and `rec-fcgi --worker --max-requests` take.
     public static let maximumRequestsRange = 0...1_000_000_000
 
+    /// The variable holding the number of worker processes.
+    public static let workersVariable = "REC_WORKERS"
+    /// The variable holding the requests after which a worker is replaced.
+    public static let maximumRequestsVariable = "REC_MAX_REQUESTS"
+    /// The variable holding the drain's grace period in seconds.
+    public static let graceSecondsVariable = "REC_GRACE_SECONDS"
+    /// The variable holding the per-request deadline in seconds.
+    public static let requestTimeoutVariable = "REC_REQUEST_TIMEOUT_SECONDS"
+    /// The variable that turns on the benchmark route `GET /bench/hello`.
+    public static let helloRouteVariable = "REC_HELLO_ROUTE"
+    /// The variable naming the user a root-started pool switches to.
+    public static let serviceUserVariable = "REC_USER"
+    /// Every variable this configuration reads, `REC_LISTEN` first.
+    public static let variables = [
+        ListenAddress.environmentVariable, workersVariable, maximumRequestsVariable, graceSecondsVariable,
+        requestTimeoutVariable, helloRouteVariable, serviceUserVariable,
+    ]
+
     /// Where the pool listens.
     public var listenAddress: ListenAddress
     /// How many worker processes run.
@@ -62,11 +80,12 @@ public struct ServingConfiguration: Sendable, Equatable {
             listenAddress = ListenAddress.defaultAddress(runDirectory: dataDirectory.runDirectory)
         }
         workerCount = try settings.wholeNumber(
-            "REC_WORKERS", default: min(max(processorCount, 1), Self.maximumWorkers), range: 1...Self.maximumWorkers)
-        maximumRequestsPerWorker = try settings.wholeNumber("REC_MAX_REQUESTS", default: 0, range: Self.maximumRequestsRange)
-        graceSeconds = try settings.wholeNumber("REC_GRACE_SECONDS", default: 10, range: 0...3_600)
-        requestTimeoutSeconds = try settings.wholeNumber("REC_REQUEST_TIMEOUT_SECONDS", default: 10, range: 1...3_600)
-        helloRouteEnabled = try settings.switchValue("REC_HELLO_ROUTE", default: false)
-        serviceUser = settings.text("REC_USER") ?? Self.defaultServiceUser
+            Self.workersVariable, default: min(max(processorCount, 1), Self.maximumWorkers), range: 1...Self.maximumWorkers)
+        maximumRequestsPerWorker = try settings.wholeNumber(
+            Self.maximumRequestsVariable, default: 0, range: Self.maximumRequestsRange)
+        graceSeconds = try settings.wholeNumber(Self.graceSecondsVariable, default: 10, range: 0...3_600)
+        requestTimeoutSeconds = try settings.wholeNumber(Self.requestTimeoutVariable, default: 10, range: 1...3_600)
+        helloRouteEnabled = try settings.switchValue(Self.helloRouteVariable, default: false)
+        serviceUser = settings.text(Self.serviceUserVariable) ?? Self.defaultServiceUser
     }
 }
