@@ -14,10 +14,11 @@ DATASET ?= dataset/ratings_train.dat
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= JSON Router TitleMatcher RatingsParser ModelFile
 
-.PHONY: packages build release test fault-test fuzz serve train evaluate bench bench-http clean help lint format image-check
+.PHONY: packages build release test live-test fault-test fuzz serve train evaluate bench bench-http clean help lint format image-check
 
 help:
 	@echo "make test     build and run the whole test suite"
+	@echo "make live-test  only the Python tests of Tests/Live against live stacks (after make test or make release)"
 	@echo "make fault-test  inject faults under load (kill -9, reloads, damaged files, full disk...) (root)"
 	@echo "make fuzz     build the libFuzzer targets and run each for FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some"
 	@echo "make serve    serve the HTTP API on :5000 (nginx + rec-fcgi) until Ctrl-C"
@@ -42,6 +43,12 @@ packages:
 test: packages
 	swift build $(TEST_FLAGS) --build-tests
 	swift test $(TEST_FLAGS) --skip-build
+	bash Tests/Live/run-live-tests.sh
+
+# Only the Python tests of Tests/Live (browser, OpenAPI, notebook, metrics) against live stacks,
+# on the binaries of the last `make test` or `make release`; PYTEST_ARGS="-k name" picks some.
+live-test:
+	bash Tests/Live/run-live-tests.sh $(PYTEST_ARGS)
 
 # The fault suite: each case starts its own stack on a port in 5700-5799 with a data folder under
 # /tmp/fault-*, injects one fault under load and checks issue 10's targets (Tests/Fault/). Root:

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Live tests: the Python tests under Tests/Live (browser, OpenAPI/schemathesis, notebook, metrics)
+# against real stacks that deploy/serve.sh starts, on the release binaries `make test` built.
+# Installs what they need when missing: Debian's chromium and chromium-driver (as root) and the
+# pinned PyPI packages of requirements.txt, in a virtualenv reused while requirements.txt is
+# unchanged (REC_LIVE_VENV, default ~/.cache/recserve/live-venv). Arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
+
+log() { printf 'live-tests: %s\n' "$*" >&2; }
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+if ((${#missing[@]} > 0)); then
+    if ((EUID != 0)); then
+        log "missing packages: ${missing[*]}; run: sudo apt-get install ${missing[*]}"
+        exit 1
+    fi
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+venv=${REC_LIVE_VENV:-$HOME/.cache/recserve/live-venv}
+stamp=$(sha256sum Tests/Live/requirements.txt | cut -d' ' -f1)
+if [[ ! -x $venv/bin/python || $(cat "$venv/.requirements-sha256" 2>/dev/null || true) != "$stamp" ]]; then
+    log "installing Tests/Live/requirements.txt into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/Live/requirements.txt
+    printf '%s\n' "$stamp" >"$venv/.requirements-sha256"
+fi
+
+for binary in rec-cli rec-fcgi; do
+    [[ -x .build/release/$binary ]] || { log ".build/release/$binary is missing: run make test (or make release) first"; exit 1; }
+done
+exec "$venv/bin/python" -m pytest -p no:cacheprovider -q Tests/Live "$@"
