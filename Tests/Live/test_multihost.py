@@ -221,3 +221,36 @@ def corrupt_upload(endpoint: str, publisher: Path) -> None:
     client = s3_client(endpoint)
     client.put_object(Bucket=BUCKET, Key=f"{PREFIX}/model-{current + 50}.recmodel", Body=bytes(data))
     client.put_object(Bucket=BUCKET, Key=f"{PREFIX}/CURRENT", Body=f"{current + 50}\n".encode())
+
+
+def test_sync_logs_an_unreachable_bucket_keeps_serving_and_backs_off(start_stack):
+    host = start_stack("sync-unreachable")
+    before = generation(host)
+    dead_endpoint = f"http://127.0.0.1:{free_port()}"
+    process = subprocess.Popen(
+        [str(BINARIES / "rec-cli"), "sync", "--from", LOCATION, "--interval", "1s", "--max-backoff", "4s"],
+        env=cli_environment(host.data_dir, dead_endpoint), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        wait_until(lambda: host.log().count("sync poll failed") >= 3, 30, "three failed polls")
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    failures = [line for line in host.log().splitlines() if "sync poll failed" in line]
+    assert all("code=storage" in line and "connection refused" in line for line in failures), failures[0]
+    waits = [line.split("retry_in_seconds=")[1].split()[0] for line in failures]
+    assert waits[:3] == ["2", "4", "4"], waits
+    assert generation(host) == before and host.get("/api/recommend?user_id=1").status_code == 200
+    for text in [host.log(), stderr]:
+        assert SECRET_KEY not in text and ACCESS_KEY not in text
+
+
+def test_sync_once_names_a_missing_current(s3_endpoint, workspace):
+    folder = workspace / "sync-missing-current"
+    result = subprocess.run(
+        [str(BINARIES / "rec-cli"), "sync", "--once", "--from", f"s3://{BUCKET}/nothing-here"],
+        env=cli_environment(folder, s3_endpoint), capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1
+    assert f"s3://{BUCKET}/nothing-here/CURRENT does not exist" in result.stderr
+    assert SECRET_KEY not in result.stderr + result.stdout
