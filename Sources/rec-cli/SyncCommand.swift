@@ -89,9 +89,3 @@ struct SyncCommand: ParsableCommand {
         fflush(nil)
     }
 }
-
-/// `rec-cli sync --once` found a remote generation that fails verification.
-struct SyncRefusal: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}

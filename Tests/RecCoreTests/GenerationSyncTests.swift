@@ -120,6 +120,19 @@ struct GenerationSyncTests {
         #expect(sync.handledRemoteGeneration == nil)
     }
 
+    @Test func aWorkFolderLeftByAKilledSyncIsRemovedAndALiveOnesIsKept() throws {
+        let run = host.dataDirectory.runDirectory
+        try FileManager.default.createDirectory(atPath: run + "/replication-999999999", withIntermediateDirectories: true)
+        try Array("partial".utf8).write(to: run + "/replication-999999999/model-3.recmodel")
+        try FileManager.default.createDirectory(atPath: run + "/replication-1", withIntermediateDirectories: true)
+        let folder = try ReplicationWorkFolder(dataDirectory: host.dataDirectory)
+        #expect(!FileManager.default.fileExists(atPath: run + "/replication-999999999"))
+        #expect(FileManager.default.fileExists(atPath: run + "/replication-1")) // init (pid 1) still runs
+        #expect(FileManager.default.fileExists(atPath: folder.path))
+        folder.remove()
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
     @Test func theBackoffDoublesUpToItsCapAndResetsOnSuccess() {
         var backoff = SyncBackoff(intervalSeconds: 5, maximumSeconds: 60)
         #expect((1...6).map { _ in backoff.recordFailure() } == [10, 20, 40, 60, 60, 60])

@@ -12,14 +12,16 @@ import RecSystem
 /// `data/run/replication-<pid>`, where downloads land before they are verified.
 ///
 /// Nothing in it is ever served: a verified download is copied into the model folder by
-/// `ModelStore.importVerified`, and `empty()` removes every file after each poll.
+/// `ModelStore.publish(verified:)`, and `empty()` removes every file after each poll.
 public struct ReplicationWorkFolder: Sendable {
     /// The folder's path.
     public let path: String
 
-    /// The work folder of this process under `dataDirectory`, created if missing.
+    /// The work folder of this process under `dataDirectory`, created if missing. Work folders
+    /// of processes that no longer run (a sync killed mid-download) are removed first.
     public init(dataDirectory: DataDirectory) throws(ReplicationError) {
-        path = dataDirectory.runDirectory + "/replication-\(SystemCalls.processID())"
+        Self.removeStaleFolders(in: dataDirectory.runDirectory)
+        path = dataDirectory.runDirectory + "/\(Self.namePrefix)\(SystemCalls.processID())"
         do throws(SystemCallError) {
             try SystemCalls.makeDirectories(path, mode: 0o700)
         } catch {
@@ -48,6 +50,19 @@ public struct ReplicationWorkFolder: Sendable {
     /// Removes every file in the folder (best effort).
     public func empty() {
         for name in (try? SystemCalls.listDirectory(path)) ?? [] { try? SystemCalls.unlink(file(name)) }
+    }
+
+    /// The start of a work folder's name; the process id follows.
+    static let namePrefix = "replication-"
+
+    /// Removes (best effort) the work folders in `runDirectory` whose process has exited.
+    static func removeStaleFolders(in runDirectory: String) {
+        for name in (try? SystemCalls.listDirectory(runDirectory)) ?? [] where name.hasPrefix(namePrefix) {
+            guard let pid = Int32(name.dropFirst(namePrefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let folder = runDirectory + "/" + name
+            for file in (try? SystemCalls.listDirectory(folder)) ?? [] { try? SystemCalls.unlink(folder + "/" + file) }
+            rmdir(folder)
+        }
     }
 
     /// Removes the files and the folder itself (best effort), when the process ends.
