@@ -28,6 +28,8 @@ LOCATION = f"s3://{BUCKET}/{PREFIX}"
 ACCESS_KEY = "AKIARECSERVETESTKEY7"
 SECRET_KEY = "recserve/Secret+Test+Key+0123456789abcdef"
 PROPAGATION_LIMIT_SECONDS = 15
+# The documented interval of `rec-cli sync` beside a pool (README, docs/scaling.md).
+SYNC_INTERVAL = "5s"
 # A different small model from the one the stacks start with (conftest's), so that its
 # `trained_at` and contents differ.
 NEW_MODEL_ARGUMENTS = [
@@ -155,7 +157,7 @@ def test_two_hosts_follow_one_bucket(start_stack, trained_model, workspace, s3_e
         for host in hosts:
             output = (host.data_dir / "sync-output.log").open("w")
             syncs.append(subprocess.Popen(
-                [str(BINARIES / "rec-cli"), "sync", "--from", LOCATION, "--interval", "1s", "--max-backoff", "5s"],
+                [str(BINARIES / "rec-cli"), "sync", "--from", LOCATION, "--interval", SYNC_INTERVAL],
                 env=cli_environment(host.data_dir, s3_endpoint), stdout=output, stderr=subprocess.STDOUT,
             ))
         # The hosts already hold the published file: the first poll recognises it by its checksum.
@@ -177,7 +179,7 @@ def test_two_hosts_follow_one_bucket(start_stack, trained_model, workspace, s3_e
             for host, before in zip(hosts, initial):
                 wait_until(lambda: generation(host) != before, PROPAGATION_LIMIT_SECONDS - (time.monotonic() - uploaded), "propagation")
                 times.append(time.monotonic() - uploaded)
-            print(f"\nmulti-host propagation after the upload: {', '.join(f'{t:.2f} s' for t in times)}")
+            print(f"\nmulti-host propagation after the upload (--interval {SYNC_INTERVAL}): {', '.join(f'{t:.2f} s' for t in times)}")
             for host in hosts:
                 assert host.get("/api/info").json()["model"]["trained_at"] == new_trained_at
             served = [generation(host) for host in hosts]
