@@ -29,7 +29,7 @@ let swiftLog: Target.Dependency = .product(name: "Logging", package: "swift-log"
 /// Every folder of `Sources/RecCore`; each belongs to exactly one of the core's targets below.
 let coreFolders = [
     "Configuration", "Data", "Evaluation", "Facade", "JSON", "LinearAlgebra", "Logging", "Metrics", "ModelFile",
-    "Models", "Ranking", "Recommendation", "Serving", "Support", "System", "TitleMatching", "Training",
+    "Models", "Ranking", "Recommendation", "Replication", "Serving", "Support", "System", "TitleMatching", "Training",
 ]
 
 /// One layer of the core: the given folders of `Sources/RecCore`, optimised like the rest of it.
@@ -83,7 +83,7 @@ let package = Package(
                 "RecSupport", "RecConfiguration", swiftLog,
             ]),
         coreTarget(
-            "RecCore", folders: ["Evaluation", "Facade"],
+            "RecCore", folders: ["Evaluation", "Facade", "Replication"],
             dependencies: [
                 "RecAPI", "RecTraining", "RecModelFile", "RecModels", "RecTitleMatching", "RecLogging",
                 "RecConfiguration", "RecSupport", "RecSystem", swiftLog,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages RecServe needs when they are missing: libfcgi-dev (the build links
-# libfcgi) and nginx (make serve, the HTTP tests). As root it runs apt-get; otherwise it names
+# libfcgi), nginx (make serve, the HTTP tests) and rclone (the S3 client of `rec-cli publish --to`
+# and `rec-cli sync --from`, docs/scaling.md). As root it runs apt-get; otherwise it names
 # the missing packages and fails. Idempotent: does nothing when everything is there.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -8,6 +9,7 @@ export PATH=$PATH:/usr/sbin:/sbin
 missing=()
 [[ -f /usr/include/fcgiapp.h ]] || missing+=(libfcgi-dev)
 command -v nginx >/dev/null || missing+=(nginx)
+command -v rclone >/dev/null || missing+=(rclone)
 ((${#missing[@]} == 0)) && exit 0
 
 if ((EUID != 0)); then

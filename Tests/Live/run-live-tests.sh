@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Live tests: the Python tests under Tests/Live (browser, OpenAPI/schemathesis, notebook, metrics)
-# against real stacks that deploy/serve.sh starts, on the release binaries `make test` built.
-# Installs what they need when missing: Debian's chromium and chromium-driver (as root) and the
+# Live tests: the Python tests under Tests/Live (browser, OpenAPI/schemathesis, notebook, metrics,
+# several hosts syncing from moto's S3 server) against real stacks that deploy/serve.sh starts, on
+# the release binaries `make test` built. Installs what they need when missing: Debian's chromium,
+# chromium-driver and rclone (as root) and the
 # pinned PyPI packages of requirements.txt, in a virtualenv reused while requirements.txt is
 # unchanged ($REC_CI_CACHE/live-venv-HASH, default /var/cache/recserve, beside make lint's
 # venv; or REC_LIVE_VENV). Arguments go to pytest.
@@ -14,6 +15,8 @@ log() { printf 'live-tests: %s\n' "$*" >&2; }
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# test_multihost.py: rec-cli's S3 client (deploy/install-packages.sh installs it too).
+command -v rclone >/dev/null || missing+=(rclone)
 # Debian's own python3 ships venv (ensurepip) separately.
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]} > 0)); then

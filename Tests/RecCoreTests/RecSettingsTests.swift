@@ -54,12 +54,19 @@ struct RecSettingsTests {
             "REC_AUTO_RELOAD": "1", "REC_VERBOSE": "1", "REC_ADMIN_TOKEN": "t", "REC_BUILD_INFO": "/b", "REC_CREDENTIALS": "/c",
             "REC_LISTEN": "tcp:1", "REC_WORKERS": "7", "REC_MAX_REQUESTS": "5", "REC_GRACE_SECONDS": "1",
             "REC_REQUEST_TIMEOUT_SECONDS": "2", "REC_HELLO_ROUTE": "1", "REC_USER": "u",
+            "REC_S3_ENDPOINT": "http://127.0.0.1:9000",
         ]
         #expect(Set(valid.keys) == Set(RecSettings.variables))
         let defaults = try settings([:])
         for (name, value) in valid {
             #expect(try settings([name: value]) != defaults, "\(name) changed nothing")
         }
+    }
+
+    @Test func theS3EndpointIsRecS3EndpointElseTheAWSToolsVariable() throws {
+        #expect(try settings([:]).objectStorageEndpoint == nil)
+        #expect(try settings(["AWS_ENDPOINT_URL": "http://a:1"]).objectStorageEndpoint == "http://a:1")
+        #expect(try settings(["AWS_ENDPOINT_URL": "http://a:1", "REC_S3_ENDPOINT": "http://b:2"]).objectStorageEndpoint == "http://b:2")
     }
 
     @Test func emptyValuesMeanTheDefault() throws {

@@ -12,6 +12,7 @@ import RecSystem
 /// | `REC_ADMIN_TOKEN` | unset | `adminToken` |
 /// | `REC_BUILD_INFO` | unset | `buildInfoPath` |
 /// | `REC_CREDENTIALS` | unset | `credentialsPath` |
+/// | `REC_S3_ENDPOINT` (else `AWS_ENDPOINT_URL`) | unset (AWS) | `objectStorageEndpoint` |
 /// | `REC_LISTEN`, `REC_WORKERS`, `REC_MAX_REQUESTS`, `REC_GRACE_SECONDS`, `REC_REQUEST_TIMEOUT_SECONDS`, `REC_HELLO_ROUTE`, `REC_USER` | see `ServingConfiguration` | `serving` |
 ///
 /// An unset or empty variable takes its default. A malformed value is a `SettingsError` that
@@ -28,13 +29,17 @@ public struct RecSettings: Sendable, Equatable {
     public static let buildInfoVariable = "REC_BUILD_INFO"
     /// The variable naming the credentials file of `/api/info` (see `ServiceCredentials`).
     public static let credentialsVariable = "REC_CREDENTIALS"
+    /// The variable naming the S3 endpoint of `rec-cli publish --to` and `rec-cli sync --from`.
+    public static let objectStorageEndpointVariable = "REC_S3_ENDPOINT"
+    /// The AWS tools' own endpoint variable, used when `REC_S3_ENDPOINT` is unset.
+    public static let awsEndpointVariable = "AWS_ENDPOINT_URL"
 
     /// Every variable a RecServe process reads.
     public static let variables: [String] =
         [
             DataDirectory.environmentVariable, LogConfiguration.levelVariable, LogConfiguration.maximumFileBytesVariable,
             LogConfiguration.backupCountVariable, autoReloadVariable, verboseVariable, adminTokenVariable, buildInfoVariable,
-            credentialsVariable,
+            credentialsVariable, objectStorageEndpointVariable,
         ] + ServingConfiguration.variables
 
     /// Where models, the log and runtime files live.
@@ -53,6 +58,10 @@ public struct RecSettings: Sendable, Equatable {
     public var buildInfoPath: String?
     /// The credentials file to read instead of looking in the usual places, or nil.
     public var credentialsPath: String?
+    /// The S3 endpoint URL for object storage (for example a local `moto_server` or MinIO),
+    /// or nil for AWS itself. Credentials are not settings: the S3 tool reads them from the
+    /// environment or its standard configuration.
+    public var objectStorageEndpoint: String?
     /// `REC_*` variables of the environment that RecServe does not read but that are one or two
     /// letters away from one it does, each with the name it probably meant. Programs warn about
     /// them; they are not errors, because scripts pass their own `REC_*` variables through.
@@ -85,6 +94,7 @@ public struct RecSettings: Sendable, Equatable {
         adminToken = settings.text(Self.adminTokenVariable)
         buildInfoPath = settings.text(Self.buildInfoVariable)
         credentialsPath = settings.text(Self.credentialsVariable)
+        objectStorageEndpoint = settings.text(Self.objectStorageEndpointVariable) ?? settings.text(Self.awsEndpointVariable)
         likelyMisspellings = Self.misspellings(in: environment.keys)
     }
 

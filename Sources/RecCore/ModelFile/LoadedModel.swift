@@ -195,6 +195,9 @@ public final class LoadedModel: @unchecked Sendable {
         }
     }
 
+    /// A copy of the whole mapped file, for publishing a verified download as it is.
+    func copyOfFile() -> [UInt8] { Array(mapping.bytes) }
+
     /// The training metadata, decoded from `metadataJSON` on each call.
     public func metadata() throws(ModelFileError) -> ModelMetadata {
         do {

@@ -31,8 +31,14 @@ extension ModelStore {
     /// previous generation. Finally it keeps the newest `retainedGenerationCount` generations,
     /// the current one, the served one and the protected ones, and removes the rest.
     public func publish(_ artifact: ModelArtifact) throws(ModelFileError) -> ModelPublication {
-        let bytes = try ModelFileWriter.encode(artifact)
-        return try withExclusiveLock { () throws(ModelFileError) in
+        try publish(encodedFile: try ModelFileWriter.encode(artifact))
+    }
+
+    /// Publishes the bytes of a finished model file as a new generation, in the steps `publish`
+    /// describes. The caller has validated them: `publish(_:)` by encoding, `importVerified`
+    /// by opening and verifying a downloaded copy.
+    func publish(encodedFile bytes: [UInt8]) throws(ModelFileError) -> ModelPublication {
+        try withExclusiveLock { () throws(ModelFileError) in
             let generation = try nextGeneration()
             let path = path(forGeneration: generation)
             do throws(ModelFileError) {

@@ -6,4 +6,6 @@ public enum ReloadTrigger: String, Sendable, CaseIterable {
     case signal = "SIGHUP"
     /// `rec-cli train` (or `MyRecModel.train`) with `REC_AUTO_RELOAD=1`.
     case training
+    /// `rec-cli sync` after it published a generation downloaded from object storage.
+    case sync
 }
