@@ -419,6 +419,8 @@ function showRecsProblem(error, rated) {
         }
     }
     replaceChildren(ui.recsProblem, children);
+    // No model yet is a state to wait out, not a mistake: shown as a notice, not in red.
+    ui.recsProblem.classList.toggle('notice', error instanceof ApiError && error.isNoModel);
     ui.recsProblem.hidden = false;
 }
 
