@@ -3,7 +3,8 @@
 # against real stacks that deploy/serve.sh starts, on the release binaries `make test` built.
 # Installs what they need when missing: Debian's chromium and chromium-driver (as root) and the
 # pinned PyPI packages of requirements.txt, in a virtualenv reused while requirements.txt is
-# unchanged (REC_LIVE_VENV, default ~/.cache/recserve/live-venv). Arguments go to pytest.
+# unchanged ($REC_CI_CACHE/live-venv, default /var/cache/recserve, beside make lint's venv; or
+# REC_LIVE_VENV). Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
@@ -13,6 +14,8 @@ log() { printf 'live-tests: %s\n' "$*" >&2; }
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# Debian's own python3 ships venv (ensurepip) separately.
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]} > 0)); then
     if ((EUID != 0)); then
         log "missing packages: ${missing[*]}; run: sudo apt-get install ${missing[*]}"
@@ -23,11 +26,12 @@ if ((${#missing[@]} > 0)); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-venv=${REC_LIVE_VENV:-$HOME/.cache/recserve/live-venv}
+venv=${REC_LIVE_VENV:-${REC_CI_CACHE:-/var/cache/recserve}/live-venv}
 stamp=$(sha256sum Tests/Live/requirements.txt | cut -d' ' -f1)
 if [[ ! -x $venv/bin/python || $(cat "$venv/.requirements-sha256" 2>/dev/null || true) != "$stamp" ]]; then
     log "installing Tests/Live/requirements.txt into $venv"
     rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/Live/requirements.txt
     printf '%s\n' "$stamp" >"$venv/.requirements-sha256"
