@@ -44,10 +44,11 @@ export class Combobox {
     }
 
     schedule() {
-        clearTimeout(this.timer);
+        // Whatever is in flight answers a query that is no longer typed: drop it now, not only
+        // when the debounced request starts.
+        this.cancel();
         const query = this.input.value.trim();
         if (query === '') {
-            this.cancel();
             this.setItems([]);
             this.setStatus('');
             return;
