@@ -81,6 +81,7 @@ write_nginx_config() {
         -e "s|@REQUESTS_PER_CLIENT@|$requests_per_client|" \
         -e "s|@REQUEST_BURST_PER_CLIENT@|$request_burst|" \
         -e "s|@CONNECTIONS_PER_CLIENT@|$connections_per_client|" \
+        -e "s|@OPENAPI_FILE@|$PWD/docs/openapi.yaml|" \
         deploy/nginx.conf >"$nginx_dir/nginx.conf"
     nginx -q -t -p "$nginx_dir" -e "$nginx_dir/error.log" -c "$nginx_dir/nginx.conf" ||
         die "the generated $nginx_dir/nginx.conf does not pass nginx -t"
