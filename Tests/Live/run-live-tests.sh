@@ -3,8 +3,8 @@
 # against real stacks that deploy/serve.sh starts, on the release binaries `make test` built.
 # Installs what they need when missing: Debian's chromium and chromium-driver (as root) and the
 # pinned PyPI packages of requirements.txt, in a virtualenv reused while requirements.txt is
-# unchanged ($REC_CI_CACHE/live-venv, default /var/cache/recserve, beside make lint's venv; or
-# REC_LIVE_VENV). Arguments go to pytest.
+# unchanged ($REC_CI_CACHE/live-venv-HASH, default /var/cache/recserve, beside make lint's
+# venv; or REC_LIVE_VENV). Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
@@ -26,16 +26,21 @@ if ((${#missing[@]} > 0)); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-venv=${REC_LIVE_VENV:-${REC_CI_CACHE:-/var/cache/recserve}/live-venv}
-stamp=$(sha256sum Tests/Live/requirements.txt | cut -d' ' -f1)
-if [[ ! -x $venv/bin/python || $(cat "$venv/.requirements-sha256" 2>/dev/null || true) != "$stamp" ]]; then
+# One virtualenv per requirements.txt content, installed under a lock, so that runs of other
+# checkouts at the same time never delete or half-build the one this run uses.
+stamp=$(sha256sum Tests/Live/requirements.txt | cut -c1-16)
+venv=${REC_LIVE_VENV:-${REC_CI_CACHE:-/var/cache/recserve}/live-venv-$stamp}
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9
+if [[ ! -f $venv/.complete ]]; then
     log "installing Tests/Live/requirements.txt into $venv"
     rm -rf "$venv"
-    mkdir -p "$(dirname "$venv")"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/Live/requirements.txt
-    printf '%s\n' "$stamp" >"$venv/.requirements-sha256"
+    touch "$venv/.complete"
 fi
+flock -u 9
 
 for binary in rec-cli rec-fcgi; do
     [[ -x .build/release/$binary ]] || { log ".build/release/$binary is missing: run make test (or make release) first"; exit 1; }
