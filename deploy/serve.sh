@@ -5,7 +5,8 @@
 #
 # Steps: install libfcgi-dev and nginx when missing (as root), build the release binaries, train
 # the default model when $REC_DATA_DIR/model has no CURRENT, generate the nginx configuration
-# from deploy/nginx.conf into $REC_DATA_DIR/run/nginx/, start the pool and nginx.
+# from deploy/nginx.conf into $REC_DATA_DIR/run/nginx/ (with the web page of web/ at /), start
+# the pool and nginx.
 #
 # Environment: REC_PORT (5000), REC_DATA_DIR (./data), REC_LISTEN, REC_WORKERS and the other
 # rec-fcgi settings (see README); nginx's per-client limits REC_REQUESTS_PER_CLIENT (5000 a
@@ -65,6 +66,10 @@ write_nginx_config() {
     requests_per_client=$(positive_integer REC_REQUESTS_PER_CLIENT 5000)
     request_burst=$(positive_integer REC_REQUEST_BURST_PER_CLIENT 10000)
     connections_per_client=$(positive_integer REC_CONNECTIONS_PER_CLIENT 256)
+    # The web page at / is the checkout's web/ folder, named by its absolute path.
+    local web_root=$PWD/web
+    [[ -f $web_root/index.html ]] || die "$web_root/index.html is missing: the web page cannot be served"
+    [[ $web_root != *[\"\|\\]* ]] || die "the checkout's path $web_root has a character nginx.conf cannot quote"
     sed -e "s|@USER_DIRECTIVE@|$user_directive|" \
         -e "s|@PORT@|$port|" \
         -e "s|@UPSTREAM_SERVER@|$upstream|" \
@@ -72,6 +77,7 @@ write_nginx_config() {
         -e "s|@ACCESS_LOG@|$nginx_dir/access.log|" \
         -e "s|@ERROR_LOG@|$nginx_dir/error.log|" \
         -e "s|@BENCH_LOCATIONS@|$bench_locations|" \
+        -e "s|@WEB_ROOT@|$web_root|" \
         -e "s|@REQUESTS_PER_CLIENT@|$requests_per_client|" \
         -e "s|@REQUEST_BURST_PER_CLIENT@|$request_burst|" \
         -e "s|@CONNECTIONS_PER_CLIENT@|$connections_per_client|" \
@@ -151,7 +157,7 @@ fi
 
 setsid nginx -p "$nginx_dir" -e "$nginx_dir/error.log" -c "$nginx_dir/nginx.conf" &
 nginx_pid=$!
-log "serving http://localhost:$port/api/ (pool: $listen, log: $data_dir/log_file.log); Ctrl-C stops"
+log "serving http://localhost:$port/ (the page) and /api/ (pool: $listen, log: $data_dir/log_file.log); Ctrl-C stops"
 
 # Returns when either process ends on its own (or a signal runs the trap).
 wait -n "$master_pid" "$nginx_pid" || true
