@@ -91,7 +91,7 @@ def test_counts_are_exact_and_summed_over_both_workers(start_stack):
         for (name, labels), count in samples.items()
         if name == duration + "_bucket" and dict(labels)["endpoint"] == "/api/predict"
     )
-    assert [bound for bound, _ in buckets][:1] == [0.0005] and buckets[-2][0] == 10.0
+    assert [bound for bound, _ in buckets][:3] == [0.0001, 0.00025, 0.0005] and buckets[-2][0] == 10.0
     assert [count for _, count in buckets] == sorted(count for _, count in buckets), "buckets are cumulative"
 
     # Both workers answered some of them: the counts are the pool's, not one worker's.

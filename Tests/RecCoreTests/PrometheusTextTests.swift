@@ -17,7 +17,7 @@ struct PrometheusTextTests {
             # TYPE recserve_requests_total counter
             recserve_requests_total{endpoint="/api/predict",status="200"} 37
             recserve_requests_total{endpoint="/api/predict",status="400"} 5
-            # HELP recserve_request_duration_seconds Time a worker took from receiving a request to finishing its answer, by endpoint.
+            # HELP recserve_request_duration_seconds Time a worker took from taking a request to handing over its answer, by endpoint.
             # TYPE recserve_request_duration_seconds histogram
             recserve_request_duration_seconds_bucket{endpoint="/api/predict",le="0.0005"} 30
             recserve_request_duration_seconds_bucket{endpoint="/api/predict",le="1.0"} 41
@@ -67,6 +67,8 @@ struct PrometheusTextTests {
         slot.recordRequest(endpoint: 0, status: 503, nanoseconds: 2_000_000, layout: layout)
         let text = PrometheusText.render(MetricsSnapshot.aggregating([slot], layout: layout) { _ in true })
         #expect(text.contains(#"recserve_requests_total{endpoint="/api/health",status="503"} 1"#))
+        #expect(text.contains(#"recserve_request_duration_seconds_bucket{endpoint="/api/health",le="0.0001"} 0"#))
+        #expect(text.contains(#"recserve_request_duration_seconds_bucket{endpoint="/api/health",le="0.00025"} 1"#))
         #expect(text.contains(#"recserve_request_duration_seconds_bucket{endpoint="/api/health",le="0.0005"} 1"#))
         #expect(text.contains(#"recserve_request_duration_seconds_bucket{endpoint="/api/health",le="0.0025"} 2"#))
         #expect(text.contains(#"recserve_request_duration_seconds_sum{endpoint="/api/health"} 0.00225"#))

@@ -47,7 +47,7 @@ struct SharedMetricsFactoryTests {
                 .init(endpoint: "/api/predict", status: 200, count: 3), .init(endpoint: "other", status: 404, count: 1),
             ])
         #expect(snapshot.durations.map(\.endpoint) == ["/api/predict"])
-        #expect(snapshot.durations.first?.cumulativeCounts.prefix(3) == [1, 1, 2])
+        #expect(snapshot.durations.first?.cumulativeCounts.prefix(5) == [0, 0, 1, 1, 2])
         #expect(snapshot.durations.first?.sumNanoseconds == 2_400_000)
         #expect(snapshot.reloads == 1 && snapshot.refusedReloads == 2 && snapshot.workerRestarts == 4)
         #expect(snapshot.servedGeneration == 7 && snapshot.modelFileBytes == 4_096)

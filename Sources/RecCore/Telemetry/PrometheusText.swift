@@ -21,7 +21,7 @@ package enum PrometheusText {
         }
         family(
             &text, MetricNames.requestDuration, "histogram",
-            "Time a worker took from receiving a request to finishing its answer, by endpoint.")
+            "Time a worker took from taking a request to handing over its answer, by endpoint.")
         for histogram in snapshot.durations { durationSamples(&text, histogram, bounds: snapshot.bucketBoundsSeconds) }
         let scalars: [(name: String, type: String, help: String, value: UInt64)] = [
             (
