@@ -12,6 +12,8 @@
 # After the table it times /api/reload (curl, 10 reloads per worker count).
 # The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
 # exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
+# The pool's other REC_* settings pass through from the environment, e.g. REC_METRICS=0 to
+# measure without the shared counters (bench/metrics-overhead.sh alternates on and off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
@@ -26,7 +28,7 @@ while getopts "w:c:t:d:h" option; do
         c) connections=$OPTARG ;;
         t) threads=$OPTARG ;;
         d) duration=$OPTARG ;;
-        *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+        *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -84,7 +86,7 @@ worker_pss() {
     awk -v total="$total" -v count="$count" 'BEGIN { printf "%.1f", total / count / 1024 }'
 }
 
-echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections -d$duration"
+echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections -d$duration; REC_METRICS=${REC_METRICS:-1}"
 echo
 echo "| workers | route | req/s | p50 | p99 | errors | PSS per worker (MiB) |"
 echo "|---|---|---|---|---|---|---|"
