@@ -25,6 +25,8 @@ let optimizedCore: [SwiftSetting] =
     ]
 
 let swiftLog: Target.Dependency = .product(name: "Logging", package: "swift-log")
+/// swift-metrics' recording API (`Counter`, `Timer`, `Gauge`); `RecTelemetry` is its backend.
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 
 /// Every folder of `Sources/RecCore`; each belongs to exactly one of the core's targets below.
 let coreFolders = [
@@ -43,7 +45,7 @@ func coreTarget(_ name: String, folders: [String], dependencies: [Target.Depende
 /// Every layer of the core, for the test targets, which reach into each with `@testable import`.
 let coreLayers: [Target.Dependency] = [
     "RecCore", "RecAPI", "RecTraining", "RecModelFile", "RecTitleMatching", "RecModels",
-    "RecLogging", "RecConfiguration", "RecSupport", "RecSystem",
+    "RecLogging", "RecTelemetry", "RecConfiguration", "RecSupport", "RecSystem",
 ]
 
 let package = Package(
@@ -57,6 +59,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // RecCore is split into one target per concept, each a set of folders under Sources/RecCore,
@@ -66,6 +69,7 @@ let package = Package(
         coreTarget("RecSupport", folders: ["Support"], dependencies: ["RecSystem"]),
         coreTarget("RecConfiguration", folders: ["Configuration"], dependencies: ["RecSystem", swiftLog]),
         coreTarget("RecLogging", folders: ["Logging"], dependencies: ["RecSystem", "RecSupport", "RecConfiguration", swiftLog]),
+        coreTarget("RecTelemetry", folders: ["Telemetry"], dependencies: ["RecSystem", coreMetrics]),
         coreTarget(
             "RecModels", folders: ["Data", "LinearAlgebra", "Models", "Metrics", "Ranking"],
             dependencies: ["RecSupport", swiftLog]),
@@ -79,14 +83,14 @@ let package = Package(
         coreTarget(
             "RecAPI", folders: ["JSON", "Recommendation", "Serving"],
             dependencies: [
-                "RecModels", "RecTitleMatching", "RecModelFile", "RecLogging", "RecSystem",
-                "RecSupport", "RecConfiguration", swiftLog,
+                "RecModels", "RecTitleMatching", "RecModelFile", "RecLogging", "RecTelemetry", "RecSystem",
+                "RecSupport", "RecConfiguration", swiftLog, coreMetrics,
             ]),
         coreTarget(
             "RecCore", folders: ["Evaluation", "Facade", "Replication"],
             dependencies: [
                 "RecAPI", "RecTraining", "RecModelFile", "RecModels", "RecTitleMatching", "RecLogging",
-                "RecConfiguration", "RecSupport", "RecSystem", swiftLog,
+                "RecTelemetry", "RecConfiguration", "RecSupport", "RecSystem", swiftLog,
             ]),
         .executableTarget(
             name: "rec-cli",
@@ -107,19 +111,19 @@ let package = Package(
         // pure decision logic, in a library so the tests can reach all of it.
         .target(
             name: "RecFastCGI",
-            dependencies: ["RecCore", "CFastCGI", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["RecCore", "CFastCGI", .product(name: "Logging", package: "swift-log"), coreMetrics]
         ),
         .executableTarget(
             name: "rec-fcgi",
-            dependencies: ["RecFastCGI", "RecCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["RecFastCGI", "RecCore", .product(name: "Logging", package: "swift-log"), coreMetrics]
         ),
         .testTarget(
             name: "RecFastCGITests",
-            dependencies: ["RecFastCGI", swiftLog] + coreLayers
+            dependencies: ["RecFastCGI", swiftLog, coreMetrics] + coreLayers
         ),
         .testTarget(
             name: "RecCoreTests",
-            dependencies: [swiftLog] + coreLayers
+            dependencies: [swiftLog, coreMetrics] + coreLayers
         ),
         .testTarget(
             name: "RecCLITests",

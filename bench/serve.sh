@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP benchmark: starts the whole stack (deploy/serve.sh: nginx + rec-fcgi) on a free port with
 # a temporary data folder, runs wrk against each route for each worker count, and prints a
-# Markdown table of requests per second, p50/p99 latency, errors and PSS per worker.
+# Markdown table of requests per second, p50/p99 latency, errors, the workers' CPU time per
+# request (user + system, from /proc; steadier than req/s on a shared machine) and PSS per worker.
 #
 # usage: bash bench/serve.sh [-w "1 2"] [-c 32] [-t 2] [-d 10s] [ROUTE...]
 #   ROUTE is a GET path such as /bench/hello (the hello-world ceiling), or
@@ -12,6 +13,8 @@
 # After the table it times /api/reload (curl, 10 reloads per worker count).
 # The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
 # exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
+# The pool's other REC_* settings pass through from the environment, e.g. REC_METRICS=0 to
+# measure without the shared counters (bench/metrics-overhead.sh alternates on and off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
@@ -26,7 +29,7 @@ while getopts "w:c:t:d:h" option; do
         c) connections=$OPTARG ;;
         t) threads=$OPTARG ;;
         d) duration=$OPTARG ;;
-        *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+        *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -84,10 +87,20 @@ worker_pss() {
     awk -v total="$total" -v count="$count" 'BEGIN { printf "%.1f", total / count / 1024 }'
 }
 
-echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections -d$duration"
+# The CPU time the pool's workers have used so far, in clock ticks (user + system).
+worker_ticks() {
+    local master total=0 pid
+    master=$(cat "$work_dir/run/rec-fcgi.pid")
+    for pid in $(pgrep -P "$master" || true); do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections -d$duration; REC_METRICS=${REC_METRICS:-1}"
 echo
-echo "| workers | route | req/s | p50 | p99 | errors | PSS per worker (MiB) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| workers | route | req/s | p50 | p99 | errors | worker CPU µs per request | PSS per worker (MiB) |"
+echo "|---|---|---|---|---|---|---|---|"
 for workers in $worker_counts; do
     port=$(free_port)
     # The benchmark measures capacity from one client, so nginx's per-client limits are lifted.
@@ -118,12 +131,16 @@ for workers in $worker_counts; do
             arguments+=(-s "$(request_script "$method" "$body_file")")
         fi
         wrk "${arguments[@]}" -d2s "http://127.0.0.1:$port$path" >/dev/null
+        ticks_before=$(worker_ticks)
         output=$(wrk "${arguments[@]}" -d"$duration" "http://127.0.0.1:$port$path")
+        ticks=$(($(worker_ticks) - ticks_before))
         rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$output")
         p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
         p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
         errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$output")
-        echo "| $workers | $route | $rps | $p50 | $p99 | $errors | $(worker_pss) |"
+        requests=$(awk '/requests in/ {print $1}' <<<"$output")
+        cpu_us=$(awk -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" -v n="${requests:-0}" 'BEGIN { if (n > 0) printf "%.1f", ticks / hz * 1e6 / n; else print "?" }')
+        echo "| $workers | $route | $rps | $p50 | $p99 | $errors | $cpu_us | $(worker_pss) |"
     done
     for _ in $(seq 10); do
         curl -s -o /dev/null -w '%{time_total}\n' -X POST "http://127.0.0.1:$port/api/reload"

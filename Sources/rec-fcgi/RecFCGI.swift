@@ -29,8 +29,8 @@ enum RecFCGI {
             print("rec-fcgi \(RecServeVersion.current)")
         case .master:
             exit(MasterCommand.run(settings: settings()))
-        case .worker(let maximumRequests):
-            exit(WorkerCommand.run(settings: settings(), maximumRequests: maximumRequests))
+        case .worker(let maximumRequests, let metricsSlot):
+            exit(WorkerCommand.run(settings: settings(), maximumRequests: maximumRequests, metricsSlot: metricsSlot))
         }
     }
 

@@ -5,8 +5,9 @@ import RecFastCGI
 
 /// `rec-fcgi --worker`: one worker process, started by the master.
 enum WorkerCommand {
-    /// Runs a worker; returns the process exit code (see `WorkerExitCode`).
-    static func run(settings: RecSettings, maximumRequests: Int) -> Int32 {
+    /// Runs a worker that counts its requests in slot `metricsSlot` of the shared counters;
+    /// returns the process exit code (see `WorkerExitCode`).
+    static func run(settings: RecSettings, maximumRequests: Int, metricsSlot: Int?) -> Int32 {
         // Before any model is mapped: a read past a served file truncated in place becomes
         // zero pages and a 503 instead of killing the worker with SIGBUS.
         MappingFaultGuard.install()
@@ -18,10 +19,11 @@ enum WorkerCommand {
         workerSettings.maximumRequests = maximumRequests
         workerSettings.requestTimeoutSeconds = UInt32(settings.serving.requestTimeoutSeconds)
         let requestLog = RequestLog(writer: RecLogging.lineWriter, processName: "rec-fcgi.worker", processID: SystemCalls.processID())
+        let metrics = MetricsBootstrap.worker(settings: settings, slot: metricsSlot, logger: logger)
         let worker = FastCGIWorker(
             settings: workerSettings,
-            handler: makeRequestHandler(settings: settings, logger: logger),
-            requestLog: requestLog, logger: logger)
+            handler: makeRequestHandler(settings: settings, metricsSnapshot: metrics.snapshot, logger: logger),
+            requestLog: requestLog, requestMetrics: metrics.requestMetrics, logger: logger)
         logger.debug("worker ready", metadata: ["max_requests": "\(maximumRequests)"])
         switch worker.run() {
         case .stopped(let signal, let drained):
@@ -41,9 +43,13 @@ enum WorkerCommand {
 
     /// The function each request goes to: the benchmark route when enabled, then the API,
     /// whose service is made once per worker and checks the shared model control file before
-    /// each request.
-    static func makeRequestHandler(settings: RecSettings, logger: Logger) -> APIRequestHandler {
-        let service = APIService(settings: settings, workerCount: settings.serving.workerCount, startedAt: Date(), logger: logger)
+    /// each request; `metricsSnapshot` reads the pool's counters for `/api/metrics`.
+    static func makeRequestHandler(
+        settings: RecSettings, metricsSnapshot: (@Sendable () throws(MetricsError) -> MetricsSnapshot)?, logger: Logger
+    ) -> APIRequestHandler {
+        let service = APIService(
+            settings: settings, workerCount: settings.serving.workerCount, startedAt: Date(), processID: SystemCalls.processID(),
+            logger: logger, metricsSnapshot: metricsSnapshot)
         logger.debug("worker serving", metadata: ["generation": "\(service.servedGeneration.map(String.init) ?? "none")"])
         return BuiltInRoutes.handler(helloRouteEnabled: settings.serving.helloRouteEnabled) { request in
             service.respond(to: request)

@@ -34,6 +34,7 @@ struct RecSettingsTests {
             "REC_AUTO_RELOAD": "1", "REC_VERBOSE": "yes", "REC_ADMIN_TOKEN": "s3cret", "REC_BUILD_INFO": "/b.json",
             "REC_CREDENTIALS": "/c.json", "REC_LISTEN": "tcp:0.0.0.0:9000", "REC_WORKERS": "4", "REC_MAX_REQUESTS": "10000",
             "REC_GRACE_SECONDS": "0", "REC_REQUEST_TIMEOUT_SECONDS": "3", "REC_HELLO_ROUTE": "on", "REC_USER": "rec",
+            "REC_METRICS": "off",
         ])
         #expect(settings.dataDirectory.root == "/srv/data")
         #expect(settings.log == LogConfiguration(fileLevel: .debug, maximumFileBytes: 2 * 1024 * 1024, backupCount: 3))
@@ -41,7 +42,7 @@ struct RecSettingsTests {
             settings.serving
                 == ServingConfiguration(
                     listenAddress: .tcp(host: "0.0.0.0", port: 9000), workerCount: 4, maximumRequestsPerWorker: 10_000,
-                    graceSeconds: 0, requestTimeoutSeconds: 3, helloRouteEnabled: true, serviceUser: "rec"))
+                    graceSeconds: 0, requestTimeoutSeconds: 3, helloRouteEnabled: true, serviceUser: "rec", metricsEnabled: false))
         #expect(settings.reloadsAfterTraining && settings.verbose)
         #expect(settings.adminToken == "s3cret" && settings.buildInfoPath == "/b.json" && settings.credentialsPath == "/c.json")
     }
@@ -53,7 +54,7 @@ struct RecSettingsTests {
             "REC_DATA_DIR": "/x", "REC_LOG_LEVEL": "error", "REC_LOG_MAX_BYTES": "1K", "REC_LOG_BACKUPS": "2",
             "REC_AUTO_RELOAD": "1", "REC_VERBOSE": "1", "REC_ADMIN_TOKEN": "t", "REC_BUILD_INFO": "/b", "REC_CREDENTIALS": "/c",
             "REC_LISTEN": "tcp:1", "REC_WORKERS": "7", "REC_MAX_REQUESTS": "5", "REC_GRACE_SECONDS": "1",
-            "REC_REQUEST_TIMEOUT_SECONDS": "2", "REC_HELLO_ROUTE": "1", "REC_USER": "u",
+            "REC_REQUEST_TIMEOUT_SECONDS": "2", "REC_HELLO_ROUTE": "1", "REC_USER": "u", "REC_METRICS": "0",
             "REC_S3_ENDPOINT": "http://127.0.0.1:9000",
         ]
         #expect(Set(valid.keys) == Set(RecSettings.variables))
@@ -87,6 +88,7 @@ struct RecSettingsTests {
         ("REC_HELLO_ROUTE", "maybe", .invalidSwitch),
         ("REC_AUTO_RELOAD", "always", .invalidSwitch),
         ("REC_VERBOSE", "2", .invalidSwitch),
+        ("REC_METRICS", "sometimes", .invalidSwitch),
         ("REC_LISTEN", "tcp:host", .invalidListenAddress),
         ("REC_LOG_LEVEL", "loud", .invalidLevel),
         ("REC_LOG_MAX_BYTES", "0", .invalidByteCount),
@@ -111,6 +113,13 @@ struct RecSettingsTests {
     func switchesAcceptTheUsualSpellings(on: String, off: String) throws {
         #expect(try settings(["REC_AUTO_RELOAD": on]).reloadsAfterTraining)
         #expect(try !settings(["REC_AUTO_RELOAD": off]).reloadsAfterTraining)
+    }
+
+    @Test(arguments: [("", true), ("1", true), ("on", true), ("0", false), ("false", false), ("Off", false)])
+    func metricsAreOnUnlessSwitchedOff(value: String, enabled: Bool) throws {
+        #expect(try settings([:]).serving.metricsEnabled)
+        #expect(try settings(["REC_METRICS": value]).serving.metricsEnabled == enabled)
+        #expect(try settings(["REC_METRIC": "0"]).likelyMisspellings.map(\.suggestion) == ["REC_METRICS"])
     }
 
     @Test func theDefaultWorkerCountFollowsTheCoresWithinItsRange() throws {

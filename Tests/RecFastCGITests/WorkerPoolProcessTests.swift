@@ -161,6 +161,40 @@ struct WorkerPoolProcessTests {
         #expect(log.contains("REC_USER=no-such-user-recserve names no user"))
     }
 
+    /// `/api/metrics` adds up every worker's slot of the shared counters file, and a worker killed
+    /// outright leaves its counts behind for its replacement, which continues them.
+    @Test func metricsAddUpOverTheWorkersAndOutliveAKilledOne() throws {
+        let pool = try Pool()
+        for index in 0..<20 { #expect(try pool.get("/bench/hello", requestID: "metrics-\(index)").status == 200) }
+        try waitUntil("the requests are logged") { pool.log().components(separatedBy: "path=/bench/hello").count == 21 }
+        let servers = Set(
+            pool.log().split(separator: "\n").filter { $0.contains("path=/bench/hello") }.compactMap { line in
+                line.split(separator: "[").dropFirst().first?.split(separator: "]").first.flatMap { Int32($0) }
+            })
+        let victim = try #require(servers.first)
+        kill(victim, SIGKILL)
+        try waitUntil("the killed worker is replaced") { !pool.workers().contains(victim) && pool.workers().count == 2 }
+        let metrics = try pool.get("/api/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains(#"recserve_requests_total{endpoint="other",status="200"} 20"#), "\(metrics.body)")
+        #expect(metrics.body.contains(#"recserve_request_duration_seconds_count{endpoint="other"} 20"#))
+        #expect(metrics.body.contains("recserve_worker_restarts_total 1\n"))
+        #expect(metrics.body.contains("recserve_served_generation 0\n"), "no model is served")
+        let again = try pool.get("/api/metrics")
+        #expect(again.body.contains(#"recserve_requests_total{endpoint="/api/metrics",status="200"} 1"#))
+        #expect(FileManager.default.fileExists(atPath: pool.folder.path + "/run/metrics-0"))
+    }
+
+    @Test func withMetricsOffNothingIsKeptAndTheEndpointIs404() throws {
+        let pool = try Pool(environment: ["REC_METRICS": "0"])
+        #expect(try pool.get("/bench/hello").status == 200)
+        let metrics = try pool.get("/api/metrics")
+        #expect(metrics.status == 404)
+        #expect(metrics.body.hasPrefix(#"{"error":{"code":"not_found","#))
+        let runFiles = (try? FileManager.default.contentsOfDirectory(atPath: pool.folder.path + "/run")) ?? []
+        #expect(!runFiles.contains { $0.hasPrefix("metrics-") })
+    }
+
     /// A worker stopped with SIGSTOP is killed by the master once it has been stopped past the
     /// request deadline, and replaced.
     @Test func aStoppedWorkerIsKilledAndReplacedAfterTheDeadline() throws {

@@ -57,6 +57,22 @@ struct WorkerPoolStateTests {
         #expect(pool.limiter.recentCrashes.isEmpty)
     }
 
+    @Test func everyWorkerThatEndsWhileRunningCountsAsARestartAndNoneWhileStopping() {
+        var pool = runningPool()
+        #expect(pool.workerRestarts == 0, "starting is not restarting")
+        _ = pool.workerExited(processID: 100, termination: .exited(code: 0), now: 0)
+        pool.workerStarted(slot: 0, processID: 200, now: 0)
+        _ = pool.workerExited(processID: 101, termination: .signaled(signal: SIGKILL), now: 0)
+        pool.workerStarted(slot: 1, processID: 201, now: 0)
+        _ = pool.workerExited(processID: 201, termination: .exited(code: WorkerExitCode.deadlineExceeded), now: 0)
+        #expect(pool.workerRestarts == 3)
+        _ = pool.workerExited(processID: 999, termination: .signaled(signal: SIGKILL), now: 0)
+        #expect(pool.workerRestarts == 3, "an unknown pid is nobody's")
+        _ = pool.stopRequested(signalName: "SIGTERM", now: 0)
+        _ = pool.workerExited(processID: 200, termination: .exited(code: 0), now: 0)
+        #expect(pool.workerRestarts == 3, "a worker stopping with the pool is not replaced")
+    }
+
     @Test func crashesBackOffAndTheTimerRestartsTheSlot() {
         var pool = runningPool()
         // Two immediate restarts are allowed per window.

@@ -13,7 +13,7 @@ import RecSystem
 /// | `REC_BUILD_INFO` | unset | `buildInfoPath` |
 /// | `REC_CREDENTIALS` | unset | `credentialsPath` |
 /// | `REC_S3_ENDPOINT` (else `AWS_ENDPOINT_URL`) | unset (AWS) | `objectStorageEndpoint` |
-/// | `REC_LISTEN`, `REC_WORKERS`, `REC_MAX_REQUESTS`, `REC_GRACE_SECONDS`, `REC_REQUEST_TIMEOUT_SECONDS`, `REC_HELLO_ROUTE`, `REC_USER` | see `ServingConfiguration` | `serving` |
+/// | `REC_LISTEN`, `REC_WORKERS`, `REC_MAX_REQUESTS`, `REC_GRACE_SECONDS`, `REC_REQUEST_TIMEOUT_SECONDS`, `REC_HELLO_ROUTE`, `REC_USER`, `REC_METRICS` | see `ServingConfiguration` | `serving` |
 ///
 /// An unset or empty variable takes its default. A malformed value is a `SettingsError` that
 /// names the variable; `rec-cli` and `rec-fcgi` print it and exit with status 2. Switches

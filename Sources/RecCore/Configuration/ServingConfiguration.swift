@@ -11,6 +11,7 @@
 /// | `REC_REQUEST_TIMEOUT_SECONDS` | 10 | the longest one request may take before its worker is replaced |
 /// | `REC_HELLO_ROUTE` | off | `1` answers `GET /bench/hello`, the benchmark's ceiling route |
 /// | `REC_USER` | `nobody` | the user a pool started as root runs as, once its socket is open (`root` keeps root) |
+/// | `REC_METRICS` | on | the pool's shared counters and `/api/metrics`; off records nothing and `/api/metrics` is 404 |
 public struct ServingConfiguration: Sendable, Equatable {
     /// The most workers one master starts.
     public static let maximumWorkers = 256
@@ -33,10 +34,12 @@ public struct ServingConfiguration: Sendable, Equatable {
     public static let helloRouteVariable = "REC_HELLO_ROUTE"
     /// The variable naming the user a root-started pool switches to.
     public static let serviceUserVariable = "REC_USER"
+    /// The variable that turns the pool's metrics (`/api/metrics`) on or off.
+    public static let metricsVariable = "REC_METRICS"
     /// Every variable this configuration reads, `REC_LISTEN` first.
     public static let variables = [
         ListenAddress.environmentVariable, workersVariable, maximumRequestsVariable, graceSecondsVariable,
-        requestTimeoutVariable, helloRouteVariable, serviceUserVariable,
+        requestTimeoutVariable, helloRouteVariable, serviceUserVariable, metricsVariable,
     ]
 
     /// Where the pool listens.
@@ -53,12 +56,15 @@ public struct ServingConfiguration: Sendable, Equatable {
     public var helloRouteEnabled: Bool
     /// The user a pool started as root switches to after opening its socket (`PrivilegeDrop` in RecFastCGI).
     public var serviceUser: String
+    /// Whether the pool keeps its shared counters and answers `/api/metrics`. Off, nothing is
+    /// recorded and `/api/metrics` answers 404 like any unknown path.
+    public var metricsEnabled: Bool
 
     /// A configuration with explicit values.
     public init(
         listenAddress: ListenAddress, workerCount: Int, maximumRequestsPerWorker: Int = 0,
         graceSeconds: Int = 10, requestTimeoutSeconds: Int = 10, helloRouteEnabled: Bool = false,
-        serviceUser: String = defaultServiceUser
+        serviceUser: String = defaultServiceUser, metricsEnabled: Bool = true
     ) {
         self.listenAddress = listenAddress
         self.workerCount = workerCount
@@ -67,6 +73,7 @@ public struct ServingConfiguration: Sendable, Equatable {
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.helloRouteEnabled = helloRouteEnabled
         self.serviceUser = serviceUser
+        self.metricsEnabled = metricsEnabled
     }
 
     /// The configuration the `REC_*` serving variables describe, with `processorCount` as the
@@ -87,5 +94,6 @@ public struct ServingConfiguration: Sendable, Equatable {
         requestTimeoutSeconds = try settings.wholeNumber(Self.requestTimeoutVariable, default: 10, range: 1...3_600)
         helloRouteEnabled = try settings.switchValue(Self.helloRouteVariable, default: false)
         serviceUser = settings.text(Self.serviceUserVariable) ?? Self.defaultServiceUser
+        metricsEnabled = try settings.switchValue(Self.metricsVariable, default: true)
     }
 }

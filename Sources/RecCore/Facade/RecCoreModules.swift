@@ -8,5 +8,6 @@
 @_exported import RecModels
 @_exported import RecSupport
 @_exported import RecSystem
+@_exported import RecTelemetry
 @_exported import RecTitleMatching
 @_exported import RecTraining

@@ -16,6 +16,8 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
     case reload = "/api/reload"
     /// `GET /api/health`: whether a model is served, and which.
     case health = "/api/health"
+    /// `GET /api/metrics`: the pool's counters in Prometheus' text format (`REC_METRICS`).
+    case metrics = "/api/metrics"
 
     /// The path, for example `/api/predict`.
     public var path: String { rawValue }
@@ -28,7 +30,7 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
         switch self {
         case .predict: return ["POST"]
         case .similar: return ["GET", "HEAD", "POST"]
-        case .recommend, .log, .logDownload, .info, .health: return ["GET", "HEAD"]
+        case .recommend, .log, .logDownload, .info, .health, .metrics: return ["GET", "HEAD"]
         case .reload: return ["GET", "POST"]
         }
     }
@@ -38,12 +40,12 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
     ///
     /// `/api/info` decodes the served model's metadata from the mapping. `/api/reload` describes
     /// the generation it has just validated, not the one served before; `/api/health` reports
-    /// only the generation number, and the log endpoints never touch the model. The switch is
-    /// exhaustive so that a new endpoint has to decide.
+    /// only the generation number, `/api/metrics` the shared counters, and the log endpoints never
+    /// touch the model. The switch is exhaustive so that a new endpoint has to decide.
     public var readsServedModel: Bool {
         switch self {
         case .predict, .recommend, .similar, .info: true
-        case .log, .logDownload, .health, .reload: false
+        case .log, .logDownload, .health, .reload, .metrics: false
         }
     }
 

@@ -50,6 +50,8 @@ public struct APIError: Error, Sendable, Equatable {
         case noModel = "no_model"
         /// More requests than a limit allows (reloads in the worker; nginx uses the same code).
         case tooManyRequests = "too_many_requests"
+        /// `/api/metrics` is on but the pool's shared counters cannot be read (503).
+        case metricsUnavailable = "metrics_unavailable"
 
         /// The HTTP status of an error with this code.
         public var status: Int {
@@ -62,7 +64,7 @@ public struct APIError: Error, Sendable, Equatable {
             case .bodyTooLarge: return 413
             case .unknownMovie, .invalidRating, .countOutOfRange, .tooManyMovies, .emptyInput, .noSimilarityData: return 422
             case .reloadFailed, .logUnavailable: return 500
-            case .noModel: return 503
+            case .noModel, .metricsUnavailable: return 503
             case .tooManyRequests: return 429
             }
         }

@@ -3,6 +3,7 @@ import RecConfiguration
 import RecLogging
 import RecModelFile
 import RecSystem
+import RecTelemetry
 
 /// Routes one API request to its answer: the whole HTTP API of the SPEC, without sockets.
 ///
@@ -31,6 +32,9 @@ public struct APIRouter: Sendable {
     public var adminToken: String?
     /// Performs a reload; `APIService` passes one that also switches its own worker at once.
     public var reload: @Sendable () -> Result<ReloadOutcome, ReloadError>
+    /// Reads the pool's shared counters for `/api/metrics`; `nil` (metrics off, or no pool)
+    /// makes `/api/metrics` a 404 like any unknown path.
+    package var metricsSnapshot: (@Sendable () throws(MetricsError) -> MetricsSnapshot)?
 
     /// Creates a router.
     ///
@@ -59,10 +63,10 @@ public struct APIRouter: Sendable {
 
     /// The answer to `request` from the model in `served`.
     public func respond(to request: APIRequest, served: ServedModelSnapshot) -> APIResponse {
-        guard let endpoint = APIEndpoint(path: request.path) else {
-            let endpoints = APIEndpoint.allCases.map(\.path).joined(separator: ", ")
-            return APIError(.notFound, "there is no endpoint \(request.path); the API has \(endpoints)").response(
-                requestID: request.requestID)
+        guard let endpoint = APIEndpoint(path: request.path), endpoint != .metrics || metricsSnapshot != nil else {
+            let endpoints = APIEndpoint.allCases.filter { $0 != .metrics || metricsSnapshot != nil }.map(\.path)
+            return APIError(.notFound, "there is no endpoint \(request.path); the API has \(endpoints.joined(separator: ", "))")
+                .response(requestID: request.requestID)
         }
         let allowed = endpoint.allowedMethods
         if request.method == "OPTIONS" {
@@ -90,6 +94,7 @@ public struct APIRouter: Sendable {
             case .info: return info(served: served)
             case .reload: return try reload(request)
             case .health: return health(served: served)
+            case .metrics: return try metrics()
             }
         } catch {
             return error.response(requestID: request.requestID)
@@ -195,6 +200,16 @@ public struct APIRouter: Sendable {
                 failure: "no model is served: \(served.problem ?? "none has been loaded")")
         }
         return APIResponseEncoding.json(.object([("status", .string("ok")), ("generation", .number(Double(generation)))]))
+    }
+
+    private func metrics() throws(APIError) -> APIResponse {
+        guard let metricsSnapshot else { throw APIError(.notFound, "there is no endpoint /api/metrics: REC_METRICS is off") }
+        do throws(MetricsError) {
+            let snapshot = try metricsSnapshot()
+            return APIResponse(status: 200, contentType: PrometheusText.contentType, body: Array(PrometheusText.render(snapshot).utf8))
+        } catch {
+            throw APIError(.metricsUnavailable, "the pool's shared counters cannot be read", failure: error.message)
+        }
     }
 
     // MARK: Shared checks

@@ -4,6 +4,7 @@ import Synchronization
 import RecConfiguration
 import RecSupport
 import RecSystem
+import RecTelemetry
 
 /// The whole API of one worker process: what the FastCGI worker calls for every request.
 ///
@@ -15,7 +16,9 @@ import RecSystem
 /// other worker from its next request.
 ///
 /// Its settings are the worker's `RecSettings`: the data folder, the admin token that guards
-/// `/api/reload`, and where `BuildInfo` and `ServiceCredentials` are read from.
+/// `/api/reload`, and where `BuildInfo` and `ServiceCredentials` are read from. A worker of a
+/// pool with metrics on also gives it the reader of the shared counters, for `/api/metrics`,
+/// and the service keeps the worker's served-generation gauges current.
 public final class APIService: Sendable {
     /// The data folder served.
     public let dataDirectory: DataDirectory
@@ -25,6 +28,7 @@ public final class APIService: Sendable {
     public let router: APIRouter
     private let generatedRequestCount = Atomic<UInt64>(0)
     private let processID: Int32
+    private let gauges: ServedModelGauges?
 
     /// Sets up a worker's API and loads the served model.
     ///
@@ -35,9 +39,20 @@ public final class APIService: Sendable {
     ///   - startedAt: When the master started, for `/api/info`.
     ///   - processID: This worker's process id, for `/api/info`.
     ///   - logger: Where generation switches and model problems are logged.
-    public init(
+    public convenience init(
         settings: RecSettings, workerCount: Int, startedAt: Date,
         processID: Int32 = SystemCalls.processID(), logger: Logger = Logger(label: "RecCore.APIService")
+    ) {
+        self.init(
+            settings: settings, workerCount: workerCount, startedAt: startedAt, processID: processID, logger: logger,
+            metricsSnapshot: nil)
+    }
+
+    /// Sets up a worker's API as above; `metricsSnapshot` reads the pool's shared counters for
+    /// `/api/metrics`, and `nil` leaves that endpoint a 404 and records no gauges.
+    package init(
+        settings: RecSettings, workerCount: Int, startedAt: Date, processID: Int32, logger: Logger,
+        metricsSnapshot: (@Sendable () throws(MetricsError) -> MetricsSnapshot)?
     ) {
         let dataDirectory = settings.dataDirectory
         self.dataDirectory = dataDirectory
@@ -48,7 +63,7 @@ public final class APIService: Sendable {
             build: BuildInfo.load(configuredPath: settings.buildInfoPath), startedAt: UTCTimestamp(startedAt).iso8601WholeSeconds,
             workers: workerCount, processID: processID)
         let reloadLimit = Mutex(ReloadRateLimit())
-        router = APIRouter(
+        var router = APIRouter(
             service: service, credentials: ServiceCredentials.load(configuredPath: settings.credentialsPath).credentials,
             dataDirectory: dataDirectory, adminToken: settings.adminToken
         ) {
@@ -60,12 +75,17 @@ public final class APIService: Sendable {
             if case .success(let reloaded) = outcome { holder.adopt(reloaded) }
             return outcome
         }
+        router.metricsSnapshot = metricsSnapshot
+        self.router = router
+        gauges = metricsSnapshot == nil ? nil : ServedModelGauges()
+        gauges?.update(from: holder.snapshot())
     }
 
     /// The answer to `request`. A request without a request id gets one (`<pid>-<n>` in hex),
     /// echoed in an `X-Request-Id` header, so error bodies always carry an id.
     public func respond(to request: APIRequest) -> APIResponse {
         let served = holder.snapshot()
+        gauges?.update(from: served)
         guard request.requestID.isEmpty else { return answer(request, from: served) }
         var identified = request
         let number = generatedRequestCount.add(1, ordering: .relaxed).newValue

@@ -258,6 +258,14 @@ public enum SystemCalls {
     /// The process id.
     public static func processID() -> Int32 { getpid() }
 
+    /// Whether a process `processID` exists (`kill(pid, 0)`; one owned by another user counts),
+    /// for the shared counters, whose readers ask whether a slot's writer still runs. An
+    /// injected `kill` fault makes every process look gone.
+    public static func processExists(_ processID: Int32) -> Bool {
+        guard processID > 0, SystemCallFaults.errorNumber(for: "kill") == nil else { return false }
+        return Glibc.kill(processID, 0) == 0 || errno == EPERM
+    }
+
     /// The number of cores this process may run on (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1:
     /// the default number of FastCGI workers.
     public static func onlineProcessorCount() -> Int {

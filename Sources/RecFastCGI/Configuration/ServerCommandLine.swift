@@ -3,12 +3,15 @@ import RecCore
 /// What `rec-fcgi` was asked to do by its arguments.
 ///
 /// `rec-fcgi` alone runs the master, which starts its own workers as `rec-fcgi --worker
-/// --max-requests N`; everything else comes from the environment (see `RecSettings`).
+/// --max-requests N [--metrics-slot S]`; everything else comes from the environment (see
+/// `RecSettings`).
 public enum ServerCommandLine: Sendable, Equatable {
     /// Run the master.
     case master
-    /// Run one worker that serves `maximumRequests` requests (0: no limit).
-    case worker(maximumRequests: Int)
+    /// Run one worker that serves `maximumRequests` requests (0: no limit) and, when
+    /// `metricsSlot` is set, counts them in that slot of the shared counters file the master
+    /// passed as descriptor 4.
+    case worker(maximumRequests: Int, metricsSlot: Int?)
     /// Print the usage.
     case help
     /// Print the version.
@@ -25,7 +28,8 @@ public enum ServerCommandLine: Sendable, Equatable {
         REC_MAX_REQUESTS (0: never recycle), REC_GRACE_SECONDS (10), REC_REQUEST_TIMEOUT_SECONDS (10),
         REC_HELLO_ROUTE (0), REC_DATA_DIR (./data), REC_LOG_LEVEL (info).
         SIGTERM/SIGINT drain the pool, SIGHUP reloads the served model.
-        The master starts workers itself as `rec-fcgi --worker --max-requests N`.
+        REC_METRICS (1) keeps the pool's counters for GET /api/metrics.
+        The master starts workers itself as `rec-fcgi --worker --max-requests N [--metrics-slot S]`.
         """
 
     /// Parses the arguments after `argv[0]`.
@@ -40,23 +44,35 @@ public enum ServerCommandLine: Sendable, Equatable {
         case "--version":
             self = .version
         case "--worker":
-            var maximumRequests = 0
-            var index = 1
-            while index < arguments.count {
-                guard arguments[index] == "--max-requests", index + 1 < arguments.count else {
-                    throw SettingsError(
-                        .invalidArgument, setting: "argument", value: arguments[index],
-                        reason: "unknown worker argument; expected --max-requests N")
-                }
-                let text = arguments[index + 1]
-                maximumRequests = try SettingReader.wholeNumber(
-                    text, setting: "--max-requests", range: ServingConfiguration.maximumRequestsRange)
-                index += 2
-            }
-            self = .worker(maximumRequests: maximumRequests)
+            self = try Self.parseWorker(options: arguments.dropFirst())
         default:
             throw SettingsError(
                 .invalidArgument, setting: "argument", value: first, reason: "unknown argument; see rec-fcgi --help")
         }
+    }
+
+    /// A worker from the options after `--worker`: `--max-requests N` and `--metrics-slot S`,
+    /// each at most once, in any order.
+    private static func parseWorker(options: ArraySlice<String>) throws(SettingsError) -> ServerCommandLine {
+        var maximumRequests = 0
+        var metricsSlot: Int?
+        var index = options.startIndex
+        while index < options.endIndex {
+            let option = options[index]
+            guard option == "--max-requests" || option == "--metrics-slot", index + 1 < options.endIndex else {
+                throw SettingsError(
+                    .invalidArgument, setting: "argument", value: option,
+                    reason: "unknown worker argument; expected --max-requests N or --metrics-slot S")
+            }
+            let text = options[index + 1]
+            if option == "--max-requests" {
+                maximumRequests = try SettingReader.wholeNumber(
+                    text, setting: option, range: ServingConfiguration.maximumRequestsRange)
+            } else {
+                metricsSlot = try SettingReader.wholeNumber(text, setting: option, range: 1...ServingConfiguration.maximumWorkers)
+            }
+            index += 2
+        }
+        return .worker(maximumRequests: maximumRequests, metricsSlot: metricsSlot)
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CoreMetrics
 import Logging
 import RecCore
 
@@ -13,20 +14,37 @@ import RecCore
 /// next deadline as the timeout. SIGCHLD reaps workers, SIGTERM/SIGINT drain the pool, SIGHUP
 /// calls `ServedModelControl.reload(dataDirectory:trigger:logger:)`. The master also holds the write end of a lifeline pipe whose read
 /// end every worker watches, so workers leave on their own if the master is killed outright.
+///
+/// With metrics on, it hands each worker the shared counters file and the slot of its pool
+/// slot, so a replacement continues its predecessor's counts, and counts replacements in its
+/// own slot (`recserve_worker_restarts_total`).
 public final class WorkerPoolMaster {
     private let configuration: ServingConfiguration
     private let dataDirectory: DataDirectory
     private let logger: Logger
     private let programName: String
+    private let metricsFile: SharedMetricsFile?
+    private let restartCounter: Counter?
     private var state: WorkerPoolState
     private var exitCode: Int32?
 
     /// A master for `configuration`, logging through `logger`; `programName` becomes the workers' `argv[0]`.
-    public init(configuration: ServingConfiguration, dataDirectory: DataDirectory, logger: Logger, programName: String) {
+    public convenience init(configuration: ServingConfiguration, dataDirectory: DataDirectory, logger: Logger, programName: String) {
+        self.init(configuration: configuration, dataDirectory: dataDirectory, logger: logger, programName: programName, metricsFile: nil)
+    }
+
+    /// A master as above whose workers count into `metricsFile`, the file whose slot 0 the
+    /// bootstrapped swift-metrics factory writes (`nil`: no counters).
+    package init(
+        configuration: ServingConfiguration, dataDirectory: DataDirectory, logger: Logger, programName: String,
+        metricsFile: SharedMetricsFile?
+    ) {
         self.configuration = configuration
         self.dataDirectory = dataDirectory
         self.logger = logger
         self.programName = programName
+        self.metricsFile = metricsFile
+        restartCounter = metricsFile == nil ? nil : Counter(label: MetricNames.workerRestarts)
         state = WorkerPoolState(
             settings: WorkerPoolState.Settings(
                 workerCount: configuration.workerCount,
@@ -47,6 +65,7 @@ public final class WorkerPoolMaster {
             socket.close()
             SystemCalls.close(resources.lifelineRead)
             SystemCalls.close(resources.lifelineWrite)
+            if let metrics = resources.metricsDescriptor { SystemCalls.close(metrics) }
         }
         logger.info(
             "listening",
@@ -57,7 +76,7 @@ public final class WorkerPoolMaster {
             ])
         let launcher = WorkerLauncher(
             programName: programName, listeningDescriptor: socket.descriptor,
-            lifelineDescriptor: resources.lifelineRead)
+            lifelineDescriptor: resources.lifelineRead, metricsDescriptor: resources.metricsDescriptor)
 
         perform(state.start(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
         var waitSet = [pollfd(fd: resources.signalDescriptor, events: Int16(POLLIN), revents: 0)]
@@ -71,9 +90,10 @@ public final class WorkerPoolMaster {
             handleSignals(from: resources.signalDescriptor, launcher: launcher, socket: socket)
             while let child = ServerSystemCalls.reapChild() {
                 let termination = WorkerTermination(waitStatus: child.status)
-                perform(
-                    state.workerExited(processID: child.processID, termination: termination, now: MonotonicClock.nanoseconds()),
-                    launcher: launcher, socket: socket)
+                let restartsBefore = state.workerRestarts
+                let actions = state.workerExited(processID: child.processID, termination: termination, now: MonotonicClock.nanoseconds())
+                restartCounter?.increment(by: state.workerRestarts - restartsBefore)
+                perform(actions, launcher: launcher, socket: socket)
             }
             perform(state.timerFired(now: MonotonicClock.nanoseconds()), launcher: launcher, socket: socket)
             let now = MonotonicClock.nanoseconds()
@@ -87,12 +107,14 @@ public final class WorkerPoolMaster {
     }
 
     /// What the master holds open while it runs: the signal pipe's read end, the lifeline pipe
-    /// (its read end, at descriptor 10 or above, is inherited by every worker) and the socket.
+    /// (its read end, at descriptor 10 or above, is inherited by every worker), the socket, and
+    /// a copy of the counters file's descriptor at 10 or above for the workers, if metrics are on.
     private struct Resources {
         var signalDescriptor: Int32
         var lifelineRead: Int32
         var lifelineWrite: Int32
         var socket: ListeningSocket
+        var metricsDescriptor: Int32?
     }
 
     /// Installs the signal pipe, opens the lifeline and the listening socket, then drops root
@@ -105,7 +127,13 @@ public final class WorkerPoolMaster {
             SystemCalls.close(pipe.read)
             let socket = try ListeningSocket.open(configuration.listenAddress)
             _ = try PrivilegeDrop.dropIfRoot(configuration: configuration, dataDirectory: dataDirectory, logger: logger)
-            return Resources(signalDescriptor: signalDescriptor, lifelineRead: lifelineRead, lifelineWrite: pipe.write, socket: socket)
+            // Above the descriptors the launcher fills (0, 3 and 4), so no dup2 overwrites it first.
+            let metricsDescriptor = try metricsFile.map { file throws(SystemCallError) in
+                try ServerSystemCalls.duplicate(file.descriptor, atLeast: 10, subject: "shared counters")
+            }
+            return Resources(
+                signalDescriptor: signalDescriptor, lifelineRead: lifelineRead, lifelineWrite: pipe.write, socket: socket,
+                metricsDescriptor: metricsDescriptor)
         } catch {
             logger.critical("cannot start the worker pool", metadata: ["error": "\(error)"])
             return nil
@@ -144,7 +172,8 @@ public final class WorkerPoolMaster {
             switch action {
             case .spawn(let slot, let maximumRequests):
                 do {
-                    let processID = try launcher.launch(maximumRequests: maximumRequests)
+                    let processID = try launcher.launch(
+                        maximumRequests: maximumRequests, metricsSlot: MetricsLayout.workerSlot(poolSlot: slot))
                     state.workerStarted(slot: slot, processID: processID, now: MonotonicClock.nanoseconds())
                     logger.debug(
                         "worker started", metadata: ["pid": "\(processID)", "slot": "\(slot)", "max_requests": "\(maximumRequests)"])

@@ -111,6 +111,10 @@ public struct WorkerPoolState: Sendable {
     private var quotaGenerator: SeededRandomNumberGenerator
     /// Whether some worker had to be killed, which makes the exit code 1.
     private var killedWorkers = false
+    /// How many workers ended while the pool was running, each of which gets a replacement
+    /// (recycled after its quota, crashed, killed past the deadline). The master counts the
+    /// increase after each event as `recserve_worker_restarts_total`.
+    public private(set) var workerRestarts = 0
 
     /// A pool of `settings.workerCount` empty slots; `seed` fixes the quota jitter.
     public init(settings: Settings, limiter: RestartRateLimiter = RestartRateLimiter(), seed: UInt64) {
@@ -174,6 +178,7 @@ public struct WorkerPoolState: Sendable {
         let details = ["pid": "\(processID)", "slot": "\(slot)", "how": termination.description]
         switch phase {
         case .running:
+            workerRestarts += 1
             if termination.isClean {
                 return [
                     .log(LogEntry(level: .info, message: "worker recycled after its request quota", metadata: details)),

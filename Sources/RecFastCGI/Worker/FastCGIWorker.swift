@@ -48,10 +48,15 @@ public final class FastCGIWorker {
     private let settings: Settings
     private let responder: RequestResponder
     private var requestLog: RequestLog
+    private var requestMetrics: RequestMetrics
     private let logger: Logger
 
-    /// A worker serving through `handler`.
-    public init(settings: Settings, handler: @escaping APIRequestHandler, requestLog: RequestLog, logger: Logger) {
+    /// A worker serving through `handler`, logging each request to `requestLog` and counting it
+    /// in `requestMetrics`.
+    public init(
+        settings: Settings, handler: @escaping APIRequestHandler, requestLog: RequestLog,
+        requestMetrics: RequestMetrics = .disabled, logger: Logger
+    ) {
         self.settings = settings
         // The handler runs once the whole body is read: from then on the request deadline
         // applies, not the receive deadline.
@@ -60,6 +65,7 @@ public final class FastCGIWorker {
             return handler(request)
         })
         self.requestLog = requestLog
+        self.requestMetrics = requestMetrics
         self.logger = logger
     }
 
@@ -180,7 +186,8 @@ public final class FastCGIWorker {
         return drained
     }
 
-    /// Receives, serves and finishes the request on `connection`, under the deadline, and logs it.
+    /// Receives, serves and finishes the request on `connection`, under the deadline, then logs
+    /// and counts it.
     @inline(__always)
     private func serve(_ connection: Int32, on request: UnsafeMutablePointer<FCGX_Request>) {
         let start = MonotonicClock.nanoseconds()
@@ -194,6 +201,8 @@ public final class FastCGIWorker {
         }
         var exchange = LibraryExchange(request: request)
         let result = responder.respond(to: &exchange)
+        // Counted before libfcgi flushes the answer, so a client holding its answer is counted.
+        requestMetrics.record(result, latencyNanoseconds: MonotonicClock.nanoseconds() - start)
         FastCGILibrary.finish(request, inputConsumed: result.inputConsumed)
         requestLog.record(result, latencyMicroseconds: (MonotonicClock.nanoseconds() - start) / 1_000)
     }
