@@ -31,7 +31,8 @@ let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swi
 /// Every folder of `Sources/RecCore`; each belongs to exactly one of the core's targets below.
 let coreFolders = [
     "Configuration", "Data", "Evaluation", "Facade", "JSON", "LinearAlgebra", "Logging", "Metrics", "ModelFile",
-    "Models", "Ranking", "Recommendation", "Replication", "Serving", "Support", "System", "TitleMatching", "Training",
+    "Models", "Ranking", "Recommendation", "Replication", "Serving", "Support", "System", "Telemetry", "TitleMatching",
+    "Training",
 ]
 
 /// One layer of the core: the given folders of `Sources/RecCore`, optimised like the rest of it.
