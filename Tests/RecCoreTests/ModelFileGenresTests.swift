@@ -41,12 +41,24 @@ struct ModelFileGenresTests {
     }
 
     /// A file the writer of an earlier version committed (the fuzz corpus' seed, written before
-    /// genres were stored) opens and validates, with no genres.
-    @Test func aGenerationWrittenBeforeGenresStillLoads() throws {
+    /// genres were stored) opens, validates and answers a search with empty genres.
+    @Test func aGenerationWrittenBeforeGenresStillLoadsAndServes() throws {
         let path = FixturePaths.repositoryRoot + "/Tests/Fuzz/Corpus/ModelFile/seed-svdpp.recmodel"
         let model = try LoadedModel.open(path: path, verifyContents: true)
         #expect(!model.genres.isStored)
-        #expect((0..<model.itemCount).allSatisfy { model.genres.genres(ofItem: $0).isEmpty })
+        let engine = RecommendationEngine(model: model)
+        let title = model.titles[0]
+        let found = try engine.searchMovies(title, limit: 3)
+        #expect(found.first?.title == title, "\(found)")
+        #expect(found.allSatisfy { $0.genres.isEmpty })
+
+        let folder = ServingFixture()
+        let response = folder.router().respond(
+            to: API.get("/api/movies", query: "q=" + title.split(separator: " ").joined(separator: "+")),
+            served: ServedModelSnapshot(engine: engine))
+        #expect(response.status == 200, "\(response.text)")
+        let movies = try #require(try response.json["movies"]?.array)
+        #expect(!movies.isEmpty && movies.allSatisfy { $0["genres"] == .array([]) })
     }
 
     @Test func trainingStoresTheCatalogueGenres() throws {

@@ -67,9 +67,13 @@ public struct RecommendationEngine: Sendable {
     /// Each movie's popularity share for the ranking blend (`RankingPopularity`); empty for a
     /// model without a ranking model.
     let popularity: [Float]
+    /// The words of the model's title keys, for the movie search (`searchMovies`) and the
+    /// suggestions for unknown titles.
+    public let titleWords: TitleSearchIndex
 
-    /// An engine over `model`. Building it quantizes the item factors once (about 2 ms on
-    /// MovieLens-1M), so make one per loaded generation, not per query.
+    /// An engine over `model`. Building it quantizes the item factors and indexes the title
+    /// words once (a few milliseconds on MovieLens-1M), so make one per loaded generation, not
+    /// per query.
     public init(model: LoadedModel) {
         self.model = model
         items = ItemParameterView(
@@ -79,6 +83,13 @@ public struct RecommendationEngine: Sendable {
             foldIn: model.foldIn, foldInFactorPenalties: model.foldInFactorPenalties)
         quantizedItems = QuantizedItemFactors(items: items)
         popularity = model.ranking == nil ? [] : RankingPopularity.shares(of: model.itemRatingCounts)
+        titleWords = TitleSearchIndex(index: model.titleIndex, itemCount: model.itemCount)
+    }
+
+    /// The movie search over the model's titles: what `/api/movies` ranks by, and where an
+    /// unknown title's suggestions come from.
+    public var titleSearch: TitleSearch {
+        TitleSearch(words: titleWords, matcher: TitleMatcher(index: model.titleIndex, ratingCounts: model.itemRatingCounts))
     }
 
     /// The title of item `item`.

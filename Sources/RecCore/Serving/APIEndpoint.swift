@@ -16,6 +16,9 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
     case reload = "/api/reload"
     /// `GET /api/health`: whether a model is served, and which.
     case health = "/api/health"
+    /// `GET /api/movies?q=TEXT&limit=N`: the catalogue movies matching a partial or misspelt
+    /// title, for type-ahead.
+    case movies = "/api/movies"
 
     /// The path, for example `/api/predict`.
     public var path: String { rawValue }
@@ -28,7 +31,7 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
         switch self {
         case .predict: return ["POST"]
         case .similar: return ["GET", "HEAD", "POST"]
-        case .recommend, .log, .logDownload, .info, .health: return ["GET", "HEAD"]
+        case .recommend, .log, .logDownload, .info, .health, .movies: return ["GET", "HEAD"]
         case .reload: return ["GET", "POST"]
         }
     }
@@ -36,13 +39,14 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
     /// Whether answering reads the served model file's mapped bytes, so that an answer computed
     /// while the file changed on disk must be withdrawn (see `APIService`).
     ///
-    /// `/api/info` decodes the served model's metadata from the mapping. `/api/reload` describes
+    /// `/api/info` decodes the served model's metadata from the mapping, and `/api/movies` copies
+    /// titles, genres and rating counts from it. `/api/reload` describes
     /// the generation it has just validated, not the one served before; `/api/health` reports
     /// only the generation number, and the log endpoints never touch the model. The switch is
     /// exhaustive so that a new endpoint has to decide.
     public var readsServedModel: Bool {
         switch self {
-        case .predict, .recommend, .similar, .info: true
+        case .predict, .recommend, .similar, .info, .movies: true
         case .log, .logDownload, .health, .reload: false
         }
     }

@@ -90,6 +90,7 @@ public struct APIRouter: Sendable {
             case .info: return info(served: served)
             case .reload: return try reload(request)
             case .health: return health(served: served)
+            case .movies: return try movies(request, served: served)
             }
         } catch {
             return error.response(requestID: request.requestID)
@@ -126,6 +127,17 @@ public struct APIRouter: Sendable {
         do throws(QueryError) {
             let neighbours = try engine.similarItems(to: query.movie, count: query.count)
             return APIResponse(status: 200, body: APIResponseEncoding.similarMovies(neighbours, model: engine.model))
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    private func movies(_ request: APIRequest, served: ServedModelSnapshot) throws(APIError) -> APIResponse {
+        let search = try MovieSearchRequest.parse(query: request.query)
+        let engine = try servedEngine(served)
+        do throws(QueryError) {
+            let items = try engine.searchedItems(search.text, limit: search.limit)
+            return APIResponse(status: 200, body: APIResponseEncoding.movieSearch(query: search.text, items: items, engine: engine))
         } catch {
             throw APIError(error)
         }
