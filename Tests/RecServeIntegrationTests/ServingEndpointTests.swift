@@ -106,6 +106,19 @@ struct ServingEndpointTests {
         #expect(try error(post)["code"] as? String == "method_not_allowed")
     }
 
+    /// The suggestions for a title that matches nothing are the movie search's first three.
+    @Test func unknownTitlesAreSuggestedWhatTheMovieSearchFinds() throws {
+        let response = try client.sendJSON("POST", "/api/predict", #"[["star wras"],[5]]"#)
+        #expect(response.status == 422, "\(response.text)")
+        let error = try error(response)
+        #expect(error["code"] as? String == "unknown_movie")
+        let suggestions = try #require((error["suggestions"] as? [String: [String]])?["star wras"], "\(response.text)")
+        let search = try #require(try client.send("GET", "/api/movies?q=star%20wras&limit=3").json() as? [String: Any])
+        let titles = (search["movies"] as? [[String: Any]])?.compactMap { $0["title"] as? String }
+        #expect(suggestions == titles)
+        #expect(suggestions.count == 3 && suggestions.allSatisfy { $0.hasPrefix("Star Wars: Episode") }, "\(suggestions)")
+    }
+
     @Test func healthInfoAndLogAnswer() throws {
         let health = try client.send("GET", "/api/health")
         #expect(health.status == 200)

@@ -132,13 +132,13 @@ public struct RecommendationEngine: Sendable {
             }
             return .success((item, .identifier))
         case .title(let query):
-            let matcher = TitleMatcher(index: model.titleIndex, ratingCounts: model.itemRatingCounts)
+            let search = titleSearch
             guard budget.remaining > 0 else {
-                if let item = matcher.exactItem(query) { return .success((Int(item), .exactTitle)) }
+                if let item = search.matcher.exactItem(query) { return .success((Int(item), .exactTitle)) }
                 budget.noteTitleLeftUnsearched()
                 return .failure(UnknownMovie(query: query, suggestions: []))
             }
-            let resolution = matcher.resolve(query)
+            let resolution = search.resolve(query)
             if case .exact = resolution {} else { budget.spendOne() }
             switch resolution {
             case .exact(let item):
