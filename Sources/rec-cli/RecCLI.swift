@@ -15,7 +15,7 @@ struct RecCLI: ParsableCommand {
         version: RecServeVersion.current,
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, RecommendCommand.self, SimilarCommand.self,
-            WarmupCommand.self, InfoCommand.self, BenchCommand.self,
+            SearchCommand.self, WarmupCommand.self, InfoCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -38,6 +38,14 @@ struct MovieSearchEngineTests {
         #expect(try engine.searchedItems("star wa", limit: 5) == found.map { engine.model.itemIndex(movieID: $0.movieID)! })
     }
 
+    @Test func theFacadeSearchesTheCurrentGeneration() throws {
+        let trained = try TrainedModelFixture.load()
+        let model = MyRecModel(dataDirectory: trained.dataDirectory, logger: TrainedModelFixture.quietLogger)
+        #expect(try model.searchMovies("star wa", limit: 3) == trained.engine().searchMovies("star wa", limit: 3))
+        #expect(try model.searchMovies("star wa").first?.movieID == 50)
+        #expect(throws: QueryError.self) { try model.searchMovies("star wa", limit: 0) }
+    }
+
     @Test(arguments: [0, -1, 51, 1000])
     func refusesALimitOutOfRange(_ limit: Int) throws {
         let engine = try TrainedModelFixture.load().engine()
