@@ -48,8 +48,8 @@ public struct RecommendationEngine: Sendable {
     public static let suggestionCount = 3
     /// The most rated movies one request may give. With `fuzzyTitleSearchLimit` and the 64 KiB
     /// body limit, it bounds what title matching can cost a worker: the worst body, this many
-    /// near-miss titles, costs about 1.2 ms in the router (`rec-cli bench`, "worst-case body"),
-    /// about ten times the ~0.1 ms of worker time a normal request takes end to end.
+    /// near-miss titles, costs about 1.5 ms in the router (`rec-cli bench`, "worst-case body"),
+    /// about fifteen times the ~0.1 ms of worker time a normal request takes end to end.
     public static let ratedMovieLimit = 500
     /// How many titles of one request that match no title exactly are searched for close
     /// matches (and suggestions); the rest must match exactly. A fuzzy search scores many index
