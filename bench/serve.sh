@@ -9,7 +9,7 @@
 #   METHOD:PATH:BODY_FILE for a request with a JSON body, e.g. POST:/api/predict:bench/predict.json,
 #   or SCRIPT:FILE for a wrk Lua script that makes its own requests, e.g. SCRIPT:bench/recommend.lua.
 #   The default routes are the ceiling, a 5-movie predict, a known-user recommend for random
-#   users and a similar query.
+#   users, a similar query and a type-ahead movie search.
 # After the table it times /api/reload (curl, 10 reloads per worker count).
 # The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
 # exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
@@ -35,7 +35,7 @@ done
 shift $((OPTIND - 1))
 routes=("$@")
 ((${#routes[@]} > 0)) || routes=(/bench/hello POST:/api/predict:bench/predict.json SCRIPT:bench/recommend.lua
-                                  "/api/similar?movie_name=Toy%20Story&n=5")
+                                  "/api/similar?movie_name=Toy%20Story&n=5" "/api/movies?q=star%20wa")
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "bench: nginx is missing (make serve installs it)" >&2; exit 1; }

@@ -131,7 +131,7 @@ struct BenchCommand: ParsableCommand {
             ("size", "\(String(format: "%.1f", Double(model.fileSize) / 1_048_576)) MiB (\(path.split(separator: "/").last!))"),
             ("open (mmap + validate header and sections, median)", Self.milliseconds(openSeconds)),
             ("full checksum verification (median)", Self.milliseconds(checksumSeconds)),
-            ("engine set-up: 16-bit item factors, once per generation (median)", Self.milliseconds(engineSeconds)),
+            ("engine set-up: 16-bit item factors and the title-word index, once per generation (median)", Self.milliseconds(engineSeconds)),
         ]
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// How `recommend` and `similar` print their results.
+/// How `recommend`, `similar` and `search` print their results.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     /// A numbered, human-readable list.
     case text

@@ -15,7 +15,8 @@ struct RecCLI: ParsableCommand {
         version: RecServeVersion.current,
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, RecommendCommand.self, SimilarCommand.self,
-            WarmupCommand.self, InfoCommand.self, BenchCommand.self, PublishCommand.self, SyncCommand.self,
+            SearchCommand.self, WarmupCommand.self, InfoCommand.self, BenchCommand.self, PublishCommand.self,
+            SyncCommand.self,
         ]
     )
 }

@@ -74,6 +74,28 @@ struct CLIEndToEndTests {
         #expect((pair?[0] as? [Int])?.count == 2)
     }
 
+    @Test func searchListsTheMatchesAsTextOrAsTheAPIsJSON() throws {
+        let runner = try trainedRunner()
+        defer { runner.cleanUp() }
+        let text = try runner.run("search", "star wa", "--limit", "3")
+        #expect(text.status == 0, "\(text.standardError)")
+        let lines = text.standardOutput.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.first?.hasPrefix("  1. Star Wars (1977)  [50]  Action, Adventure, Romance, Sci-Fi, War  (") == true, "\(lines)")
+        let json = try runner.run("search", "godfater", "--format", "json")
+        #expect(json.status == 0, "\(json.standardError)")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(body["query"] as? String == "godfater")
+        let movies = try #require(body["movies"] as? [[String: Any]])
+        #expect(movies.prefix(2).compactMap { $0["id"] as? Int } == [127, 187], "\(movies)")
+        #expect(Set(movies.first?.keys.map { $0 } ?? []) == ["id", "title", "year", "genres", "ratings"])
+        #expect(try runner.run("search", "xqzzv blorf").standardOutput == "No movie matches 'xqzzv blorf'.\n")
+        #expect(try runner.run("search", "   ").status == 2)
+        #expect(try runner.run("search", "star", "--limit", "51").status == 2)
+        #expect(try runner.run("search", String(repeating: "x", count: 201)).status == 2)
+        #expect(runner.log().contains("rec-cli: searched movies"))
+    }
+
     @Test func predictWritesOneCSVRowPerInputRow() throws {
         let runner = try trainedRunner()
         defer { runner.cleanUp() }

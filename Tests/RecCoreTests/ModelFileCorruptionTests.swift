@@ -78,7 +78,7 @@ struct ModelFileCorruptionTests {
             .titleOffsets, .neighbourItems, .neighbourSimilarities, .userIDs,
             .userBiases, .userFactors, .foldInFactorPenalties,
             .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems,
-            .watchWeights, .rankingBlends,
+            .watchWeights, .rankingBlends, .genreOffsets,
         ]
         for kind in ModelFileSectionKind.allCases {
             let entry = entry(kind)
@@ -159,7 +159,7 @@ struct ModelFileCorruptionTests {
         let movieIDs = start(.movieIDs), userIDs = start(.userIDs), titleOffsets = start(.titleOffsets)
         let titleKeys = start(.titleKeyEntries), neighbours = start(.neighbourItems), counts = start(.itemRatingCounts)
         let trigrams = start(.titleTrigrams), postingStarts = start(.titleTrigramPostingStarts), postings = start(.titleTrigramPostings)
-        let ratedStarts = start(.userRatedItemStarts), blends = start(.rankingBlends)
+        let ratedStarts = start(.userRatedItemStarts), blends = start(.rankingBlends), genreOffsets = start(.genreOffsets)
         let mutations: [(String, (inout [UInt8]) -> Void)] = [
             ("movie ids descending", { $0.store($0.load(Int32.self, at: movieIDs + 4), at: movieIDs) }),
             ("user ids repeated", { $0.store($0.load(Int32.self, at: userIDs), at: userIDs + 4) }),
@@ -182,6 +182,11 @@ struct ModelFileCorruptionTests {
                 { $0.withUnsafeMutableBytes { $0.storeBytes(of: Float.infinity, toByteOffset: blends + 4, as: Float.self) } }
             ),
             ("ranking model incomplete", { $0.store(UInt32(201), at: self.entry(.watchWeights) + Entry.kind) }),
+            ("genre offsets not from zero", { $0.store(UInt32(1), at: genreOffsets) }),
+            ("genre offset past the bytes", { $0.store(UInt32(100_000), at: genreOffsets + 4) }),
+            ("genre offsets not ending at the bytes", { $0.store($0.load(UInt32.self, at: genreOffsets + 28) + 1, at: genreOffsets + 28) }),
+            ("genres without their bytes", { $0.store(UInt32(202), at: self.entry(.genreBytes) + Entry.kind) }),
+            ("genre bytes without their offsets", { $0.store(UInt32(203), at: self.entry(.genreOffsets) + Entry.kind) }),
         ]
         for (name, mutate) in mutations {
             var corrupt = original

@@ -11,11 +11,18 @@ enum ModelFileFixtures {
         "Mad Max 2 (a.k.a. The Road Warrior) (1981)",
     ]
 
+    /// Genre lists with accents, a non-Latin script and an empty list (a movie the catalogue
+    /// lacks), so the genre offsets are exercised beyond ASCII.
+    static let sampleGenres: [[String]] = [
+        ["Drama", "Musical"], ["Animation", "Children's", "Comedy"], ["Horror", "Sci-Fi"], ["ドラマ"], ["Comédie"], [],
+        ["Action", "Crime", "Thriller"], ["Action", "Sci-Fi"],
+    ]
+
     /// An artifact with the given shape and values drawn from `seed`.
     static func artifact(
         seed: UInt64, itemCount: Int = 7, userCount: Int = 5, factorCount: Int = 5,
         hasImplicitFactors: Bool = true, neighboursPerItem: Int = 3,
-        hasFoldInFactorPenalties: Bool = true, hasRanking: Bool = true
+        hasFoldInFactorPenalties: Bool = true, hasRanking: Bool = true, hasGenres: Bool = true
     ) -> ModelArtifact {
         var random = SeededRandomNumberGenerator(seed: seed)
         func floats(_ count: Int, _ range: ClosedRange<Float>) -> [Float] {
@@ -100,7 +107,8 @@ enum ModelFileFixtures {
                 similarities: neighbourSimilarities),
             userIDs: ascendingIDs(userCount), userBiases: floats(userCount, -1...1),
             userFactors: floats(userCount * factorCount, -0.5...0.5),
-            foldInFactorPenalties: hasFoldInFactorPenalties ? floats(factorCount, 0.5...20) : nil, ranking: ranking)
+            foldInFactorPenalties: hasFoldInFactorPenalties ? floats(factorCount, 0.5...20) : nil, ranking: ranking,
+            genres: hasGenres ? (0..<itemCount).map { sampleGenres[$0 % sampleGenres.count] } : nil)
     }
 }
 

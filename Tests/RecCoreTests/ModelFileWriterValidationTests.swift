@@ -9,7 +9,7 @@ struct ModelFileWriterValidationTests {
         "a rating count missing", "a negative rating count", "an item bias too many", "item factors short",
         "implicit factors short", "neighbour out of range", "neighbour similarities short", "user biases short",
         "user factors long", "title key past the key bytes", "title key for a missing item", "metadata with NaN",
-        "fold-in penalties short", "a fold-in penalty of zero",
+        "fold-in penalties short", "a fold-in penalty of zero", "genres short", "an empty genre", "a genre holding the separator",
     ])
     func rejectsAnInconsistentArtifact(_ defect: String) {
         var artifact = ModelFileFixtures.artifact(seed: 13)
@@ -32,6 +32,9 @@ struct ModelFileWriterValidationTests {
         case "metadata with NaN": artifact.metadata.hyperparameters["learning_rate"] = .nan
         case "fold-in penalties short": artifact.foldInFactorPenalties!.removeLast()
         case "a fold-in penalty of zero": artifact.foldInFactorPenalties![0] = 0
+        case "genres short": artifact.genres!.removeLast()
+        case "an empty genre": artifact.genres![2].append("")
+        case "a genre holding the separator": artifact.genres![0] = ["Drama|Musical"]
         default: Issue.record("unknown defect \(defect)")
         }
         let error = #expect(throws: ModelFileError.self) { try ModelFileWriter.encode(artifact) }

@@ -12,6 +12,8 @@ struct TitleMatchingFixture: Sendable {
     /// The training rating count of each item.
     let ratingCounts: [Int32]
     let tables: TitleIndexTables
+    /// The word index of `tables`, for the movie search.
+    let words: TitleSearchIndex
 
     private init() throws {
         catalog = try MovieCatalog.load(path: FixturePaths.embeddedMoviesFile)
@@ -23,6 +25,7 @@ struct TitleMatchingFixture: Sendable {
         }
         ratingCounts = counts
         tables = TitleIndexBuilder.build(titles: catalog.movies.map(\.title), ratingCounts: counts)
+        words = tables.withView { TitleSearchIndex(index: $0, itemCount: counts.count) }
     }
 
     /// The item of the movie with `movieID`.
@@ -52,5 +55,15 @@ struct TitleMatchingFixture: Sendable {
     /// What `query` resolves to.
     func resolve(_ query: String) -> TitleResolution {
         withMatcher { $0.resolve(query) }
+    }
+
+    /// The movie ids the movie search lists for `query`, best first.
+    func search(_ query: String, limit: Int = 10) -> [Int32] {
+        withMatcher { TitleSearch(words: words, matcher: $0).search(query, limit: limit) }.map { movieID(item: $0.item) }
+    }
+
+    /// The training rating count of the movie `movieID`.
+    func ratingCount(movieID: Int32) -> Int32 {
+        item(movieID: movieID).map { ratingCounts[Int($0)] } ?? -1
     }
 }

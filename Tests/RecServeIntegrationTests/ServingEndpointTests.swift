@@ -78,6 +78,47 @@ struct ServingEndpointTests {
         #expect(!getIDs.contains { ($0 as? NSNumber)?.intValue == 1 })
     }
 
+    @Test func movieSearchFindsTheStarWarsFilmsForATitleBeingTyped() throws {
+        let response = try client.send("GET", "/api/movies?q=star%20wa&limit=5")
+        #expect(response.status == 200, "\(response.text)")
+        #expect(response.headers["content-type"]?.hasPrefix("application/json") == true)
+        let body = try #require(try response.json() as? [String: Any], "\(response.text)")
+        #expect(body["query"] as? String == "star wa")
+        let movies = try #require(body["movies"] as? [[String: Any]])
+        #expect(movies.count == 5)
+        #expect(Set(movies.prefix(4).compactMap { $0["id"] as? Int }) == [260, 1196, 1210, 2628], "\(movies)")
+        let episodeIV = try #require(movies.first { $0["id"] as? Int == 260 })
+        #expect(episodeIV["title"] as? String == "Star Wars: Episode IV - A New Hope (1977)")
+        #expect(episodeIV["year"] as? Int == 1977)
+        #expect(episodeIV["genres"] as? [String] == ["Action", "Adventure", "Fantasy", "Sci-Fi"])
+        #expect((episodeIV["ratings"] as? Int ?? 0) > 2000)
+        let ratings = movies.prefix(4).compactMap { $0["ratings"] as? Int }
+        #expect(ratings == ratings.sorted(by: >), "equal matches by ratings")
+
+        let misspelt = try #require(try client.send("GET", "/api/movies?q=godfater").json() as? [String: Any])
+        #expect((misspelt["movies"] as? [[String: Any]])?.first?["id"] as? Int == 858)
+        let head = try client.send("HEAD", "/api/movies?q=star%20wa")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        let post = try client.sendJSON("POST", "/api/movies?q=star", "{}")
+        #expect(post.status == 405)
+        #expect(post.headers["allow"] == "GET, HEAD")
+        #expect(try error(post)["code"] as? String == "method_not_allowed")
+    }
+
+    /// The suggestions for a title that matches nothing are the movie search's first three.
+    @Test func unknownTitlesAreSuggestedWhatTheMovieSearchFinds() throws {
+        let response = try client.sendJSON("POST", "/api/predict", #"[["star wras"],[5]]"#)
+        #expect(response.status == 422, "\(response.text)")
+        let error = try error(response)
+        #expect(error["code"] as? String == "unknown_movie")
+        let suggestions = try #require((error["suggestions"] as? [String: [String]])?["star wras"], "\(response.text)")
+        let search = try #require(try client.send("GET", "/api/movies?q=star%20wras&limit=3").json() as? [String: Any])
+        let titles = (search["movies"] as? [[String: Any]])?.compactMap { $0["title"] as? String }
+        #expect(suggestions == titles)
+        #expect(suggestions.count == 3 && suggestions.allSatisfy { $0.hasPrefix("Star Wars: Episode") }, "\(suggestions)")
+    }
+
     @Test func healthInfoAndLogAnswer() throws {
         let health = try client.send("GET", "/api/health")
         #expect(health.status == 200)
@@ -119,6 +160,11 @@ struct ServingEndpointTests {
         ("GET", "/api/predict", "", 405),
         ("DELETE", "/api/similar", "", 405),
         ("GET", "/api/nothing-here", "", 404),
+        ("GET", "/api/movies", "", 400),
+        ("GET", "/api/movies?q=%20", "", 400),
+        ("GET", "/api/movies?q=star&limit=ten", "", 400),
+        ("GET", "/api/movies?q=star&limit=51", "", 422),
+        ("DELETE", "/api/movies?q=star", "", 405),
     ])
     func badInputsGetTheSpecStatusAndErrorShape(method: String, path: String, body: String, status: Int) throws {
         let response = try client.sendJSON(method, path, body)

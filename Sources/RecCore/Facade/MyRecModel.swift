@@ -9,7 +9,8 @@ import RecSupport
 import RecTraining
 
 /// The homework's `My_Rec_Model` in Swift naming: train, evaluate, predict for a new person,
-/// warm up and find similar movies, over the model generations in `data/model/`.
+/// warm up, find similar movies and search the catalogue, over the model generations in
+/// `data/model/`.
 ///
 /// A thin façade: training goes through `TrainingPipeline` and `ModelStore.publish`, queries
 /// through a `RecommendationEngine` on the memory-mapped current generation. It is safe to
@@ -168,6 +169,13 @@ public final class MyRecModel: Sendable {
     public func findSimilar(movieId: Int, count: Int = 5) throws -> ([Int], [String]) {
         let similar = try currentEngine().similar(to: .id(Int32(clamping: movieId)), count: count)
         return (similar.map { Int($0.movieID) }, similar.map(\.title))
+    }
+
+    /// Up to `limit` catalogue movies (1 to 50, 10 by default) that best match `query`, a
+    /// partial or misspelt title, best first: the ranking of `GET /api/movies` and
+    /// `rec-cli search` (`docs/title-matching.md`, "Movie search"). Empty when nothing comes close.
+    public func searchMovies(_ query: String, limit: Int = RecommendationEngine.defaultMovieSearchLimit) throws -> [MovieMatch] {
+        try currentEngine().searchMovies(query, limit: limit)
     }
 
     /// The engine over the loaded model, loading the current generation on first use.

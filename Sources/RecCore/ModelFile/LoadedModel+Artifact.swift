@@ -37,7 +37,8 @@ extension LoadedModel {
                         neighboursPerItem: view.watchWeightsPerItem, items: Array(view.watchWeightItems),
                         similarities: Array(view.watchWeights)),
                     blends: view.blends)
-            })
+            },
+            genres: genres.isStored ? (0..<itemCount).map { genres.genres(ofItem: $0) } : nil)
     }
 
     /// The first `factorCount` floats of each of `rowCount` rows of `matrix`, concatenated.

@@ -69,6 +69,9 @@ public final class LoadedModel: @unchecked Sendable {
     public let ranking: RankingModelView?
     /// The training metadata as UTF-8 JSON; `metadata()` decodes it.
     public let metadataJSON: UnsafeRawBufferPointer
+    /// The genres of each movie; `MovieGenresView.none` (no genres for any movie) for a
+    /// generation written before the model file stored them.
+    public let genres: MovieGenresView
 
     private let mapping: MemoryMappedFile
 
@@ -118,6 +121,7 @@ public final class LoadedModel: @unchecked Sendable {
         metadataJSON = sections.requiredBytes(.metadataJSON)
         foldInFactorPenalties = try sections.elements(.foldInFactorPenalties, as: Float.self, count: header.factorCount)
         ranking = try RankingModelView(sections: sections, itemCount: itemCount, userCount: userCount, path: path)
+        genres = try MovieGenresView(sections: sections, itemCount: itemCount, path: path)
 
         do throws(ModelFileInvariants.Violation) {
             try ModelFileInvariants.checkStrictlyAscending(movieIDs, name: "movie ids")

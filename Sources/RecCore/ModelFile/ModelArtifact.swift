@@ -47,6 +47,10 @@ public struct ModelArtifact: Sendable, Equatable {
     public var userFactors: [Float]
     /// The ranking model, or nil for a model whose lists follow the rating order.
     public var ranking: RankingArtifact?
+    /// The genres of each item from the catalogue (an empty list for a movie it lacks), or nil
+    /// for a model without genres, as generations written before they were stored are. A
+    /// genre is not empty and holds no `|`, the separator the file uses.
+    public var genres: [[String]]?
 
     /// Creates an artifact from its parts.
     public init(
@@ -54,9 +58,10 @@ public struct ModelArtifact: Sendable, Equatable {
         movieIDs: [Int32], titles: [String], itemRatingCounts: [Int32], itemBiases: [Float],
         itemFactors: [Float], itemImplicitFactors: [Float]?, titleIndex: TitleIndexTables,
         neighbours: NeighbourTable, userIDs: [Int32], userBiases: [Float], userFactors: [Float],
-        foldInFactorPenalties: [Float]? = nil, ranking: RankingArtifact? = nil
+        foldInFactorPenalties: [Float]? = nil, ranking: RankingArtifact? = nil, genres: [[String]]? = nil
     ) {
         self.metadata = metadata
+        self.genres = genres
         self.ranking = ranking
         self.foldInFactorPenalties = foldInFactorPenalties
         self.globalMean = globalMean

@@ -55,11 +55,16 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     case watchWeights = 24
     /// `Float32`, 12: the known-user blend and the three new-person blends (`RankingBlends.sectionValues`).
     case rankingBlends = 25
+    /// `UInt32`, `itemCount + 1`: ascending offsets of each movie's genres in `genreBytes`, from
+    /// 0 to its length; optional, together with `genreBytes` (a file has both or neither).
+    case genreOffsets = 26
+    /// `UInt8`: each movie's genres as UTF-8, separated by `|` (`Action|Adventure|Sci-Fi`).
+    case genreBytes = 27
 
     /// The size in bytes of one element of this kind of section.
     public var elementSize: Int {
         switch self {
-        case .titleBytes, .titleKeyBytes, .metadataJSON: 1
+        case .titleBytes, .titleKeyBytes, .metadataJSON, .genreBytes: 1
         case .titleKeyEntries: 16
         default: 4
         }
@@ -72,4 +77,8 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     public static let rankingModel: [ModelFileSectionKind] = [
         .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems, .watchWeights, .rankingBlends,
     ]
+
+    /// The sections of the movies' genres: a file has both or neither (files written before
+    /// genres were stored have neither).
+    public static let genres: [ModelFileSectionKind] = [.genreOffsets, .genreBytes]
 }

@@ -31,6 +31,7 @@ public enum ModelFileWriter {
         guard titleByteCount <= Int(UInt32.max) else {
             throw invalidArtifact("the titles have \(titleByteCount) bytes of UTF-8, more than 32-bit offsets can address")
         }
+        if let genres = artifact.genres { try validateGenres(genres, itemCount: itemCount) }
         do throws(ModelFileInvariants.Violation) {
             try checkInvariants(artifact)
         } catch {
@@ -67,6 +68,18 @@ public enum ModelFileWriter {
         }
         try expectCount(artifact.neighbours.items.count, itemCount * neighboursPerItem, "neighbours.items")
         try expectCount(artifact.neighbours.similarities.count, itemCount * neighboursPerItem, "neighbours.similarities")
+    }
+
+    /// One genre list per item, each genre storable (not empty, no `|`), within 32-bit offsets.
+    private static func validateGenres(_ genres: [[String]], itemCount: Int) throws(ModelFileError) {
+        try expectCount(genres.count, itemCount, "genres")
+        if let (item, genre) = MovieGenresView.unstorableGenre(in: genres) {
+            throw invalidArtifact("item \(item) has the genre '\(genre)', which is empty or holds the separator '|'")
+        }
+        let byteCount = genres.reduce(0) { total, list in total + list.reduce(max(list.count - 1, 0)) { $0 + $1.utf8.count } }
+        guard byteCount <= Int(UInt32.max) else {
+            throw invalidArtifact("the genres have \(byteCount) bytes of UTF-8, more than 32-bit offsets can address")
+        }
     }
 
     /// The lengths of the ranking model's arrays, and finite blends.
@@ -201,6 +214,10 @@ public enum ModelFileWriter {
                 .array(.watchWeights, ranking.watchWeights.similarities),
                 .array(.rankingBlends, ranking.blends.sectionValues),
             ]
+        }
+        if let genres = artifact.genres {
+            let table = MovieGenresView.table(storing: genres)
+            sections += [.array(.genreOffsets, table.offsets), .array(.genreBytes, table.bytes)]
         }
         return sections
     }

@@ -48,8 +48,8 @@ public struct RecommendationEngine: Sendable {
     public static let suggestionCount = 3
     /// The most rated movies one request may give. With `fuzzyTitleSearchLimit` and the 64 KiB
     /// body limit, it bounds what title matching can cost a worker: the worst body, this many
-    /// near-miss titles, costs about 1.2 ms in the router (`rec-cli bench`, "worst-case body"),
-    /// about ten times the ~0.1 ms of worker time a normal request takes end to end.
+    /// near-miss titles, costs about 1.5 ms in the router (`rec-cli bench`, "worst-case body"),
+    /// about fifteen times the ~0.1 ms of worker time a normal request takes end to end.
     public static let ratedMovieLimit = 500
     /// How many titles of one request that match no title exactly are searched for close
     /// matches (and suggestions); the rest must match exactly. A fuzzy search scores many index
@@ -67,9 +67,13 @@ public struct RecommendationEngine: Sendable {
     /// Each movie's popularity share for the ranking blend (`RankingPopularity`); empty for a
     /// model without a ranking model.
     let popularity: [Float]
+    /// The words of the model's title keys, for the movie search (`searchMovies`) and the
+    /// suggestions for unknown titles.
+    public let titleWords: TitleSearchIndex
 
-    /// An engine over `model`. Building it quantizes the item factors once (about 2 ms on
-    /// MovieLens-1M), so make one per loaded generation, not per query.
+    /// An engine over `model`. Building it quantizes the item factors and indexes the title
+    /// words once (a few milliseconds on MovieLens-1M), so make one per loaded generation, not
+    /// per query.
     public init(model: LoadedModel) {
         self.model = model
         items = ItemParameterView(
@@ -79,6 +83,13 @@ public struct RecommendationEngine: Sendable {
             foldIn: model.foldIn, foldInFactorPenalties: model.foldInFactorPenalties)
         quantizedItems = QuantizedItemFactors(items: items)
         popularity = model.ranking == nil ? [] : RankingPopularity.shares(of: model.itemRatingCounts)
+        titleWords = TitleSearchIndex(index: model.titleIndex, itemCount: model.itemCount)
+    }
+
+    /// The movie search over the model's titles: what `/api/movies` ranks by, and where an
+    /// unknown title's suggestions come from.
+    public var titleSearch: TitleSearch {
+        TitleSearch(words: titleWords, matcher: TitleMatcher(index: model.titleIndex, ratingCounts: model.itemRatingCounts))
     }
 
     /// The title of item `item`.
@@ -121,13 +132,13 @@ public struct RecommendationEngine: Sendable {
             }
             return .success((item, .identifier))
         case .title(let query):
-            let matcher = TitleMatcher(index: model.titleIndex, ratingCounts: model.itemRatingCounts)
+            let search = titleSearch
             guard budget.remaining > 0 else {
-                if let item = matcher.exactItem(query) { return .success((Int(item), .exactTitle)) }
+                if let item = search.matcher.exactItem(query) { return .success((Int(item), .exactTitle)) }
                 budget.noteTitleLeftUnsearched()
                 return .failure(UnknownMovie(query: query, suggestions: []))
             }
-            let resolution = matcher.resolve(query)
+            let resolution = search.resolve(query)
             if case .exact = resolution {} else { budget.spendOne() }
             switch resolution {
             case .exact(let item):

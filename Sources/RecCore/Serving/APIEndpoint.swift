@@ -18,6 +18,9 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
     case health = "/api/health"
     /// `GET /api/metrics`: the pool's counters in Prometheus' text format (`REC_METRICS`).
     case metrics = "/api/metrics"
+    /// `GET /api/movies?q=TEXT&limit=N`: the catalogue movies matching a partial or misspelt
+    /// title, for type-ahead.
+    case movies = "/api/movies"
 
     /// The path, for example `/api/predict`.
     public var path: String { rawValue }
@@ -30,7 +33,7 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
         switch self {
         case .predict: return ["POST"]
         case .similar: return ["GET", "HEAD", "POST"]
-        case .recommend, .log, .logDownload, .info, .health, .metrics: return ["GET", "HEAD"]
+        case .recommend, .log, .logDownload, .info, .health, .metrics, .movies: return ["GET", "HEAD"]
         case .reload: return ["GET", "POST"]
         }
     }
@@ -38,13 +41,14 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
     /// Whether answering reads the served model file's mapped bytes, so that an answer computed
     /// while the file changed on disk must be withdrawn (see `APIService`).
     ///
-    /// `/api/info` decodes the served model's metadata from the mapping. `/api/reload` describes
+    /// `/api/info` decodes the served model's metadata from the mapping, and `/api/movies` copies
+    /// titles, genres and rating counts from it. `/api/reload` describes
     /// the generation it has just validated, not the one served before; `/api/health` reports
     /// only the generation number, `/api/metrics` the shared counters, and the log endpoints never
     /// touch the model. The switch is exhaustive so that a new endpoint has to decide.
     public var readsServedModel: Bool {
         switch self {
-        case .predict, .recommend, .similar, .info: true
+        case .predict, .recommend, .similar, .info, .movies: true
         case .log, .logDownload, .health, .reload, .metrics: false
         }
     }

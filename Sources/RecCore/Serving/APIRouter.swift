@@ -95,6 +95,7 @@ public struct APIRouter: Sendable {
             case .reload: return try reload(request)
             case .health: return health(served: served)
             case .metrics: return try metrics()
+            case .movies: return try movies(request, served: served)
             }
         } catch {
             return error.response(requestID: request.requestID)
@@ -131,6 +132,17 @@ public struct APIRouter: Sendable {
         do throws(QueryError) {
             let neighbours = try engine.similarItems(to: query.movie, count: query.count)
             return APIResponse(status: 200, body: APIResponseEncoding.similarMovies(neighbours, model: engine.model))
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    private func movies(_ request: APIRequest, served: ServedModelSnapshot) throws(APIError) -> APIResponse {
+        let search = try MovieSearchRequest.parse(query: request.query)
+        let engine = try servedEngine(served)
+        do throws(QueryError) {
+            let items = try engine.searchedItems(search.text, limit: search.limit)
+            return APIResponse(status: 200, body: APIResponseEncoding.movieSearch(query: search.text, items: items, engine: engine))
         } catch {
             throw APIError(error)
         }

@@ -2,7 +2,8 @@ import RecModelFile
 import RecSupport
 
 /// Measures what the router costs per request on a loaded model, without sockets: the
-/// figures `rec-cli bench` prints for `POST /api/predict` and `POST /api/similar`.
+/// figures `rec-cli bench` prints for `POST /api/predict`, `POST /api/similar` and
+/// `GET /api/movies`.
 ///
 /// Each measurement times single calls of `APIRouter.respond(to:served:)` (body parsing,
 /// title matching, fold-in, scoring, ranking and JSON writing) and reports the median and the
@@ -51,7 +52,19 @@ public enum APIRouterBenchmark {
         return (predict, similar)
     }
 
-    /// Times `calls` answers to each request of `requests(for:)` after `warmUpCalls` untimed ones.
+    /// The movie searches measured, with the default limit of 10: a title being typed, whose
+    /// many word matches fill the list, and a misspelling, whose three matches leave the rest
+    /// to the fuzzy fallback.
+    public static let movieSearchQueries = ["star wa", "godfater"]
+
+    /// The `GET /api/movies` request for `text`, as the benchmark sends it.
+    public static func movieSearch(_ text: String) -> APIRequest {
+        let query = "q=" + text.split(separator: " ").joined(separator: "+")
+        return APIRequest(method: "GET", path: APIEndpoint.movies.path, query: query, requestID: "bench")
+    }
+
+    /// Times `calls` answers to each request of `requests(for:)` and of `movieSearchQueries`
+    /// after `warmUpCalls` untimed ones.
     ///
     /// - Throws: `UnexpectedAnswer` when a request is not answered with 200.
     public static func measure(
@@ -62,10 +75,19 @@ public enum APIRouterBenchmark {
         let (predict, similar) = requests(for: engine.model)
         let worstCase = worstCasePredict()
         let overLimit = overLimitPredict()
-        return [
+        var figures = [
             try figure(
                 "POST /api/predict (5 titles, top 20)", predict, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
             try figure("POST /api/similar (1 title, n 5)", similar, router: router, served: served, calls: calls, warmUpCalls: warmUpCalls),
+        ]
+        for text in movieSearchQueries {
+            let request = movieSearch(text)
+            figures.append(
+                try figure(
+                    "GET /api/movies?\(request.query) (limit 10)", request, router: router, served: served, calls: calls,
+                    warmUpCalls: warmUpCalls))
+        }
+        return figures + [
             try figure(
                 "POST /api/predict, worst-case body (\(RecommendationEngine.ratedMovieLimit) near-miss titles, \(worstCase.body.count / 1024) KiB)",
                 worstCase, router: router, served: served, calls: max(calls / 20, 1), warmUpCalls: 2, expecting: 422),

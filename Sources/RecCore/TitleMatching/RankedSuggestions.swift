@@ -36,11 +36,15 @@ struct RankedSuggestions {
     /// best score.
     mutating func offer(item: Int32, score: Double, ratingCount: Int32) {
         let candidate = Candidate(item: item, score: score, ratingCount: ratingCount)
+        // A full list turns away what does not beat its last item first: then neither can it
+        // beat the item's own entry, so the scan for that entry is left out.
+        if candidates.count == capacity {
+            guard let last = candidates.last, candidate.outranks(last) else { return }
+        }
         if let existing = candidates.firstIndex(where: { $0.item == item }) {
             guard candidate.outranks(candidates[existing]) else { return }
             candidates.remove(at: existing)
         } else if candidates.count == capacity {
-            guard let last = candidates.last, candidate.outranks(last) else { return }
             candidates.removeLast()
         }
         let position = candidates.firstIndex { candidate.outranks($0) } ?? candidates.count

@@ -40,15 +40,22 @@ public struct TitleMatcher: @unchecked Sendable {
 
     /// The item `query` resolves to, exactly or fuzzily, or suggestions when it resolves to none.
     public func resolve(_ query: String) -> TitleResolution {
+        resolveRanking(query).resolution
+    }
+
+    /// `resolve(query)`, with the fuzzy ranking behind it: for a query that is not found, its
+    /// suggestions with their scores (empty after an exact or fuzzy match), so that
+    /// `TitleSearch.resolve` can fall back on them without ranking again.
+    func resolveRanking(_ query: String) -> (resolution: TitleResolution, suggestions: [TitleSuggestion]) {
         let normalized = NormalizedQuery(query)
-        guard !normalized.bytes.isEmpty else { return .notFound(suggestions: []) }
-        if let item = exactItem(normalized) { return .exact(item: item) }
+        guard !normalized.bytes.isEmpty else { return (.notFound(suggestions: []), []) }
+        if let item = exactItem(normalized) { return (.exact(item: item), []) }
         let scorer = FuzzyTitleScorer(normalized)
         let ranked = rank(candidates(for: scorer), by: scorer, limit: Self.suggestionLimit, resolvingAt: Self.fuzzyThreshold)
         if let best = ranked.first, best.score >= Self.fuzzyThreshold {
-            return .fuzzy(item: best.item, score: best.score)
+            return (.fuzzy(item: best.item, score: best.score), [])
         }
-        return .notFound(suggestions: ranked.map(\.item))
+        return (.notFound(suggestions: ranked.map(\.item)), ranked)
     }
 
     /// The item `query` names exactly (step 1 of `resolve`), or nil; never searches fuzzily.
@@ -65,6 +72,15 @@ public struct TitleMatcher: @unchecked Sendable {
         let normalized = NormalizedQuery(query)
         let scorer = FuzzyTitleScorer(normalized)
         return rank(candidates(for: scorer), by: scorer, limit: limit, resolvingAt: nil)
+    }
+
+    /// `suggestions(for:limit:)` without the movies scoring below `floor`: the same movies as
+    /// its answer's prefix that reaches `floor`, found faster, since a higher bar lets the
+    /// search stop sooner. The movie search asks for what can beat its best word match.
+    func suggestions(for query: String, limit: Int, scoringAtLeast floor: Double) -> [TitleSuggestion] {
+        guard limit > 0 else { return [] }
+        let scorer = FuzzyTitleScorer(NormalizedQuery(query))
+        return rank(candidates(for: scorer), by: scorer, limit: limit, resolvingAt: nil, floor: floor)
     }
 
     /// The fuzzy score of `query` against one normalised key (a `TitleIndexKey.text`) of a
@@ -127,18 +143,20 @@ public struct TitleMatcher: @unchecked Sendable {
 
     // MARK: Fuzzy ranking
 
-    /// The best `limit` items scoring at least `suggestionThreshold`, in rank order; or, once
-    /// an item reaches `threshold`, only the best item is exact (the rest are not needed).
+    /// The best `limit` items scoring at least `suggestionThreshold` (or `floor` when higher), in
+    /// rank order; or, once an item reaches `threshold`, only the best item is exact (the rest
+    /// are not needed).
     ///
     /// Candidates are scored in descending order of their upper bound until one cannot reach
     /// the ranking, so the result is the same as scoring every entry.
     private func rank(
-        _ candidates: FuzzyCandidateQueue, by scorer: FuzzyTitleScorer, limit: Int, resolvingAt threshold: Double?
+        _ candidates: FuzzyCandidateQueue, by scorer: FuzzyTitleScorer, limit: Int, resolvingAt threshold: Double?,
+        floor: Double = suggestionThreshold
     ) -> [TitleSuggestion] {
         var ranked = RankedSuggestions(capacity: limit)
         var candidates = candidates
         while let candidate = candidates.next() {
-            var bar = ranked.entryScore(floor: Self.suggestionThreshold)
+            var bar = ranked.entryScore(floor: max(floor, Self.suggestionThreshold))
             if let threshold, let best = ranked.bestScore, best >= threshold { bar = max(bar, best) }
             guard candidate.bound >= bar else { break }
             let entry = index.entries[candidate.position]

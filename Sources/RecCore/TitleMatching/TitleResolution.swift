@@ -23,7 +23,8 @@ public enum TitleResolution: Sendable, Equatable {
 public struct TitleSuggestion: Sendable, Equatable {
     /// The dense item index of the movie.
     public var item: Int32
-    /// The fuzzy score, from 0 to 1 (see `TitleMatcher`).
+    /// The fuzzy score, from 0 to 1 (see `TitleMatcher`); for a `TitleSearch` result, its
+    /// search score, also from 0 to 1.
     public var score: Double
 
     /// Creates a suggestion.

@@ -51,7 +51,7 @@ enum WordSimilarity {
     /// present by at most two (a substitution removes one and adds one), and folding only
     /// merges differences, so words whose sets differ by more than `2 × limit` bits are more
     /// than `limit` edits apart: a cheap test before the distance table.
-    private static func letterPresence(_ word: UnsafeRawBufferPointer) -> UInt64 {
+    static func letterPresence(_ word: UnsafeRawBufferPointer) -> UInt64 {
         var presence: UInt64 = 0
         for byte in word { presence |= 1 << UInt64(byte & 63) }
         return presence
@@ -94,6 +94,22 @@ enum WordSimilarity {
             (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return rows[previous + width - 1]
+    }
+
+    /// The fewest edits that turn `word` into the first `word.count - limit` to
+    /// `word.count + limit` bytes of `title` (a word still being typed, with a typo), or
+    /// `limit + 1` when more are needed. `rows` is scratch memory as for `editDistance`.
+    static func prefixEditDistance(
+        of word: UnsafeRawBufferPointer, toStartOf title: UnsafeRawBufferPointer,
+        limit: Int, rows: UnsafeMutableBufferPointer<Int>
+    ) -> Int {
+        let shortest = max(word.count - limit, 1), longest = min(word.count + limit, title.count)
+        guard shortest <= longest else { return limit + 1 }
+        var best = limit + 1
+        for length in shortest...longest where best > 0 {
+            best = min(best, editDistance(word, UnsafeRawBufferPointer(rebasing: title[0..<length]), limit: limit, rows: rows))
+        }
+        return best
     }
 
     /// Small words that say little about which movie is meant: they do not count towards

@@ -2,7 +2,7 @@ import RecModelFile
 import RecModels
 import RecTitleMatching
 
-/// Assembles the `ModelArtifact` of a trained model: parameters, ids, titles, the
+/// Assembles the `ModelArtifact` of a trained model: parameters, ids, titles, genres, the
 /// title-match index, similar-movie lists and metadata.
 enum ModelArtifactAssembler {
     /// Pseudo-ratings added to a folded-in person's rating count in the factor penalty.
@@ -38,6 +38,7 @@ enum ModelArtifactAssembler {
             titleIndex: TitleIndexBuilder.build(titles: data.titles, ratingCounts: ratingCounts),
             neighbours: neighbours, userIDs: data.userIndex.identifiers, userBiases: parameters.userBiases,
             userFactors: parameters.userFactors.unpadded,
-            foldInFactorPenalties: parameters.factorCount > 0 ? parameters.foldInPrior?.factorPenalties : nil)
+            foldInFactorPenalties: parameters.factorCount > 0 ? parameters.foldInPrior?.factorPenalties : nil,
+            genres: data.genres)
     }
 }

@@ -12,6 +12,8 @@ struct TrainingData: Sendable {
     let itemIndex: IdentifierIndex
     /// The title of each item (`Movie <id>` when the catalogue lacks it).
     let titles: [String]
+    /// The genres of each item from the catalogue (none when the catalogue lacks it).
+    let genres: [[String]]
 
     /// Loads the ratings and the catalogue named by `options`.
     static func load(_ options: TrainingOptions, logger: Logger) throws(TrainingError) -> TrainingData {
@@ -36,7 +38,9 @@ struct TrainingData: Sendable {
         let userIndex = IdentifierIndex(collecting: table.userIDs)
         let itemIndex = IdentifierIndex(collecting: table.movieIDs + catalog.movies.map(\.id))
         let ratings = IndexedRatings(table, users: userIndex, items: itemIndex)
-        let titles = itemIndex.identifiers.map { catalog.movie(id: $0)?.title ?? "Movie \($0)" }
-        return TrainingData(ratings: ratings, userIndex: userIndex, itemIndex: itemIndex, titles: titles)
+        let movies = itemIndex.identifiers.map { catalog.movie(id: $0) }
+        let titles = zip(itemIndex.identifiers, movies).map { id, movie in movie?.title ?? "Movie \(id)" }
+        return TrainingData(
+            ratings: ratings, userIndex: userIndex, itemIndex: itemIndex, titles: titles, genres: movies.map { $0?.genres ?? [] })
     }
 }

@@ -110,6 +110,7 @@ private func exercise(_ model: LoadedModel) {
         APIRequest(method: "GET", path: "/api/recommend", query: userQuery),
         APIRequest(method: "GET", path: "/api/similar", query: "movie_id=\(someMovie)&n=5"),
         APIRequest(method: "GET", path: "/api/similar", query: "movie_name=star+wars"),
+        APIRequest(method: "GET", path: "/api/movies", query: "q=star+wa&limit=50"),
         APIRequest(method: "POST", path: "/api/predict", body: Array("[[\(someMovie), \"toy story\"], [5, 3.5]]".utf8)),
     ]
     for request in requests {

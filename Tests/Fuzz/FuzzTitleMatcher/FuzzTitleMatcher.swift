@@ -1,17 +1,18 @@
 import FuzzSupport
 import RecCore
 
-/// libFuzzer target: `TitleMatcher` on arbitrary queries, over the title index of the
-/// committed MovieLens-100k catalogue (1,682 titles, rating counts from `u1.base`).
+/// libFuzzer target: `TitleMatcher` and the movie search (`TitleSearch`) on arbitrary
+/// queries, over the title index of the committed MovieLens-100k catalogue (1,682 titles,
+/// rating counts from `u1.base`).
 ///
-/// The input's first line is the query given to `resolve` and `suggestions`; the rest is
+/// The input's first line is the query given to `resolve`, `suggestions` and `search`; the rest is
 /// scored as a normalised key with `TitleMatcher.fuzzyScore`, against a year taken from the
 /// first byte. Bytes that are not UTF-8 are repaired, as a `String` from a request would be.
 ///
 /// Beyond "never crashes", it checks the documented contract: answers name items of the
 /// catalogue; a fuzzy resolution scores at least `fuzzyThreshold`; suggestions are at most
-/// `limit` distinct items, each scoring from `suggestionThreshold` to 1, best first; and a
-/// fuzzy score is within 0...1.
+/// `limit` distinct items, each scoring from `suggestionThreshold` to 1, best first; a search
+/// lists at most `limit` distinct items; and a fuzzy score is within 0...1.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTitleMatcher(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
@@ -43,6 +44,11 @@ public func fuzzTitleMatcher(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
                 suggestion.score >= TitleMatcher.suggestionThreshold && suggestion.score <= 1, "suggestion score \(suggestion.score)")
             FuzzSupport.require(index == 0 || suggestions[index - 1].score >= suggestion.score, "suggestions out of order: \(suggestions)")
         }
+
+        let found = TitleSearch(words: fixture.words, matcher: matcher).search(query, limit: limit)
+        FuzzSupport.require(found.count <= limit, "\(found.count) search results for a limit of \(limit)")
+        FuzzSupport.require(Set(found.map(\.item)).count == found.count, "a movie found twice: \(found)")
+        FuzzSupport.require(found.allSatisfy { $0.item >= 0 && Int($0.item) < itemCount }, "found items \(found)")
     }
 
     let keyYear: Int? = size == 0 || bytes[0] < 16 ? nil : 1880 + Int(bytes[0])
@@ -57,6 +63,7 @@ private final class MatcherFixture: Sendable {
 
     let tables: TitleIndexTables
     let ratingCounts: [Int32]
+    let words: TitleSearchIndex
 
     private init() {
         let folder = FuzzSupport.repositoryRoot + "/Tests/Fixtures/ml-100k-u1"
@@ -71,6 +78,7 @@ private final class MatcherFixture: Sendable {
             }
             ratingCounts = counts
             tables = TitleIndexBuilder.build(titles: catalog.movies.map(\.title), ratingCounts: counts)
+            words = tables.withView { TitleSearchIndex(index: $0, itemCount: counts.count) }
         } catch {
             fatalError("the title matcher target needs the committed MovieLens-100k fixture: \(error)")
         }
