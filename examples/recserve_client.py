@@ -78,8 +78,8 @@ class RecServeError(Exception):
 class RecServeClient:
     """The RecServe API at `base_url` (default: $RECSERVE_URL, else http://localhost:5000).
 
-    `token` is the admin token `/api/reload` needs when the server sets REC_ADMIN_TOKEN
-    (default: $RECSERVE_TOKEN). `timeout` is in seconds, per request.
+    `token` is the admin token that `/api/reload`, `/api/log` and `/api/log/download` need when
+    the server sets REC_ADMIN_TOKEN (default: $RECSERVE_TOKEN). `timeout` is in seconds, per request.
     """
 
     def __init__(
@@ -142,11 +142,11 @@ class RecServeClient:
 
     def log(self, lines: int | None = None) -> list[str]:
         """The last `lines` (default 20) lines of the server's log, oldest first."""
-        return self._request("GET", "/api/log", params=_without_none(lines=lines))
+        return self._request("GET", "/api/log", params=_without_none(lines=lines), headers=self._admin_headers())
 
     def download_log(self) -> str:
         """The whole log file."""
-        return self._request("GET", "/api/log/download", expect_json=False)
+        return self._request("GET", "/api/log/download", expect_json=False, headers=self._admin_headers())
 
     def info(self) -> dict[str, Any]:
         """`{"credentials", "service", "model"}`: who maintains the service, which build runs,
@@ -156,8 +156,11 @@ class RecServeClient:
     def reload(self) -> dict[str, Any]:
         """Makes every worker serve the published model generation; returns `{"generation",
         "previous_generation", "model"}`. Sends the admin token when the client has one."""
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
-        return self._request("POST", "/api/reload", headers=headers)
+        return self._request("POST", "/api/reload", headers=self._admin_headers())
+
+    def _admin_headers(self) -> dict[str, str] | None:
+        """The Authorization header of the admin token, when the client has one."""
+        return {"Authorization": f"Bearer {self.token}"} if self.token else None
 
     def health(self) -> dict[str, Any]:
         """`{"status": "ok", "generation": N}`, or `{"status": "unavailable", "generation":

@@ -151,9 +151,17 @@ def assert_documented(response: requests.Response, path: str, method: str) -> No
     Draft202012Validator({"$ref": "urn:openapi#" + schema_pointer}, registry=registry).validate(response.json())
 
 
-def test_reload_with_an_admin_token_answers_as_documented(start_stack):
-    token = "openapi-live-test-token"
-    guarded = start_stack("openapi-token", environment={"REC_ADMIN_TOKEN": token})
+ADMIN_TOKEN = "openapi-live-test-token"
+
+
+@pytest.fixture(scope="module")
+def guarded(start_stack):
+    """A stack started with REC_ADMIN_TOKEN set."""
+    return start_stack("openapi-token", environment={"REC_ADMIN_TOKEN": ADMIN_TOKEN})
+
+
+def test_reload_with_an_admin_token_answers_as_documented(guarded):
+    token = ADMIN_TOKEN
     for method in ("POST", "GET"):
         time.sleep(1)  # nginx allows /api/reload 2 a second with a burst of 5, 401s included
         missing = requests.request(method, guarded.url + "/api/reload", timeout=10)
@@ -165,6 +173,29 @@ def test_reload_with_an_admin_token_answers_as_documented(start_stack):
         assert "wrong" in wrong.json()["error"]["message"]
         for response in (missing, wrong, right):
             assert_documented(response, "/api/reload", method)
+
+
+def test_the_log_needs_the_admin_token_when_one_is_set(guarded, stack):
+    authorised = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    for path, query in (("/api/log", {"lines": "3"}), ("/api/log", {"lines": "0"}), ("/api/log/download", {})):
+        for method in ("GET", "HEAD"):
+            missing = requests.request(method, guarded.url + path, params=query, timeout=10)
+            wrong = requests.request(method, guarded.url + path, params=query, headers={"Authorization": "Bearer nope"}, timeout=10)
+            right = requests.request(method, guarded.url + path, params=query, headers=authorised, timeout=10)
+            # The token comes before the parameters: lines=0 is 422 only for a caller who has it.
+            expected_right = 422 if query.get("lines") == "0" else 200
+            assert (missing.status_code, wrong.status_code, right.status_code) == (401, 401, expected_right), f"{method} {path} {query}"
+            assert missing.headers["www-authenticate"] == 'Bearer realm="RecServe"'
+            if method == "GET":
+                for response in (missing, wrong, right):
+                    if response.headers.get("content-type", "").startswith("application/json"):
+                        assert_documented(response, path, method)
+    assert "path=/api/log" in requests.get(guarded.url + "/api/log/download", headers=authorised, timeout=10).text
+    # Without a token set (the shared stack) the log stays open, as the homework's clients expect.
+    assert requests.get(stack.url + "/api/log", timeout=10).status_code == 200
+    # The other endpoints never ask for it.
+    for path in ("/api/health", "/api/info", "/api/movies?q=star", "/api/metrics", "/api/openapi.yaml"):
+        assert requests.get(guarded.url + path, timeout=10).status_code != 401, path
 
 
 def run_schemathesis(stack, tmp_path: Path, extra_config: str = "") -> dict:

@@ -403,6 +403,37 @@ struct APIRouterTests {
             "an empty REC_ADMIN_TOKEN leaves reload open")
     }
 
+    @Test func theLogEndpointsNeedTheAdminTokenWhenOneIsSetAndTheOthersNever() throws {
+        try fixture.publish()
+        let served = try served()
+        let guarded = fixture.router(adminToken: "s3cret")
+        for (path, query) in [("/api/log", ""), ("/api/log/download", ""), ("/api/log", "lines=3")] {
+            for method in ["GET", "HEAD"] {
+                var request = API.get(path, query: query)
+                request.method = method
+                let refused = guarded.respond(to: request, served: served)
+                #expect(refused.status == 401, "\(method) \(path) without the token")
+                #expect(refused.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+                request.authorization = "Bearer wrong"
+                #expect(guarded.respond(to: request, served: served).status == 401, "\(method) \(path) with a wrong token")
+                request.authorization = "Bearer s3cret"
+                #expect(guarded.respond(to: request, served: served).status == 200, "\(method) \(path) with the token")
+                request.authorization = nil
+                #expect(fixture.router(adminToken: nil).respond(to: request, served: served).status == 200, "\(path) open without a token")
+            }
+        }
+        // A bad parameter is not revealed to a caller without the token: 401 comes first.
+        #expect(guarded.respond(to: API.get("/api/log", query: "lines=0"), served: served).status == 401)
+        // Method checks still come first, so a 405 tells any caller what the endpoint takes.
+        #expect(guarded.respond(to: API.post("/api/log", ""), served: served).status == 405)
+        for endpoint in APIEndpoint.allCases where !endpoint.requiresAdminToken {
+            var request = API.get(endpoint.path, query: endpoint == .movies ? "q=star" : endpoint == .recommend ? "user_id=1" : "")
+            request.method = endpoint.allowedMethods[0]
+            if request.method == "POST" { request.body = Array(#"[["Toy Story (1995)"], [5]]"#.utf8) }
+            #expect(guarded.respond(to: request, served: served).status != 401, "\(endpoint.path) never needs the token")
+        }
+    }
+
     @Test func reloadFailuresMapToTheirStatuses() throws {
         let served = try served()
         func router(_ error: ReloadError) -> APIRouter {

@@ -53,6 +53,18 @@ public enum APIEndpoint: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether the endpoint needs `Authorization: Bearer <REC_ADMIN_TOKEN>` when an admin token
+    /// is set: `/api/reload` changes what every worker serves, and the log endpoints show request
+    /// lines, client errors and file paths, which a public address should not hand to anyone.
+    /// With no token set every endpoint is open, as the homework's clients expect. The switch is
+    /// exhaustive so that a new endpoint has to decide.
+    public var requiresAdminToken: Bool {
+        switch self {
+        case .reload, .log, .logDownload: true
+        case .predict, .recommend, .similar, .info, .health, .metrics, .movies: false
+        }
+    }
+
     /// The endpoint at `path`, which may end in one extra `/`; `nil` for any other path.
     public init?(path: String) {
         if let endpoint = APIEndpoint(rawValue: path) {

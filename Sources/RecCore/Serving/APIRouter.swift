@@ -42,7 +42,8 @@ public struct APIRouter: Sendable {
     ///   - service: The `service` object of `/api/info`.
     ///   - credentials: The `credentials` object of `/api/info`.
     ///   - dataDirectory: Where the log and evaluation record are.
-    ///   - adminToken: `REC_ADMIN_TOKEN`; `nil` or empty leaves `/api/reload` open.
+    ///   - adminToken: `REC_ADMIN_TOKEN`; `nil` or empty leaves `/api/reload` and the log endpoints
+    ///     open (`APIEndpoint.requiresAdminToken`).
     ///   - reload: The reload action; by default `ServedModelControl.reload(dataDirectory:trigger:logger:)`
     ///     with its log discarded (`APIService` passes one that logs and adopts the new generation).
     public init(
@@ -80,6 +81,9 @@ public struct APIRouter: Sendable {
                 allowedMethods: allowed
             ).response(requestID: request.requestID)
         }
+        if endpoint.requiresAdminToken {
+            do throws(APIError) { try checkAdminToken(request) } catch { return error.response(requestID: request.requestID) }
+        }
         guard request.body.count <= Self.maximumBodyBytes else {
             return APIError(.bodyTooLarge, "the body is \(request.body.count) bytes; the limit is \(Self.maximumBodyBytes) bytes (64 KiB)")
                 .response(requestID: request.requestID)
@@ -92,7 +96,7 @@ public struct APIRouter: Sendable {
             case .log: return try log(request)
             case .logDownload: return logDownload()
             case .info: return info(served: served)
-            case .reload: return try reload(request)
+            case .reload: return try reloadEveryWorker()
             case .health: return health(served: served)
             case .metrics: return try metrics()
             case .movies: return try movies(request, served: served)
@@ -183,8 +187,7 @@ public struct APIRouter: Sendable {
         return APIResponseEncoding.json(.object([("credentials", credentials), ("service", service.json), ("model", model)]))
     }
 
-    private func reload(_ request: APIRequest) throws(APIError) -> APIResponse {
-        try checkAdminToken(request)
+    private func reloadEveryWorker() throws(APIError) -> APIResponse {
         switch reload() {
         case .success(let outcome):
             var members: [(key: String, value: JSONValue)] = [
