@@ -14,7 +14,8 @@
 #     the image config and run under chroot, in private mount and PID namespaces, with a fresh
 #     data folder bound at /app/data (podman cannot run containers on this machine).
 #  4. The host's nginx serves deploy/nginx.compose.conf, rewritten to the chroot's worker port;
-#     /api/health, /api/predict and nginx's own JSON errors are checked; then SIGTERM must drain.
+#     /api/health, /api/predict, the web page at /, /api/openapi.yaml (from compose's mounts of
+#     web/ and docs/) and nginx's own JSON errors are checked; then SIGTERM must drain.
 # Every process it starts and every mount dies with it (trap + namespaces); it prints timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -326,11 +327,17 @@ phase_done "start to healthy"
 # host's nginx 1.22 predates `resolve`, which only matters for re-resolving scaled containers.
 ngx="$work/nginx"
 mkdir -p "$ngx"
+# What compose mounts into the nginx container (docker-compose.yaml): the web page and docs/ for
+# /api/openapi.yaml, copied where nginx's unprivileged workers can read them.
+cp -r web "$ngx/web"
+mkdir -p "$ngx/docs" && cp docs/openapi.yaml "$ngx/docs/"
 sed -e "s|server worker:9000 resolve;|server 127.0.0.1:$fcgi_port;|" \
     -e '/^[[:space:]]*resolver[[:space:]]/d' \
     -e "s|listen 5000[^;]*;|listen 127.0.0.1:$http_port;|" \
     -e "s|listen \[::\]:5000;||" \
     -e "s|/var/log/nginx/|$ngx/|g" \
+    -e "s|/usr/share/recserve/web|$ngx/web|g" \
+    -e "s|/srv/recserve/docs/|$ngx/docs/|g" \
     deploy/nginx.compose.conf >"$ngx/recserve.conf"
 grep -q "127.0.0.1:$fcgi_port" "$ngx/recserve.conf" || die "nginx.compose.conf has no 'server worker:9000 resolve;' line"
 cat >"$ngx/nginx.conf" <<NGINX
@@ -382,6 +389,16 @@ request predict 200 -X POST -H 'Content-Type: application/json' \
 json_check predict 'len(j) == 2 and len(j[0]) == len(j[1]) == 20 and "Toy Story (1995)" not in j[0] and j[1] == sorted(j[1], reverse=True)'
 request info 200 "$base/api/info"
 json_check info "j['service']['build_date'] == '$build_date' and j['service']['git_sha'] == '$git_sha'"
+# The web page and the API document, from compose's mounts of web/ and docs/.
+request web_page 200 "$base/"
+grep -q '<title>RecServe' "$work/web_page.json" || die "web_page: / is not the web page"
+passed
+request web_module 200 "$base/app.js"
+grep -qi '^content-type: text/javascript' "$work/web_module.headers" || die "web_module: app.js is not served as JavaScript"
+passed
+request openapi 200 "$base/api/openapi.yaml"
+cmp -s "$work/openapi.json" docs/openapi.yaml || die "openapi: /api/openapi.yaml is not docs/openapi.yaml byte for byte"
+passed
 # nginx's own answers keep the API's error shape.
 head -c $((65 * 1024)) /dev/zero | tr '\0' 'x' >"$work/big.body"
 request too_large 413 -X POST --data-binary "@$work/big.body" "$base/api/predict"
