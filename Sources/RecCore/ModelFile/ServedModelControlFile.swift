@@ -35,7 +35,7 @@ package final class ServedModelControlFile: @unchecked Sendable {
     /// The size of the file and of its mapping: one page.
     static let byteCount = 4096
     /// `RECSERVD` read as a little-endian integer.
-    static let magic = UInt64(littleEndian: Array("RECSERVD".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+    static let magic = SharedFileMapping.magic("RECSERVD")
     /// The layout this build reads and writes.
     static let layoutVersion: UInt32 = 1
 
@@ -53,7 +53,7 @@ package final class ServedModelControlFile: @unchecked Sendable {
     /// The mapped file when it was mapped; only its device and inode matter, since the pool
     /// writes the file in place all the time, so `isSameFile(as:)` notices a replaced path.
     package let identity: FileIdentity
-    private let base: UnsafeMutableRawPointer
+    private let mapping: SharedFileMapping
 
     /// The path of the control file in the model folder `modelDirectory`.
     package static func path(inModelDirectory modelDirectory: String) -> String {
@@ -82,15 +82,15 @@ package final class ServedModelControlFile: @unchecked Sendable {
             if status.size < byteCount {
                 try SystemCalls.ftruncate(descriptor, length: byteCount, subject: path)
             }
-            let base = try SystemCalls.mapReadWrite(descriptor, length: byteCount, subject: path)
-            file = ServedModelControlFile(path: path, base: base, identity: status.identity)
-            if file.load(UInt64.self, at: Offset.magic) != magic {
+            let mapping = try SharedFileMapping(descriptor: descriptor, byteCount: byteCount, subject: path)
+            file = ServedModelControlFile(path: path, mapping: mapping, identity: status.identity)
+            if file.atomic(Offset.magic).pointee.load(ordering: .acquiring) != magic {
                 try file.initialize(generation: (try? store.currentGeneration()) ?? 0)
             }
         } catch {
             throw ModelFileError(error, path: path)
         }
-        let version = file.load(UInt32.self, at: Offset.layoutVersion)
+        let version = file.layoutVersion
         guard version == layoutVersion else {
             throw ModelFileError(
                 .unsupportedVersion, path: path,
@@ -104,39 +104,25 @@ package final class ServedModelControlFile: @unchecked Sendable {
     /// file, it has never been initialised, or it names no generation.
     package static func servedGeneration(inModelDirectory modelDirectory: String) throws(ModelFileError) -> Int? {
         let path = path(inModelDirectory: modelDirectory)
-        var header = [UInt8](repeating: 0, count: 48)
-        var filled = 0
+        let header: [UInt64]?
         do throws(SystemCallError) {
             let descriptor = try SystemCalls.open(path, flags: O_RDONLY | O_CLOEXEC)
             defer { SystemCalls.close(descriptor) }
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count, alignment: 8)
-            defer { buffer.deallocate() }
-            while filled < buffer.count {
-                let read = try SystemCalls.pread(
-                    descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
-                    offset: filled, subject: path)
-                if read == 0 { break }
-                filled += read
-            }
-            header = Array(buffer)
+            header = try SharedFileMapping.readHeaderWords(descriptor, count: Offset.writerProcessID / 8 + 1, subject: path)
         } catch  where error.errorNumber == ENOENT {
             return nil
         } catch {
             throw ModelFileError(error, path: path)
         }
-        guard filled == header.count, header.load(UInt64.self, at: Offset.magic) == magic else { return nil }
-        let generation = header.load(UInt64.self, at: Offset.generation)
+        guard let header, header[Offset.magic / 8] == magic else { return nil }
+        let generation = header[Offset.generation / 8]
         return generation > 0 && generation <= UInt64(Int.max) ? Int(generation) : nil
     }
 
-    private init(path: String, base: UnsafeMutableRawPointer, identity: FileIdentity) {
+    private init(path: String, mapping: SharedFileMapping, identity: FileIdentity) {
         self.path = path
-        self.base = base
+        self.mapping = mapping
         self.identity = identity
-    }
-
-    deinit {
-        SystemCalls.unmap(UnsafeRawPointer(base), length: Self.byteCount)
     }
 
     /// The change count, loaded with acquire ordering: the one load a worker makes per request.
@@ -160,36 +146,32 @@ package final class ServedModelControlFile: @unchecked Sendable {
         atomic(Offset.updatedAtNanoseconds).pointee.store(
             UInt64(bitPattern: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)),
             ordering: .relaxed)
-        base.storeBytes(of: UInt32(bitPattern: SystemCalls.processID()).littleEndian, toByteOffset: Offset.writerProcessID, as: UInt32.self)
+        mapping.base.storeBytes(
+            of: UInt32(bitPattern: SystemCalls.processID()).littleEndian, toByteOffset: Offset.writerProcessID, as: UInt32.self)
         return atomic(Offset.changeCount).pointee.add(1, ordering: .acquiringAndReleasing).newValue
     }
 
     /// Writes the page to disk (`msync`), so the served generation survives a crash or reboot.
     package func synchronize() throws(SystemCallError) {
-        try SystemCalls.synchronizeMapping(base, length: Self.byteCount, subject: path)
+        try mapping.synchronize()
     }
 
     /// Writes a fresh page that serves `generation`, the magic bytes last, and syncs it.
     private func initialize(generation: Int) throws(SystemCallError) {
-        base.storeBytes(of: Self.layoutVersion.littleEndian, toByteOffset: Offset.layoutVersion, as: UInt32.self)
+        mapping.base.storeBytes(of: Self.layoutVersion.littleEndian, toByteOffset: Offset.layoutVersion, as: UInt32.self)
         atomic(Offset.changeCount).pointee.store(0, ordering: .relaxed)
         store(generation: generation)
         atomic(Offset.magic).pointee.store(Self.magic, ordering: .releasing)
         try synchronize()
     }
 
+    /// The layout version the page says it has.
+    private var layoutVersion: UInt32 {
+        UInt32(littleEndian: mapping.base.load(fromByteOffset: Offset.layoutVersion, as: UInt32.self))
+    }
+
     @inline(__always)
     private func atomic(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        (base + offset).assumingMemoryBound(to: Atomic<UInt64>.self)
-    }
-
-    private func load<Value: FixedWidthInteger>(_ type: Value.Type, at offset: Int) -> Value {
-        Value(littleEndian: base.load(fromByteOffset: offset, as: Value.self))
-    }
-}
-
-private extension [UInt8] {
-    func load<Value: FixedWidthInteger>(_ type: Value.Type, at offset: Int) -> Value {
-        withUnsafeBytes { Value(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Value.self)) }
+        mapping.word(atByteOffset: offset)
     }
 }

@@ -33,7 +33,7 @@ import RecSystem
 /// The magic is stored last, so a file is either whole or not recognised.
 package final class SharedMetricsFile: @unchecked Sendable {
     /// `RECMETRC` read as a little-endian integer.
-    static let magic = UInt64(littleEndian: Array("RECMETRC".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+    static let magic = SharedFileMapping.magic("RECMETRC")
     /// The layout version this build writes and reads.
     static let layoutVersion: UInt64 = 1
 
@@ -52,17 +52,16 @@ package final class SharedMetricsFile: @unchecked Sendable {
     package let layout: MetricsLayout
     /// The open descriptor, kept for the mapping's lifetime; the master passes it to workers.
     package let descriptor: Int32
-    private let base: UnsafeMutableRawPointer
+    private let mapping: SharedFileMapping
 
-    init(path: String, layout: MetricsLayout, descriptor: Int32, base: UnsafeMutableRawPointer) {
+    init(path: String, layout: MetricsLayout, descriptor: Int32, mapping: SharedFileMapping) {
         self.path = path
         self.layout = layout
         self.descriptor = descriptor
-        self.base = base
+        self.mapping = mapping
     }
 
     deinit {
-        SystemCalls.unmap(UnsafeRawPointer(base), length: layout.fileBytes)
         SystemCalls.close(descriptor)
     }
 
@@ -106,8 +105,8 @@ package final class SharedMetricsFile: @unchecked Sendable {
         descriptor: Int32, path: String, layout: MetricsLayout, errorCode: MetricsError.Code
     ) throws(MetricsError) -> SharedMetricsFile {
         do throws(SystemCallError) {
-            let base = try SystemCalls.mapReadWrite(descriptor, length: layout.fileBytes, subject: path)
-            return SharedMetricsFile(path: path, layout: layout, descriptor: descriptor, base: base)
+            let mapping = try SharedFileMapping(descriptor: descriptor, byteCount: layout.fileBytes, subject: path)
+            return SharedMetricsFile(path: path, layout: layout, descriptor: descriptor, mapping: mapping)
         } catch {
             throw MetricsError(errorCode, "cannot map the shared counters file \(path): \(error)", systemCallError: error)
         }
@@ -115,28 +114,26 @@ package final class SharedMetricsFile: @unchecked Sendable {
 
     /// The header's words, read with `pread` before anything is mapped.
     private static func readHeader(_ descriptor: Int32, subject: String) throws(MetricsError) -> [UInt64] {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 6 * 8, alignment: 8)
-        defer { buffer.deallocate() }
-        let read: Int
+        let words: [UInt64]?
         do throws(SystemCallError) {
-            read = try SystemCalls.pread(descriptor, into: buffer, offset: 0, subject: subject)
+            words = try SharedFileMapping.readHeaderWords(descriptor, count: HeaderWord.masterProcessID + 1, subject: subject)
         } catch {
             throw MetricsError(.cannotAttach, "cannot read the shared counters file: \(error)", systemCallError: error)
         }
-        guard read == buffer.count else { throw MetricsError(.cannotAttach, "\(subject) is shorter than the shared counters' header") }
-        return (0..<6).map { UInt64(littleEndian: buffer.load(fromByteOffset: $0 * 8, as: UInt64.self)) }
+        guard let words else { throw MetricsError(.cannotAttach, "\(subject) is shorter than the shared counters' header") }
+        return words
     }
 
     /// The writer of slot `index` (0 is the master's).
     package func slot(_ index: Int) -> SharedMetricsSlot {
         precondition((0..<layout.slotCount).contains(index), "slot \(index) is outside the file's \(layout.slotCount) slots")
-        return SharedMetricsSlot(file: self, base: base + layout.slotOffset(index), layout: layout)
+        return SharedMetricsSlot(file: self, words: mapping.word(atByteOffset: layout.slotOffset(index)), layout: layout)
     }
 
     /// Every slot's words as they are now, each word read whole.
     package func readSlots() -> [MetricsSlotValues] {
         (0..<layout.slotCount).map { slot in
-            let words = (base + layout.slotOffset(slot)).assumingMemoryBound(to: Atomic<UInt64>.self)
+            let words = mapping.word(atByteOffset: layout.slotOffset(slot))
             return MetricsSlotValues(words: (0..<layout.wordsPerSlot).map { (words + $0).pointee.load(ordering: .relaxed) })
         }
     }
@@ -149,6 +146,6 @@ package final class SharedMetricsFile: @unchecked Sendable {
     /// Stores `value` in header word `index` with release ordering (the creator, before workers
     /// start; the magic goes last, so whoever sees it sees the rest).
     func storeHeader(_ value: UInt64, at index: Int) {
-        (base + index * 8).assumingMemoryBound(to: Atomic<UInt64>.self).pointee.store(value, ordering: .releasing)
+        mapping.word(atByteOffset: index * 8).pointee.store(value, ordering: .releasing)
     }
 }

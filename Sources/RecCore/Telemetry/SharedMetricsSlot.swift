@@ -13,9 +13,9 @@ package struct SharedMetricsSlot: @unchecked Sendable {
     /// The file's layout.
     package let layout: MetricsLayout
 
-    init(file: SharedMetricsFile, base: UnsafeMutableRawPointer, layout: MetricsLayout) {
+    init(file: SharedMetricsFile, words: UnsafeMutablePointer<Atomic<UInt64>>, layout: MetricsLayout) {
         self.file = file
-        self.words = base.assumingMemoryBound(to: Atomic<UInt64>.self)
+        self.words = words
         self.layout = layout
     }
 
