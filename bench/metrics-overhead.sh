@@ -4,25 +4,24 @@
 # req/s and workers' CPU time per request, and the median of each setting, with the change of
 # metrics on against off.
 #
-# usage: bash bench/metrics-overhead.sh [-r ROUNDS] [-w WORKERS] [-d DURATION] [ROUTE]
-#   ROUNDS (default 3) pairs of runs; WORKERS (2) and DURATION (10s) go to bench/serve.sh, and
-#   ROUTE (default the similar query) as well. REC_SKIP_BUILD=1 skips the release build.
+# usage: bash bench/metrics-overhead.sh [-r ROUNDS] [bench/serve.sh's options] [ROUTE]
+#   ROUNDS (default 3) pairs of runs. Every other argument goes to bench/serve.sh as it is (its
+#   -w, -c, -t and -d, with its defaults); ROUTE defaults to the similar query. One worker count
+#   per run makes sense here. REC_SKIP_BUILD=1 skips the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=3
-workers=2
-duration=10s
-while getopts "r:w:d:h" option; do
-    case $option in
-        r) rounds=$OPTARG ;;
-        w) workers=$OPTARG ;;
-        d) duration=$OPTARG ;;
-        *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-route=${1:-"/api/similar?movie_name=Toy%20Story&n=5"}
+if [[ ${1:-} == -h ]]; then sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ ${1:-} == -r ]]; then
+    [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "metrics-overhead: -r takes a number of rounds" >&2; exit 2; }
+    rounds=$2
+    shift 2
+fi
+serve_args=("$@")
+# The route is serve.sh's last argument when it is a path; else the similar query is added.
+route="/api/similar?movie_name=Toy%20Story&n=5"
+if (($#)) && [[ ${!#} == /* ]]; then route=${!#}; else serve_args+=("$route"); fi
 
 [[ ${REC_SKIP_BUILD:-0} == 1 ]] || swift build -c release --product rec-fcgi >/dev/null
 
@@ -33,7 +32,7 @@ run=0
 for _ in $(seq "$rounds"); do
     for metrics in 1 0; do
         run=$((run + 1))
-        row=$(REC_METRICS=$metrics REC_SKIP_BUILD=1 bash bench/serve.sh -w "$workers" -d "$duration" "$route" 2>/dev/null |
+        row=$(REC_METRICS=$metrics REC_SKIP_BUILD=1 bash bench/serve.sh "${serve_args[@]}" 2>/dev/null |
             awk -F'|' -v route="$route" 'index($3, route) > 0 { print }' | tail -1)
         [[ -n $row ]] || { echo "metrics-overhead: run $run (REC_METRICS=$metrics) printed no result" >&2; exit 1; }
         IFS='|' read -r _ _ _ rps p50 p99 errors cpu_us _ <<<"$row"
