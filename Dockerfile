@@ -55,13 +55,18 @@ FROM ${RUNTIME_IMAGE} AS runtime
 # Lowest libfcgi that has the fix for CVE-2025-23016 (integer overflow in ReadParams). apt cannot
 # pin ">=", and an exact pin breaks the build as soon as Debian ships the next security update
 # and drops the old version, so install the suite's current version and refuse to build with
-# anything older. libfcgi-bin brings cgi-fcgi for the HEALTHCHECK.
+# anything older. libfcgi-bin brings cgi-fcgi for the HEALTHCHECK. rclone is the S3 client that
+# `rec-cli publish --to` and `rec-cli sync --from` run as a child process (docs/scaling.md), with
+# ca-certificates for HTTPS to the bucket; tini is process 1 of the Kubernetes sync sidecar
+# (deploy/k8s), because rec-cli handles no SIGTERM and process 1 ignores unhandled signals.
 ARG LIBFCGI_MIN_VERSION=2.4.2-2+deb12u1
-# Not pinned with = (DL3008), for the reason above: the version floor is enforced below instead.
+# Not pinned with = (DL3008), for the reason above: the version floor is enforced below instead,
+# and rclone, ca-certificates and tini follow the suite's security updates the same way.
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
     && apt-get install -y -q --no-install-recommends libfcgi0ldbl libfcgi-bin \
+         rclone ca-certificates tini \
     && rm -rf /var/lib/apt/lists/* \
     && installed="$(dpkg-query -W -f='${Version}' libfcgi0ldbl)" \
     && if ! dpkg --compare-versions "$installed" ge "$LIBFCGI_MIN_VERSION"; then \
@@ -85,6 +90,10 @@ COPY deploy/credentials.json /app/deploy/credentials.json
 # The default training data (MovieLens-1M split, 14 MB) is baked in so that the image alone can
 # train its first model; compose mounts ./dataset over it read-only to use the checkout's copy.
 COPY dataset/ /app/dataset/
+# The web page and the API document, for a front end that has no checkout: the Kubernetes nginx
+# pods copy them from here (deploy/k8s), so the page always matches this image's API.
+COPY web/ /app/web/
+COPY docs/openapi.yaml /app/docs/openapi.yaml
 
 # build-info.json is what /api/info shows as service.build_date and service.git_sha. Written
 # after the binaries are copied so that its layer is rebuilt whenever they change. Without

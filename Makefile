@@ -26,7 +26,7 @@ help:
 	@echo "make bench    print the core benchmark (bench/core.sh)"
 	@echo "make bench-http  benchmark the HTTP stack with wrk (bench/serve.sh)"
 	@echo "make release  build optimised binaries into .build/release"
-	@echo "make lint     hadolint, actionlint, compose config, shellcheck, swift-format; entrypoint tests"
+	@echo "make lint     hadolint, actionlint, compose config, k8s manifests, shellcheck, swift-format; entrypoint tests"
 	@echo "make format   apply .swift-format to every Swift file"
 	@echo "make image-check  build the Dockerfile with podman and serve a request from it"
 
@@ -77,7 +77,8 @@ bench: release
 bench-http:
 	bash bench/serve.sh
 
-# Static checks of the packaging (they install their own tools), then the entrypoint's tests.
+# Static checks of the packaging and deploy/k8s (they install their own tools), then the
+# entrypoint's tests.
 lint:
 	bash .ci/static-checks.sh
 	bash .ci/test-entrypoint.sh

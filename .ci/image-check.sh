@@ -16,6 +16,8 @@
 #  4. The host's nginx serves deploy/nginx.compose.conf, rewritten to the chroot's worker port;
 #     /api/health, /api/predict, the web page at /, /api/openapi.yaml (from compose's mounts of
 #     web/ and docs/) and nginx's own JSON errors are checked; then SIGTERM must drain.
+#     The tools the Kubernetes manifests take from the image (rclone, tini, the web page, the
+#     liveness mode of rec-healthcheck) are checked too.
 # Every process it starts and every mount dies with it (trap + namespaces); it prints timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -315,6 +317,17 @@ until in_container "${health_argv[@]}" >"$work/health.log" 2>&1; do
     sleep 2
 done
 log "healthy: $(tr -d '\n' <"$work/health.log")"
+passed
+in_container /usr/local/bin/rec-healthcheck --live >"$work/health-live.log" 2>&1 ||
+    die "rec-healthcheck --live (the Kubernetes liveness probe) failed: $(cat "$work/health-live.log")"
+passed
+# What the Kubernetes sync sidecar and nginx pods take from the image (deploy/k8s): rclone,
+# which rec-cli runs for S3, with the CA bundle; tini, the sidecar's process 1; the web page.
+in_container rclone version >"$work/rclone.log" 2>&1 || die "rclone does not run in the image: $(cat "$work/rclone.log")"
+in_container tini --version >>"$work/rclone.log" 2>&1 || die "tini does not run in the image"
+[[ -s $root/etc/ssl/certs/ca-certificates.crt ]] || die "the image has no CA bundle for rclone's HTTPS"
+[[ -f $root/app/web/index.html && -f $root/app/docs/openapi.yaml ]] || die "the image lacks /app/web or /app/docs/openapi.yaml"
+log "sidecar tools: $(head -n1 "$work/rclone.log"), $(tail -n1 "$work/rclone.log")"
 passed
 grep -q 'training the default model' "$work/worker.log" || die "the entrypoint did not train a first model"
 [[ -s $data/model/CURRENT ]] || die "no model/CURRENT in the bound data folder"

