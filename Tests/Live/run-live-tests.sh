@@ -2,10 +2,10 @@
 # Live tests: the Python tests under Tests/Live (browser, OpenAPI/schemathesis, notebook, metrics,
 # several hosts syncing from moto's S3 server) against real stacks that deploy/serve.sh starts, on
 # the release binaries `make test` built. Installs what they need when missing: Debian's chromium,
-# chromium-driver and rclone (as root) and the
-# pinned PyPI packages of requirements.txt, in a virtualenv reused while requirements.txt is
-# unchanged ($REC_CI_CACHE/live-venv-HASH, default /var/cache/recserve, beside make lint's
-# venv; or REC_LIVE_VENV). Arguments go to pytest.
+# chromium-driver, rclone and libfcgi-bin (as root) and the pinned PyPI packages of
+# requirements.txt, in a virtualenv reused while requirements.txt is unchanged
+# ($REC_CI_CACHE/live-venv-HASH, default /var/cache/recserve, beside make lint's venv; or
+# REC_LIVE_VENV). Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
@@ -17,6 +17,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 # test_multihost.py: rec-cli's S3 client (deploy/install-packages.sh installs it too).
 command -v rclone >/dev/null || missing+=(rclone)
+# test_stack.py: the image's rec-healthcheck talks FastCGI to the pool with cgi-fcgi.
+command -v cgi-fcgi >/dev/null || missing+=(libfcgi-bin)
 # Debian's own python3 ships venv (ensurepip) separately.
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]} > 0)); then
