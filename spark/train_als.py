@@ -256,7 +256,12 @@ def main(argv: list[str]) -> int:
     builder = SparkSession.builder.appName("recserve-train-als")
     if arguments.master:
         builder = builder.master(arguments.master)
-    spark = builder.config("spark.sql.shuffle.partitions", "8").config("spark.ui.enabled", "false").getOrCreate()
+    spark = (
+        builder.config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("WARN")
     if arguments.checkpoint_dir:
         spark.sparkContext.setCheckpointDir(arguments.checkpoint_dir)
@@ -328,7 +333,6 @@ def main(argv: list[str]) -> int:
                 "spark_version": spark.version,
                 "master": spark.sparkContext.master,
                 "seconds": round(time.monotonic() - start, 1),
-                "files": {"user_factors": "user_factors.csv", "item_factors": "item_factors.csv"},
             }
             with open(os.path.join(folder, "manifest.json"), "w") as handle:
                 json.dump(manifest, handle, indent=2, sort_keys=True)

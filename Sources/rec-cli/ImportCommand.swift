@@ -49,7 +49,8 @@ struct ImportCommand: ParsableCommand {
             "Imported \(metadata.algorithm) (rank \(rank)) from \(als) on \(metadata.dataset): \(metadata.ratings) ratings, \(metadata.users) users, \(metadata.movies) movies"
         )
         if let validation = result.validationRMSE {
-            print("Validation RMSE (Spark): \(CLIFormat.rmse(validation)) (\(CLIFormat.number(metadata.validationFraction * 100))% hold-out)")
+            print(
+                "Validation RMSE (Spark): \(CLIFormat.rmse(validation)) (\(CLIFormat.number(metadata.validationFraction * 100))% hold-out)")
         }
         print("Training RMSE: \(CLIFormat.rmse(result.trainingRMSE))")
         let sparkSeconds = metadata.trainingSeconds - result.timings.totalSeconds

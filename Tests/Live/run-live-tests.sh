@@ -2,7 +2,7 @@
 # Live tests: the Python tests under Tests/Live (browser, OpenAPI/schemathesis, notebook, metrics,
 # several hosts syncing from moto's S3 server) against real stacks that deploy/serve.sh starts, on
 # the release binaries `make test` built. Installs what they need when missing: Debian's chromium,
-# chromium-driver and rclone (as root) and the
+# chromium-driver, rclone and openjdk-17-jre-headless (for pyspark) (as root) and the
 # pinned PyPI packages of requirements.txt, in a virtualenv reused while requirements.txt is
 # unchanged ($REC_CI_CACHE/live-venv-HASH, default /var/cache/recserve, beside make lint's
 # venv; or REC_LIVE_VENV). Arguments go to pytest.
@@ -17,6 +17,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 # test_multihost.py: rec-cli's S3 client (deploy/install-packages.sh installs it too).
 command -v rclone >/dev/null || missing+=(rclone)
+# test_spark.py: pyspark's local[2] JVM.
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 # Debian's own python3 ships venv (ensurepip) separately.
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]} > 0)); then

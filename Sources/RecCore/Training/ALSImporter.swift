@@ -64,7 +64,9 @@ public enum ALSImporter {
         let start = clock.now
         let interchange = try ALSInterchange.read(directory: options.directory)
         let manifestPath = ALSInterchange.path(ALSInterchange.manifestFileName, in: options.directory)
-        guard let datasetPath = options.datasetPath ?? interchange.source.flatMap({ FileManager.default.isReadableFile(atPath: $0) ? $0 : nil })
+        guard
+            let datasetPath = options.datasetPath
+                ?? interchange.source.flatMap({ FileManager.default.isReadableFile(atPath: $0) ? $0 : nil })
         else {
             throw ALSImportError(
                 .unreadableDataset, file: manifestPath,
@@ -79,7 +81,9 @@ public enum ALSImporter {
         guard data.ratings.count == interchange.ratingCount else {
             throw ALSImportError(
                 .countMismatch, file: manifestPath,
-                reason: "\(interchange.ratingCount) ratings, but \(datasetPath) has \(data.ratings.count); import with the ratings Spark trained on")
+                reason:
+                    "\(interchange.ratingCount) ratings, but \(datasetPath) has \(data.ratings.count); import with the ratings Spark trained on"
+            )
         }
         let parameters = try factorParameters(interchange, data: data)
         let trainingRMSE = RatingMetrics.rmse(of: data.ratings, predict: parameters.predict)
@@ -136,7 +140,8 @@ public enum ALSImporter {
         var userSeen = [Bool](repeating: false, count: data.userIndex.count)
         for row in interchange.users {
             guard let index = data.userIndex.index(of: row.id) else {
-                throw ALSImportError(.datasetMismatch, file: userFile, reason: "line \(row.line): user \(row.id) has no rating in the dataset")
+                throw ALSImportError(
+                    .datasetMismatch, file: userFile, reason: "line \(row.line): user \(row.id) has no rating in the dataset")
             }
             userSeen[index] = true
             userBiases[index] = row.bias
@@ -154,7 +159,8 @@ public enum ALSImporter {
         var itemSeen = [Bool](repeating: false, count: data.itemIndex.count)
         for row in interchange.items {
             guard let index = data.itemIndex.index(of: row.id), ratingCounts[index] > 0 else {
-                throw ALSImportError(.datasetMismatch, file: itemFile, reason: "line \(row.line): movie \(row.id) has no rating in the dataset")
+                throw ALSImportError(
+                    .datasetMismatch, file: itemFile, reason: "line \(row.line): movie \(row.id) has no rating in the dataset")
             }
             itemSeen[index] = true
             itemBiases[index] = row.bias

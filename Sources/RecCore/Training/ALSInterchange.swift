@@ -144,7 +144,8 @@ public struct ALSInterchange: Sendable, Equatable {
                     .wrongColumnCount, file: file, reason: "line \(number): \(fields.count) columns, expected \(rank + 2)")
             }
             guard let id = Int32(fields[0].trimmingCharacters(in: .whitespaces)) else {
-                throw ALSImportError(.malformedValue, file: file, reason: "line \(number): the id '\(fields[0].prefix(40))' is not an integer")
+                throw ALSImportError(
+                    .malformedValue, file: file, reason: "line \(number): the id '\(fields[0].prefix(40))' is not an integer")
             }
             if let first = firstLine[id] {
                 throw ALSImportError(.duplicatedID, file: file, reason: "line \(number): id \(id) is repeated (first on line \(first))")
@@ -155,7 +156,8 @@ public struct ALSInterchange: Sendable, Equatable {
                 let name = names[column]
                 let field = fields[column].trimmingCharacters(in: .whitespaces)
                 guard let value = Double(field) else {
-                    throw ALSImportError(.malformedValue, file: file, reason: "line \(number): \(name) '\(field.prefix(40))' is not a number")
+                    throw ALSImportError(
+                        .malformedValue, file: file, reason: "line \(number): \(name) '\(field.prefix(40))' is not a number")
                 }
                 let single = Float(value)
                 guard single.isFinite else {
