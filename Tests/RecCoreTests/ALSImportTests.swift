@@ -217,6 +217,32 @@ struct ALSImportTests {
         #expect(folder.publishedNames().filter { $0.hasPrefix("model-") } == ["model-1.recmodel"])
     }
 
+    @Test func theRatingsMayBeAFolderOfPartFilesAsSparkReadsThem() throws {
+        let folder = ALSFolder()
+        try folder.write()
+        let parts = folder.root.file("data/parts")
+        try FileManager.default.createDirectory(atPath: parts, withIntermediateDirectories: true)
+        try (folder.ratingLines.prefix(5).joined(separator: "\n") + "\n").write(
+            toFile: parts + "/part-00000", atomically: true, encoding: .utf8)
+        try (folder.ratingLines.dropFirst(5).joined(separator: "\n") + "\n").write(
+            toFile: parts + "/part-00001", atomically: true, encoding: .utf8)
+        try "".write(toFile: parts + "/_SUCCESS", atomically: true, encoding: .utf8)
+        let published = try folder.model().importALS(directory: folder.directory) { $0.datasetPath = parts }
+        #expect(published.training.artifact.metadata.ratings == 12)
+        #expect(abs(published.training.trainingRMSE - ALSFolder.trainingRMSE) < 1e-5)
+        // The catalogue beside the folder.
+        #expect(published.training.artifact.titles.contains("Gamma (1992)"))
+
+        try "".write(toFile: parts + "/part-00002", atomically: true, encoding: .utf8)
+        #expect(try folder.model().importALS(directory: folder.directory) { $0.datasetPath = parts }.generation == 2)
+        try "1::10::x::1\n".write(toFile: parts + "/part-00001", atomically: true, encoding: .utf8)
+        let error = #expect(throws: ALSImportError.self) {
+            _ = try folder.model().importALS(directory: folder.directory) { $0.datasetPath = parts }
+        }
+        #expect(error?.code == .unreadableDataset && error?.file == parts)
+        #expect(error?.reason.contains("part-00001:1:") == true, "\(String(describing: error))")
+    }
+
     @Test func theDatasetDefaultsToTheManifestsSourceAndAMissingOneIsNamed() throws {
         var folder = ALSFolder()
         folder.manifest["source"] = folder.dataset

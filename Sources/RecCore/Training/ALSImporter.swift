@@ -74,7 +74,9 @@ public enum ALSImporter {
         }
         let data: TrainingData
         do {
-            data = try TrainingData.load(TrainingOptions(datasetPath: datasetPath, moviesPath: options.moviesPath), logger: logger)
+            let table = try loadRatings(datasetPath)
+            data = try TrainingData.make(
+                table, options: TrainingOptions(datasetPath: datasetPath, moviesPath: options.moviesPath), logger: logger)
         } catch {
             throw ALSImportError(.unreadableDataset, file: datasetPath, reason: error.message)
         }
@@ -126,6 +128,34 @@ public enum ALSImporter {
         return TrainingResult(
             artifact: artifact, validationRMSE: interchange.validationRMSE, trainingRMSE: trainingRMSE, candidates: [],
             timings: timings)
+    }
+
+    /// The ratings of a file, or of every file of a folder as Spark reads one (empty files and
+    /// names starting with `.` or `_`, such as `_SUCCESS`, are skipped), in name order.
+    static func loadRatings(_ path: String) throws(TrainingError) -> RatingTable {
+        var isDirectory: ObjCBool = false
+        do throws(DataFileError) {
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return try RatingsFileParser.load(path: path)
+            }
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter { name in
+                    // Spark skips hidden files and writes empty parts; so does this.
+                    let size = (try? FileManager.default.attributesOfItem(atPath: path + "/" + name)[.size] as? Int) ?? nil
+                    return !name.hasPrefix(".") && !name.hasPrefix("_") && size != 0
+                }.sorted()
+            guard !names.isEmpty else { throw DataFileError(.emptyFile, file: path, reason: "the folder holds no ratings file") }
+            var table = RatingTable()
+            for name in names {
+                let part = try RatingsFileParser.load(path: path + "/" + name)
+                table.userIDs += part.userIDs
+                table.movieIDs += part.movieIDs
+                table.ratings += part.ratings
+            }
+            return table
+        } catch {
+            throw TrainingError(.unreadableData, error.description)
+        }
     }
 
     /// The factors in the dense order of `data`: every user of the ratings must have a row and
