@@ -34,7 +34,7 @@ if [[ -n $duplicates ]]; then
     failed=1
 fi
 while read -r folder; do
-    if ! printf '%s\n' "${named[@]}" | grep -qxF "$folder"; then
+    if ! grep -qxF "$folder" < <(printf '%s\n' "${named[@]}"); then
         echo "readme-layout: $readme has no row for '$folder'" >&2
         failed=1
     fi

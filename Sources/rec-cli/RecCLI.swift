@@ -16,7 +16,7 @@ struct RecCLI: ParsableCommand {
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, RecommendCommand.self, SimilarCommand.self,
             SearchCommand.self, WarmupCommand.self, InfoCommand.self, BenchCommand.self, PublishCommand.self,
-            SyncCommand.self,
+            SyncCommand.self, ImportCommand.self,
         ]
     )
 }

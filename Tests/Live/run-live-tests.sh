@@ -2,10 +2,10 @@
 # Live tests: the Python tests under Tests/Live (browser, OpenAPI/schemathesis, notebook, metrics,
 # several hosts syncing from moto's S3 server) against real stacks that deploy/serve.sh starts, on
 # the release binaries `make test` built. Installs what they need when missing: Debian's chromium,
-# chromium-driver, rclone and libfcgi-bin (as root) and the pinned PyPI packages of
-# requirements.txt, in a virtualenv reused while requirements.txt is unchanged
-# ($REC_CI_CACHE/live-venv-HASH, default /var/cache/recserve, beside make lint's venv; or
-# REC_LIVE_VENV). Arguments go to pytest.
+# chromium-driver, rclone, libfcgi-bin and openjdk-17-jre-headless (for pyspark) (as root) and
+# the pinned PyPI packages of requirements.txt, in a virtualenv reused while requirements.txt is
+# unchanged ($REC_CI_CACHE/live-venv-HASH, default /var/cache/recserve, beside make lint's
+# venv; or REC_LIVE_VENV). Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin
@@ -19,6 +19,8 @@ command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v rclone >/dev/null || missing+=(rclone)
 # test_stack.py: the image's rec-healthcheck talks FastCGI to the pool with cgi-fcgi.
 command -v cgi-fcgi >/dev/null || missing+=(libfcgi-bin)
+# test_spark.py: pyspark's local[2] JVM.
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 # Debian's own python3 ships venv (ensurepip) separately.
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]} > 0)); then

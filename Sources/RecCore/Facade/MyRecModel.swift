@@ -65,11 +65,32 @@ public final class MyRecModel: Sendable {
         var options = TrainingOptions(datasetPath: dataset)
         configure(&options)
         let result = try TrainingPipeline.train(options, logger: logger, progress: progress)
+        return try publish(result)
+    }
+
+    /// Imports the ALS interchange folder `spark/train_als.py` wrote (`docs/scaling.md`,
+    /// "Training on Spark") as a new generation, with the rest of the generation (titles,
+    /// similar movies, the ranking model) made from the training ratings as `train` makes it.
+    /// `configure` adjusts the options (the ratings, the catalogue, threads).
+    ///
+    /// Every file is checked first; a bad one is an `ALSImportError` naming it, and then
+    /// nothing is published. Publishing and the reload behave as they do for `train`.
+    @discardableResult
+    public func importALS(
+        directory: String, configure: (inout ALSImportOptions) -> Void = { _ in }
+    ) throws -> PublishedModel {
+        var options = ALSImportOptions(directory: directory)
+        configure(&options)
+        return try publish(try ALSImporter.makeModel(options, logger: logger))
+    }
+
+    /// Publishes a trained or imported model, then reloads the API when `reloadsAfterTraining`.
+    private func publish(_ result: TrainingResult) throws -> PublishedModel {
         let publication = try store.publish(result.artifact)
         logger.info(
             "published model",
             metadata: [
-                "generation": "\(publication.generation)", "algorithm": "\(options.algorithm.rawValue)",
+                "generation": "\(publication.generation)", "algorithm": "\(result.artifact.metadata.algorithm)",
                 "path": "\(publication.path)", "bytes": "\(publication.byteCount)",
                 "pruned": "\(publication.prunedGenerations.map(String.init).joined(separator: ","))",
             ])

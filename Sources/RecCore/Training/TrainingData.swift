@@ -23,6 +23,11 @@ struct TrainingData: Sendable {
         } catch {
             throw TrainingError(.unreadableData, error.description)
         }
+        return try make(table, options: options, logger: logger)
+    }
+
+    /// Indexes `table`, read from `options.datasetPath`, with the catalogue named by `options`.
+    static func make(_ table: RatingTable, options: TrainingOptions, logger: Logger) throws(TrainingError) -> TrainingData {
         var catalog = MovieCatalog(movies: [])
         if let moviesPath = options.moviesPath ?? MovieCatalog.locate(nextTo: options.datasetPath) {
             do {

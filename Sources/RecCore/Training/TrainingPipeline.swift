@@ -226,11 +226,8 @@ public enum TrainingPipeline {
             }
             if thread == 1 || !alongside {
                 let neighbourStart = ContinuousClock.now
-                let baseline = BiasBaselineModel.train(
-                    on: ratings, hyperparameters: BiasBaselineModel.Hyperparameters(),
-                    context: TrainingContext(seed: options.seed))
-                let table = ItemNeighbourBuilder.build(
-                    ratings: ratings, baseline: baseline, settings: neighbourSettings,
+                let table = similarMovies(
+                    ratings: ratings, seed: options.seed, settings: neighbourSettings,
                     threadCount: max(1, alongside ? options.threadCount - 1 : threadCount))
                 neighbours.withLock { $0 = (table, (ContinuousClock.now - neighbourStart).inSeconds) }
             }
@@ -239,6 +236,16 @@ public enum TrainingPipeline {
         return FinalFit(
             model: model.withLock { $0! }, neighbours: table, neighbourSeconds: neighbourSeconds,
             seconds: (ContinuousClock.now - start).inSeconds)
+    }
+
+    /// The similar-movie lists of every item of `ratings`: the shrunk Pearson similarity of
+    /// the residuals from the default bias baseline, whatever the rating model is.
+    static func similarMovies(
+        ratings: IndexedRatings, seed: UInt64, settings: ItemNeighbourBuilder.Settings, threadCount: Int
+    ) -> NeighbourTable {
+        let baseline = BiasBaselineModel.train(
+            on: ratings, hyperparameters: BiasBaselineModel.Hyperparameters(), context: TrainingContext(seed: seed))
+        return ItemNeighbourBuilder.build(ratings: ratings, baseline: baseline, settings: settings, threadCount: threadCount)
     }
 
     /// Fits every candidate on `fitPart` with early stopping on `validation`, two at a time on
