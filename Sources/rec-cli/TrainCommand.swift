@@ -114,15 +114,6 @@ struct TrainCommand: ParsableCommand {
         }
         print("Training RMSE: \(CLIFormat.rmse(result.trainingRMSE))")
         print("Time: \(String(format: "%.1f", result.timings.totalSeconds)) s")
-        print("Published generation \(published.generation): \(published.path)")
-        switch published.reload {
-        case .none:
-            print(
-                "The API keeps serving its current generation until POST /api/reload (or set \(RecSettings.autoReloadVariable)=1).")
-        case .success(let outcome)?:
-            print("The API now serves generation \(outcome.generation) (\(RecSettings.autoReloadVariable)=1).")
-        case .failure(let error)?:
-            print("The API was not reloaded: \(error)")
-        }
+        published.printPublication()
     }
 }
