@@ -12,7 +12,8 @@
 #   users, a similar query and a type-ahead movie search.
 # After the table it times /api/reload (curl, 10 reloads per worker count).
 # The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
-# exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
+# exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build. REC_BENCH_PORT
+# fixes the port (default: a free one the system picks).
 # The pool's other REC_* settings pass through from the environment, e.g. REC_METRICS=0 to
 # measure without the shared counters (bench/metrics-overhead.sh alternates on and off).
 set -euo pipefail
@@ -102,7 +103,7 @@ echo
 echo "| workers | route | req/s | p50 | p99 | errors | worker CPU µs per request | PSS per worker (MiB) |"
 echo "|---|---|---|---|---|---|---|---|"
 for workers in $worker_counts; do
-    port=$(free_port)
+    port=${REC_BENCH_PORT:-$(free_port)}
     # The benchmark measures capacity from one client, so nginx's per-client limits are lifted.
     REC_DATA_DIR=$work_dir REC_PORT=$port REC_WORKERS=$workers REC_HELLO_ROUTE=1 \
         REC_REQUESTS_PER_CLIENT=1000000 REC_REQUEST_BURST_PER_CLIENT=1000000 REC_CONNECTIONS_PER_CLIENT=65535 \
