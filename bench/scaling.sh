@@ -53,7 +53,7 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 
 # field FILE PATTERN: the text after the last ": " of the first line of /usr/bin/time -v's
 # output that contains PATTERN.
-time_field() { grep -F "$2" "$1" | head -n1 | sed 's/.*: //'; }
+time_field() { grep -m1 -F "$2" "$1" | sed 's/.*: //'; }
 
 # h:mm:ss or m:ss.ss as seconds.
 seconds_of() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.1f", s }' <<<"$1"; }
@@ -94,11 +94,11 @@ for size in $sizes; do
     fi
     train_seconds=$(seconds_of "$(time_field "$logs/train.err" "Elapsed (wall clock) time")")
     peak_mib=$(awk -v kb="$(time_field "$logs/train.err" "Maximum resident set size")" 'BEGIN { printf "%.0f", kb / 1024 }')
-    load_seconds=$(grep -F "loaded training data" "$logs/train.err" | head -n1 | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p')
+    load_seconds=$(grep -m1 -F "loaded training data" "$logs/train.err" | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p')
     cpu_seconds=$(awk -v u="$(time_field "$logs/train.err" "User time")" -v s="$(time_field "$logs/train.err" "System time")" 'BEGIN { printf "%.0f", u + s }')
-    ranking_seconds=$(grep -F "built the ranking model" "$logs/train.err" | head -n1 | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' || true)
+    ranking_seconds=$(grep -m1 -F "built the ranking model" "$logs/train.err" | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' || true)
     ranking_seconds=$(awk -v s="${ranking_seconds:-0}" 'BEGIN { printf "%.0f", s }')
-    validation=$(grep -F "trained final model" "$logs/train.err" | head -n1 | sed -n 's/.*validation_rmse=\([0-9.]*\).*/\1/p' || true)
+    validation=$(grep -m1 -F "trained final model" "$logs/train.err" | sed -n 's/.*validation_rmse=\([0-9.]*\).*/\1/p' || true)
     read -r train_load_start train_load_end <"$logs/train.load"
 
     generation=$(cat "$dir/model/CURRENT")
@@ -114,7 +114,7 @@ for size in $sizes; do
     warmup_ms=$(python3 -c 'import json, sys; print("%.0f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$logs/warmup.json")
 
     # The predict body: the 5 most rated movies' titles, rated 5 4 5 4 3 (like bench/predict.json).
-    awk -F'::' '{ n[$2]++ } END { for (m in n) print n[m], m }' "$data/ratings.dat" | sort -k1,1nr -k2,2n | head -n5 |
+    awk -F'::' '{ n[$2]++ } END { for (m in n) print n[m], m }' "$data/ratings.dat" | sort -k1,1nr -k2,2n | awk 'NR <= 5' |
         awk 'NR == FNR { top[$2] = NR; next } ($1 in top) { split($0, f, "::"); t[top[$1]] = f[2] }
              END { printf "[["; for (i = 1; i <= 5; i++) printf "%s\"%s\"", (i > 1 ? "," : ""), t[i]; print "],[5,4,5,4,3]]" }' \
             - FS='::' "$data/movies.dat" >"$logs/predict.json"
@@ -129,7 +129,8 @@ for size in $sizes; do
     read -r hello_rps _ _ <<<"$(serve_row "$logs/serve.md" /bench/hello)"
     read -r predict_rps predict_p99 predict_us <<<"$(serve_row "$logs/serve.md" "POST:/api/predict:$logs/predict.json")"
     read -r recommend_rps recommend_p99 recommend_us <<<"$(serve_row "$logs/serve.md" SCRIPT:bench/recommend.lua)"
-    reload=$(sed -n 's/^reload_ms workers=2 median=\([0-9.]*\) max=\([0-9.]*\)$/\1 \/ \2/p' "$logs/serve.err")
+    reload=$(sed -n 's/^reload_ms workers=2 median=\([0-9.]*\) max=\([0-9.]*\) failed=0$/\1 \/ \2/p' "$logs/serve.err")
+    [[ -n $reload ]] || { echo "scaling: $size: a reload failed or was not timed:" >&2; grep reload_ms "$logs/serve.err" >&2 || true; exit 1; }
     pss=$(awk -F' [|] ' '$2 == "SCRIPT:bench/recommend.lua" { sub(/ [|]$/, "", $8); print $8 }' "$logs/serve.md")
     load_end=$(load)
 
