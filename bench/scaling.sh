@@ -6,7 +6,7 @@
 # `rec-cli warmup` (hyperfine), and the HTTP stack on it (bench/serve.sh with 2 workers: the
 # hello ceiling, POST /api/predict with the 5 most rated titles, GET /api/recommend for random
 # users, and 10 timed /api/reload). Prints a Markdown table, with the load average at each step.
-# Slow (the 20M default training takes about an hour on 2 cores), so it is not part of make test.
+# Slow (the 20M default training takes about 45 minutes on 2 quiet cores), so not part of make test.
 #
 # usage: bash bench/scaling.sh [-s "1M 5M 20M"] [-o DIR] [-d 10s] [-p PORT] [-r] [-- TRAIN_ARGS...]
 #   -s  sizes in ratings (default "1M 5M 20M")
