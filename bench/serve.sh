@@ -10,9 +10,11 @@
 #   or SCRIPT:FILE for a wrk Lua script that makes its own requests, e.g. SCRIPT:bench/recommend.lua.
 #   The default routes are the ceiling, a 5-movie predict, a known-user recommend for random
 #   users, a similar query and a type-ahead movie search.
-# After the table it times /api/reload (curl, 10 reloads per worker count).
+# After the table it times /api/reload (curl, 10 reloads per worker count; failed= counts answers
+# other than 200, whose times are not reloads).
 # The model in data/model (REC_BENCH_MODEL_DIR) is linked into the temporary folder when it
-# exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build.
+# exists, so routes that need one work. REC_SKIP_BUILD=1 skips the release build. REC_BENCH_PORT
+# fixes the port (default: a free one the system picks).
 # The pool's other REC_* settings pass through from the environment, e.g. REC_METRICS=0 to
 # measure without the shared counters (bench/metrics-overhead.sh alternates on and off).
 set -euo pipefail
@@ -54,7 +56,18 @@ cleanup() {
 trap cleanup EXIT
 
 model_dir=${REC_BENCH_MODEL_DIR:-data/model}
-[[ -f $model_dir/CURRENT ]] && ln -s "$(cd "$model_dir" && pwd)" "$work_dir/model"
+# A folder of its own, with hard links to (or copies of) the generation files and a copy of
+# CURRENT: the pool gives its model folder to the service user (lchown), which must create SERVED
+# there, so a symbolic link to the whole folder would leave the target root's and every
+# /api/reload would fail with 500; and model files are opened with O_NOFOLLOW, so they cannot be
+# symbolic links either.
+if [[ -f $model_dir/CURRENT ]]; then
+    mkdir "$work_dir/model"
+    for file in "$model_dir"/model-*.recmodel; do
+        ln "$file" "$work_dir/model/" 2>/dev/null || cp "$file" "$work_dir/model/"
+    done
+    cp "$model_dir/CURRENT" "$work_dir/model/CURRENT"
+fi
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -102,7 +115,7 @@ echo
 echo "| workers | route | req/s | p50 | p99 | errors | worker CPU µs per request | PSS per worker (MiB) |"
 echo "|---|---|---|---|---|---|---|---|"
 for workers in $worker_counts; do
-    port=$(free_port)
+    port=${REC_BENCH_PORT:-$(free_port)}
     # The benchmark measures capacity from one client, so nginx's per-client limits are lifted.
     REC_DATA_DIR=$work_dir REC_PORT=$port REC_WORKERS=$workers REC_HELLO_ROUTE=1 \
         REC_REQUESTS_PER_CLIENT=1000000 REC_REQUEST_BURST_PER_CLIENT=1000000 REC_CONNECTIONS_PER_CLIENT=65535 \
@@ -143,9 +156,12 @@ for workers in $worker_counts; do
         echo "| $workers | $route | $rps | $p50 | $p99 | $errors | $cpu_us | $(worker_pss) |"
     done
     for _ in $(seq 10); do
-        curl -s -o /dev/null -w '%{time_total}\n' -X POST "http://127.0.0.1:$port/api/reload"
+        curl -s -o /dev/null -w '%{time_total} %{http_code}\n' -X POST "http://127.0.0.1:$port/api/reload"
         sleep 0.5  # under nginx's limit_req of 2 reloads per second
-    done | sort -n | awk -v workers="$workers" '{ t[NR] = $1 * 1000 } END { printf "reload_ms workers=%s median=%.1f max=%.1f\n", workers, t[int((NR + 1) / 2)], t[NR] >> "/dev/stderr" }'
+    done | sort -n | awk -v workers="$workers" '
+        $2 != 200 { failed++ }
+        { t[NR] = $1 * 1000 }
+        END { printf "reload_ms workers=%s median=%.1f max=%.1f failed=%d\n", workers, t[int((NR + 1) / 2)], t[NR], failed >> "/dev/stderr" }'
     kill -TERM "$serve_pid"
     wait "$serve_pid" || echo "bench: the stack exited with status $? (see $work_dir/serve.log)" >&2
     serve_pid=""
