@@ -94,7 +94,10 @@ for size in $sizes; do
     fi
     train_seconds=$(seconds_of "$(time_field "$logs/train.err" "Elapsed (wall clock) time")")
     peak_mib=$(awk -v kb="$(time_field "$logs/train.err" "Maximum resident set size")" 'BEGIN { printf "%.0f", kb / 1024 }')
-    load_seconds=$(grep -m1 -F "loaded training data" "$logs/train.err" | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p')
+    # `|| true`: without a match grep exits 1, and under pipefail the bare assignment would end
+    # the script silently; a missing figure is reported instead.
+    load_seconds=$(grep -m1 -F "loaded training data" "$logs/train.err" | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' || true)
+    [[ -n $load_seconds ]] || { echo "scaling: no 'loaded training data' line in $logs/train.err" >&2; exit 1; }
     cpu_seconds=$(awk -v u="$(time_field "$logs/train.err" "User time")" -v s="$(time_field "$logs/train.err" "System time")" 'BEGIN { printf "%.0f", u + s }')
     ranking_seconds=$(grep -m1 -F "built the ranking model" "$logs/train.err" | sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' || true)
     ranking_seconds=$(awk -v s="${ranking_seconds:-0}" 'BEGIN { printf "%.0f", s }')
