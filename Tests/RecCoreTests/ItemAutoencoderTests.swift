@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RecCore
 @testable import RecModels
@@ -23,6 +24,40 @@ struct ItemAutoencoderTests {
         #expect(Array(sets.items(ofUser: 0)) == [1, 3])
         #expect(Array(sets.items(ofUser: 1)) == [0, 2])
         #expect(sets.starts == [0, 2, 4])
+    }
+
+    @Test func likedSetsKeepOnlyTheRatingsFromTheMinimumUp() {
+        let ratings = IndexedRatings(
+            userCount: 3, itemCount: 4, users: [0, 0, 0, 1, 1, 2], items: [3, 1, 2, 2, 0, 1], ratings: [5, 4, 3.5, 3, 1, 2])
+        let liked = RatedItemSets(ratings, minimumRating: 4)
+        #expect(Array(liked.items(ofUser: 0)) == [1, 3])
+        #expect(liked.items(ofUser: 1).isEmpty && liked.items(ofUser: 2).isEmpty, "a user who liked nothing has an empty set")
+        #expect(liked.starts == [0, 2, 2, 2] && liked.itemCount == 4)
+    }
+
+    @Test func aKnownUsersWatchAddsTheLikedModelsRowsScaled() {
+        var rated = SquareMatrix(size: 3), liked = SquareMatrix(size: 3)
+        rated[0, 1] = 1; rated[2, 1] = 0.5; rated[2, 0] = 0.25
+        liked[0, 2] = 2; liked[2, 1] = 4
+        func scores(_ watch: KnownUserWatch) -> [Float] {
+            var buffer = [Float](repeating: 0, count: watch.stride)
+            buffer.withUnsafeMutableBufferPointer { watch.add(ratedItems: [0, 2], likedItems: [2], into: $0.baseAddress!) }
+            return Array(buffer[0..<3])
+        }
+        #expect(scores(KnownUserWatch(rated: rated, liked: liked, likedWeight: 0.5)) == [0.25, 3.5, 0])
+        let without = KnownUserWatch(rated: rated, liked: liked, likedWeight: 0)
+        #expect(without.liked == nil, "a weight of 0 does not keep the second matrix")
+        #expect(scores(without) == [0.25, 1.5, 0])
+        #expect(scores(KnownUserWatch(rated: rated, liked: nil, likedWeight: 0.5)) == [0.25, 1.5, 0])
+    }
+
+    @Test func knownUserModelsWrittenBeforeTheLikedWeightDecodeWithoutIt() throws {
+        let old = try JSONDecoder().decode(KnownUserModel.self, from: Data(#"{"user_weight_exponent":0.5,"regularization":30}"#.utf8))
+        #expect(old == KnownUserModel(userWeightExponent: 0.5, regularization: 30, likedWeight: 0))
+        let model = KnownUserModel(userWeightExponent: 0.5, regularization: 30, likedWeight: 0.5)
+        let encoded = try JSONEncoder().encode(model)
+        #expect(String(decoding: encoded, as: UTF8.self).contains(#""liked_weight":0.5"#))
+        #expect(try JSONDecoder().decode(KnownUserModel.self, from: encoded) == model)
     }
 
     /// The regularised counts as a double-precision matrix, inverted by Gauss–Jordan.

@@ -8,7 +8,8 @@ import RecSupport
 ///
 /// - For known users, each candidate EASE model (user weighting and penalty) is fitted, every
 ///   blend of the grid in `RankingSettings` is scored with it, and the model and blend with the
-///   best mean recall@20 win.
+///   best mean recall@20 win. The liked-movies EASE is then added to the winner at each of
+///   `knownUserLikedWeights`, and kept at the weight whose best blend beats that recall.
 /// - For new people, each candidate dropout is fitted, and for each of `newPersonGivenCounts`
 ///   given ratings the best blend of the grid is found; the dropout with the best mean of those
 ///   recalls wins, with its blends, one per group of `RankingBlends.givenGroupLimits`.
@@ -55,9 +56,15 @@ enum RankingBlendSearch {
                 blends: settings.defaultBlends, knownUserRecall: 0, newPersonRecall: [:])
 
             let knownCases = TopNCaseSet(.knownUser, training: fitPart, evaluation: validation, seed: seed).cases
-            chooseKnownUserModel(
+            let chosenWeights = chooseKnownUserModel(
                 into: &choice, cases: knownCases, sets: sets, cooccurrence: cooccurrence, ratingModel: ratingModel,
                 context: context, settings: settings)
+            if let chosenWeights {
+                chooseLikedWeight(
+                    into: &choice, cases: knownCases, chosenWeights: chosenWeights,
+                    likedSets: RatedItemSets(fitPart, minimumRating: settings.likedRating), ratingModel: ratingModel,
+                    context: context, settings: settings)
+            }
             let newCaseSets = settings.newPersonGivenCounts.map {
                 TopNCaseSet(.newPerson(given: $0), training: fitPart, evaluation: validation, seed: seed).cases
             }
@@ -67,14 +74,16 @@ enum RankingBlendSearch {
     }
 
     /// Tries each known-user EASE model of the settings on `cases` and keeps, in `choice`, the
-    /// one whose best blend has the highest recall, with that blend.
+    /// one whose best blend has the highest recall, with that blend; returns its weights, or nil
+    /// when no model could be tried.
     private static func chooseKnownUserModel(
         into choice: inout Choice, cases: [TopNCase], sets: RatedItemSets, cooccurrence: SquareMatrix,
         ratingModel: FactorParameters, context: PoolContext, settings: RankingSettings
-    ) {
+    ) -> SquareMatrix? {
         let threadCount = context.threadCount
         var bestRecall = -1.0
         var weightedCooccurrence: (exponent: Float, matrix: SquareMatrix) = (0, cooccurrence)
+        var chosenWeights: SquareMatrix?
         for candidate in settings.knownUserModels where !cases.isEmpty {
             if candidate.userWeightExponent != weightedCooccurrence.exponent {
                 weightedCooccurrence = (
@@ -86,11 +95,36 @@ enum RankingBlendSearch {
                 let weights = ItemAutoencoder.ease(
                     cooccurrence: weightedCooccurrence.matrix, regularization: candidate.regularization, threadCount: threadCount)
             else { continue }
-            let pools = context.knownUserPools(cases, weights: weights, ratingModel: ratingModel)
+            let watch = KnownUserWatch(rated: weights, liked: nil, likedWeight: 0)
+            let pools = context.knownUserPools(cases, watch: watch, likedRating: settings.likedRating, ratingModel: ratingModel)
             let (blend, recall) = bestBlend(over: pools, settings: settings, threadCount: threadCount)
             if recall > bestRecall {
                 bestRecall = recall
+                chosenWeights = weights
                 (choice.knownUserModel, choice.blends.knownUser, choice.knownUserRecall) = (candidate, blend, recall)
+            }
+        }
+        return chosenWeights
+    }
+
+    /// Adds the liked-movies EASE over `likedSets` to the chosen known-user model at each of
+    /// the settings' liked weights and keeps, in `choice`, the weight whose best blend beats
+    /// the chosen recall, with that blend; the model stays without it otherwise.
+    private static func chooseLikedWeight(
+        into choice: inout Choice, cases: [TopNCase], chosenWeights: SquareMatrix, likedSets: RatedItemSets,
+        ratingModel: FactorParameters, context: PoolContext, settings: RankingSettings
+    ) {
+        let likedWeights = settings.knownUserLikedWeights.filter { $0 != 0 }
+        guard !cases.isEmpty, !likedWeights.isEmpty,
+            let liked = RankingModelTrainer.likedMoviesWeights(likedSets, settings: settings, threadCount: context.threadCount)
+        else { return }
+        for likedWeight in likedWeights {
+            let watch = KnownUserWatch(rated: chosenWeights, liked: liked, likedWeight: likedWeight)
+            let pools = context.knownUserPools(cases, watch: watch, likedRating: settings.likedRating, ratingModel: ratingModel)
+            let (blend, recall) = bestBlend(over: pools, settings: settings, threadCount: context.threadCount)
+            if recall > choice.knownUserRecall {
+                choice.knownUserModel.likedWeight = likedWeight
+                (choice.blends.knownUser, choice.knownUserRecall) = (blend, recall)
             }
         }
     }
@@ -225,18 +259,16 @@ private struct PoolContext: Sendable {
     var popularOrder: [Int]
     var threadCount: Int
 
-    /// Pools for training users, whose watch scores sum the rows of EASE's `weights` over
-    /// their whole history.
-    func knownUserPools(_ cases: [TopNCase], weights: SquareMatrix, ratingModel: FactorParameters) -> [CandidatePool] {
-        weights.values.withUnsafeBufferPointer { matrix in
-            let shared = SharedPointer(base: matrix.baseAddress!)
-            return pools(for: cases) { topNCase, watch in
-                for item in topNCase.givenItems {
-                    VectorKernels.addScaled(shared.base + Int(item) * weights.stride, scale: 1, to: watch, length: weights.stride)
-                }
-                let person = ratingModel.person(ofUser: topNCase.user)
-                return Recommender.scores(for: person, model: items)
-            }
+    /// Pools for training users, whose watch scores come from `watchModel` over their whole
+    /// history, the movies they rated `likedRating` or more counting as liked.
+    func knownUserPools(
+        _ cases: [TopNCase], watch watchModel: KnownUserWatch, likedRating: Float, ratingModel: FactorParameters
+    ) -> [CandidatePool] {
+        pools(for: cases) { topNCase, watch in
+            let liked = zip(topNCase.givenItems, topNCase.givenRatings).lazy.filter { $0.1 >= likedRating }.map(\.0)
+            watchModel.add(ratedItems: topNCase.givenItems, likedItems: liked, into: watch)
+            let person = ratingModel.person(ofUser: topNCase.user)
+            return Recommender.scores(for: person, model: items)
         }
     }
 

@@ -66,16 +66,18 @@ package enum RankingModelTrainer {
         let dropout = choice?.newPersonDropout ?? settings.newPersonDropouts[0]
         let blends = choice?.blends ?? settings.defaultBlends
         let sets = RatedItemSets(ratings)
+        let likedSets = RatedItemSets(ratings, minimumRating: settings.likedRating)
         guard
-            let (knownWeights, newWeights) = autoencoderWeights(
-                sets: sets, knownModel: knownModel, dropout: dropout, settings: settings, threadCount: threadCount)
+            let (knownWatch, newWeights) = autoencoderWeights(
+                sets: sets, likedSets: likedSets, knownModel: knownModel, dropout: dropout, settings: settings,
+                threadCount: threadCount)
         else {
             logger.warning("the ranking model's matrix is not positive definite; lists follow the rating order")
             return nil
         }
         let listLength = min(settings.rankedItemsPerUser, ratings.itemCount)
         let rankedItems = rankKnownUsers(
-            sets: sets, weights: knownWeights, ratingModel: ratingModel, blend: blends.knownUser,
+            sets: sets, likedSets: likedSets, watch: knownWatch, ratingModel: ratingModel, blend: blends.knownUser,
             itemRatingCounts: ratings.itemRatingCounts, listLength: listLength, threadCount: threadCount)
         let watchWeights = WatchWeights.table(from: newWeights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
         let seconds = (ContinuousClock.now - start).inSeconds
@@ -113,6 +115,7 @@ package enum RankingModelTrainer {
             metadata: [
                 "known_user_regularization": "\(choice.knownUserModel.regularization)",
                 "known_user_weight_exponent": "\(choice.knownUserModel.userWeightExponent)",
+                "known_user_liked_weight": "\(choice.knownUserModel.likedWeight)",
                 "new_person_dropout": "\(choice.newPersonDropout)",
                 "known_user_blend": "\(describe(choice.blends.knownUser))",
                 "new_person_blends": "\(choice.blends.newPerson.map(describe).joined(separator: ";"))",
@@ -122,11 +125,13 @@ package enum RankingModelTrainer {
         return choice
     }
 
-    /// The EASE weights for known users and the denoising weights for new people over `sets`,
-    /// or nil when either system is not positive definite.
+    /// The watch model for known users (with the liked-movies EASE over `likedSets` when the
+    /// model weighs it) and the denoising weights for new people over `sets`, or nil when a
+    /// system is not positive definite.
     private static func autoencoderWeights(
-        sets: RatedItemSets, knownModel: KnownUserModel, dropout: Float, settings: RankingSettings, threadCount: Int
-    ) -> (known: SquareMatrix, new: SquareMatrix)? {
+        sets: RatedItemSets, likedSets: RatedItemSets, knownModel: KnownUserModel, dropout: Float,
+        settings: RankingSettings, threadCount: Int
+    ) -> (known: KnownUserWatch, new: SquareMatrix)? {
         let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
         let knownCooccurrence =
             knownModel.userWeightExponent == 0
@@ -138,46 +143,51 @@ package enum RankingModelTrainer {
                 cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
                 threadCount: threadCount)
         else { return nil }
-        return (known, new)
+        guard knownModel.likedWeight != 0 else { return (KnownUserWatch(rated: known, liked: nil, likedWeight: 0), new) }
+        guard let liked = likedMoviesWeights(likedSets, settings: settings, threadCount: threadCount) else { return nil }
+        return (KnownUserWatch(rated: known, liked: liked, likedWeight: knownModel.likedWeight), new)
+    }
+
+    /// The liked-movies EASE of `settings.likedMoviesModel` over `likedSets`, or nil when its
+    /// system is not positive definite.
+    static func likedMoviesWeights(_ likedSets: RatedItemSets, settings: RankingSettings, threadCount: Int) -> SquareMatrix? {
+        let model = settings.likedMoviesModel
+        return ItemAutoencoder.ease(
+            cooccurrence: ItemCooccurrence.counts(of: likedSets, userWeightExponent: model.userWeightExponent, threadCount: threadCount),
+            regularization: model.regularization, threadCount: threadCount)
     }
 
     /// Every training user's best `listLength` movies by `blend`, over every movie they did not
     /// rate that has training ratings, as `userCount × listLength` item indices padded with `-1`.
     static func rankKnownUsers(
-        sets: RatedItemSets, weights: SquareMatrix, ratingModel: FactorParameters, blend: RankingBlend,
-        itemRatingCounts: [Int32], listLength: Int, threadCount: Int
+        sets: RatedItemSets, likedSets: RatedItemSets, watch watchModel: KnownUserWatch, ratingModel: FactorParameters,
+        blend: RankingBlend, itemRatingCounts: [Int32], listLength: Int, threadCount: Int
     ) -> [Int32] {
-        let userCount = sets.userCount, itemCount = sets.itemCount, stride = weights.stride
+        let userCount = sets.userCount, itemCount = sets.itemCount, stride = watchModel.stride
         var ranked = [Int32](repeating: -1, count: userCount * listLength)
         let popularity = RankingPopularity.shares(of: itemRatingCounts)
         let threads = max(1, min(threadCount, userCount))
         let foldIn = FoldInParameters(biasRegularization: 1, factorRegularization: 1, priorRatingCount: 0)
         ranked.withUnsafeMutableBufferPointer { ranked in
             let sharedRanked = SharedMutablePointer(base: ranked.baseAddress!)
-            weights.values.withUnsafeBufferPointer { matrix in
-                let sharedMatrix = SharedPointer(base: matrix.baseAddress!)
-                ratingModel.withItemParameterView(itemRatingCounts: itemRatingCounts, foldIn: foldIn) { items in
-                    ParallelLoop.run(threadCount: threads) { thread in
-                        var watch = [Float](repeating: 0, count: stride)
-                        var rated = [Bool](repeating: false, count: itemCount)
-                        for user in ParallelLoop.chunk(thread, of: threads, total: userCount) {
-                            let history = sets.items(ofUser: user)
-                            for index in watch.indices { watch[index] = 0 }
-                            watch.withUnsafeMutableBufferPointer { watch in
-                                for item in history {
-                                    VectorKernels.addScaled(
-                                        sharedMatrix.base + Int(item) * stride, scale: 1, to: watch.baseAddress!, length: stride)
-                                }
-                            }
-                            for item in history { rated[Int(item)] = true }
-                            let ratings = Recommender.scores(for: ratingModel.person(ofUser: user), model: items)
-                            let best = TopItems.select(count: listLength, from: itemCount) { item in
-                                rated[item] || itemRatingCounts[item] == 0
-                                    ? nil : blend.score(watch: watch[item], popularity: popularity[item], rating: ratings[item])
-                            }
-                            for item in history { rated[Int(item)] = false }
-                            for (slot, entry) in best.enumerated() { sharedRanked.base[user * listLength + slot] = Int32(entry.item) }
+            ratingModel.withItemParameterView(itemRatingCounts: itemRatingCounts, foldIn: foldIn) { items in
+                ParallelLoop.run(threadCount: threads) { thread in
+                    var watch = [Float](repeating: 0, count: stride)
+                    var rated = [Bool](repeating: false, count: itemCount)
+                    for user in ParallelLoop.chunk(thread, of: threads, total: userCount) {
+                        let history = sets.items(ofUser: user)
+                        for index in watch.indices { watch[index] = 0 }
+                        watch.withUnsafeMutableBufferPointer { watch in
+                            watchModel.add(ratedItems: history, likedItems: likedSets.items(ofUser: user), into: watch.baseAddress!)
                         }
+                        for item in history { rated[Int(item)] = true }
+                        let ratings = Recommender.scores(for: ratingModel.person(ofUser: user), model: items)
+                        let best = TopItems.select(count: listLength, from: itemCount) { item in
+                            rated[item] || itemRatingCounts[item] == 0
+                                ? nil : blend.score(watch: watch[item], popularity: popularity[item], rating: ratings[item])
+                        }
+                        for item in history { rated[Int(item)] = false }
+                        for (slot, entry) in best.enumerated() { sharedRanked.base[user * listLength + slot] = Int32(entry.item) }
                     }
                 }
             }

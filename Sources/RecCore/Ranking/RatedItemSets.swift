@@ -12,14 +12,16 @@ public struct RatedItemSets: Sendable, Equatable {
     /// The item indices, strictly ascending within each user.
     public let items: [Int32]
 
-    /// The sets of `ratings`; a movie a user rated twice appears once.
-    public init(_ ratings: IndexedRatings) {
+    /// The sets of `ratings` of at least `minimumRating` (every rating by default); a movie a
+    /// user rated twice appears once.
+    public init(_ ratings: IndexedRatings, minimumRating: Float = -.infinity) {
         var starts: [UInt32] = [0]
         starts.reserveCapacity(ratings.userCount + 1)
         var items: [Int32] = []
         items.reserveCapacity(ratings.count)
         for user in 0..<ratings.userCount {
-            let rated = ratings.itemsByUser[ratings.userOffsets[user]..<ratings.userOffsets[user + 1]].sorted()
+            let range = ratings.userOffsets[user]..<ratings.userOffsets[user + 1]
+            let rated = range.filter { ratings.ratingsByUser[$0] >= minimumRating }.map { ratings.itemsByUser[$0] }.sorted()
             for (position, item) in rated.enumerated() where position == 0 || rated[position - 1] != item {
                 items.append(item)
             }
