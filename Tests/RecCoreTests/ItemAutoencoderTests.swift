@@ -60,6 +60,33 @@ struct ItemAutoencoderTests {
         #expect(try JSONDecoder().decode(KnownUserModel.self, from: encoded) == model)
     }
 
+    @Test func newPersonWeightsStoreEachDistinctTableOnce() {
+        let first = NeighbourTable(neighboursPerItem: 1, items: [1, 0], similarities: [0.5, 0.25])
+        let second = NeighbourTable(neighboursPerItem: 1, items: [1, 0], similarities: [0.75, 0.125])
+        let shared = NewPersonWatchWeights(groupTables: [first, second, second])
+        #expect(shared.tables == [first, second] && shared.tableOfGroup == [0, 1, 1])
+        #expect(NewPersonWatchWeights(groupTables: [second, first, second]).tableOfGroup == [0, 1, 0])
+        #expect(NewPersonWatchWeights(groupTables: [first, first, first]) == NewPersonWatchWeights(single: first))
+        #expect(shared.weightsPerItem == 1)
+    }
+
+    @Test func summariesWrittenBeforeEachGroupHadItsDropoutDecodeTheSharedOne() throws {
+        let blend = #"{"popularity_weight":0,"rating_offset":-3,"rating_slope":1}"#
+        let fields =
+            #""known_user_model":{"user_weight_exponent":0,"regularization":500},"denoising_regularization":10,"#
+            + #""watch_weights_per_item":256,"ranked_items_per_user":1000,"fitted_on_validation":true,"seconds":2,"#
+            + #""blends":{"known_user":\#(blend),"new_person":[\#(blend),\#(blend),\#(blend)]}"#
+        let old = try JSONDecoder().decode(RankingSummary.self, from: Data(#"{"new_person_dropout":0.98,\#(fields)}"#.utf8))
+        #expect(old.newPersonDropouts == [0.98, 0.98, 0.98])
+        #expect(old.knownUserValidationRecall == nil)
+        var current = old
+        current.newPersonDropouts = [0.98, 0.99, 0.95]
+        let encoded = try JSONEncoder().encode(current)
+        #expect(String(decoding: encoded, as: UTF8.self).contains(#""new_person_dropouts":[0.98"#))
+        #expect(try JSONDecoder().decode(RankingSummary.self, from: encoded) == current)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(RankingSummary.self, from: Data("{\(fields)}".utf8)) }
+    }
+
     /// The regularised counts as a double-precision matrix, inverted by Gauss–Jordan.
     static func referenceInverse(_ counts: SquareMatrix, penalty: [Double]) -> [[Double]] {
         let size = counts.size

@@ -78,7 +78,7 @@ struct ModelFileCorruptionTests {
             .titleOffsets, .neighbourItems, .neighbourSimilarities, .userIDs,
             .userBiases, .userFactors, .foldInFactorPenalties,
             .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems,
-            .watchWeights, .rankingBlends, .genreOffsets,
+            .watchWeights, .rankingBlends, .genreOffsets, .moreWatchWeightItems, .moreWatchWeights, .newPersonWatchTables,
         ]
         for kind in ModelFileSectionKind.allCases {
             let entry = entry(kind)
@@ -160,6 +160,7 @@ struct ModelFileCorruptionTests {
         let titleKeys = start(.titleKeyEntries), neighbours = start(.neighbourItems), counts = start(.itemRatingCounts)
         let trigrams = start(.titleTrigrams), postingStarts = start(.titleTrigramPostingStarts), postings = start(.titleTrigramPostings)
         let ratedStarts = start(.userRatedItemStarts), blends = start(.rankingBlends), genreOffsets = start(.genreOffsets)
+        let watchTables = start(.newPersonWatchTables)
         let mutations: [(String, (inout [UInt8]) -> Void)] = [
             ("movie ids descending", { $0.store($0.load(Int32.self, at: movieIDs + 4), at: movieIDs) }),
             ("user ids repeated", { $0.store($0.load(Int32.self, at: userIDs), at: userIDs + 4) }),
@@ -182,6 +183,16 @@ struct ModelFileCorruptionTests {
                 { $0.withUnsafeMutableBytes { $0.storeBytes(of: Float.infinity, toByteOffset: blends + 4, as: Float.self) } }
             ),
             ("ranking model incomplete", { $0.store(UInt32(201), at: self.entry(.watchWeights) + Entry.kind) }),
+            ("extra watch tables incomplete", { $0.store(UInt32(204), at: self.entry(.moreWatchWeights) + Entry.kind) }),
+            ("a group's watch table missing", { $0.store(UInt32(2), at: watchTables + 4) }),
+            (
+                "extra watch tables without a ranking model",
+                { corrupt in
+                    for kind in ModelFileSectionKind.rankingModel {
+                        corrupt.store(UInt32(210 + kind.rawValue), at: self.entry(kind) + Entry.kind)
+                    }
+                }
+            ),
             ("genre offsets not from zero", { $0.store(UInt32(1), at: genreOffsets) }),
             ("genre offset past the bytes", { $0.store(UInt32(100_000), at: genreOffsets + 4) }),
             ("genre offsets not ending at the bytes", { $0.store($0.load(UInt32.self, at: genreOffsets + 28) + 1, at: genreOffsets + 28) }),
@@ -245,6 +256,22 @@ struct ModelFileCorruptionTests {
         #expect(model.itemImplicitFactors == nil)
         var expected = artifact
         expected.itemImplicitFactors = nil
+        #expect(try model.artifact() == expected)
+    }
+
+    /// A file without sections 28 to 30 (written before groups had their own tables, or read
+    /// by a reader that skips them) serves every group from the first table.
+    @Test func servesEveryGroupFromTheFirstWatchTableWithoutTheOthers() throws {
+        var older = original
+        for kind in ModelFileSectionKind.moreWatchTables { older.store(UInt32(220 + kind.rawValue), at: entry(kind) + Entry.kind) }
+        let path = folder.file("model-1.recmodel")
+        try sealed(older).write(to: path)
+        let model = try LoadedModel.open(path: path, verifyContents: true)
+        let ranking = try #require(model.ranking)
+        #expect(ranking.watchTables.count == 1)
+        #expect(ranking.watchTableOfGroup == [0, 0, 0])
+        var expected = artifact
+        expected.ranking?.watchWeights = NewPersonWatchWeights(single: try #require(artifact.ranking).watchWeights.tables[0])
         #expect(try model.artifact() == expected)
     }
 

@@ -71,19 +71,30 @@ enum ModelFileFixtures {
                 rankedItems += (0..<listLength).map { $0 < unrated.count ? unrated[$0] : -1 }
             }
             let weightsPerItem = itemCount > 0 ? 2 : 0
-            var weightItems: [Int32] = [], weights: [Float] = []
-            for item in 0..<itemCount {
-                let others = (0..<Int32(itemCount)).filter { $0 != item }.shuffled(using: &random)
-                for slot in 0..<weightsPerItem {
-                    weightItems.append(slot < others.count ? others[slot] : -1)
-                    weights.append(slot < others.count ? Float(weightsPerItem - slot) * 0.01 : 0)
+            func watchTable() -> NeighbourTable {
+                var weightItems: [Int32] = [], weights: [Float] = []
+                for item in 0..<itemCount {
+                    let others = (0..<Int32(itemCount)).filter { $0 != item }.shuffled(using: &random)
+                    for slot in 0..<weightsPerItem {
+                        weightItems.append(slot < others.count ? others[slot] : -1)
+                        weights.append(
+                            slot < others.count ? Float(weightsPerItem - slot) * Float.random(in: 0.01...0.02, using: &random) : 0)
+                    }
                 }
+                return NeighbourTable(neighboursPerItem: weightsPerItem, items: weightItems, similarities: weights)
             }
+            // Two tables, the second shared by the two larger groups, so sections 28 to 30 are
+            // written too; a catalogue without slots has room for one only.
+            let fewGiven = watchTable()
+            let watchWeights =
+                itemCount > 0
+                ? NewPersonWatchWeights(tables: [fewGiven, watchTable()], tableOfGroup: [0, 1, 1])
+                : NewPersonWatchWeights(single: fewGiven)
             let blend = RankingBlend(popularityWeight: 0.003, ratingOffset: -3, ratingSlope: 1)
             ranking = RankingArtifact(
                 ratedItems: RatedItemSets(itemCount: itemCount, starts: starts, items: rated),
                 rankedItemsPerUser: listLength, userRankedItems: rankedItems,
-                watchWeights: NeighbourTable(neighboursPerItem: weightsPerItem, items: weightItems, similarities: weights),
+                watchWeights: watchWeights,
                 blends: RankingBlends(knownUser: blend, newPerson: [blend, blend, blend]))
         }
 

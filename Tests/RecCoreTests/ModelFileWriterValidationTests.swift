@@ -10,6 +10,8 @@ struct ModelFileWriterValidationTests {
         "implicit factors short", "neighbour out of range", "neighbour similarities short", "user biases short",
         "user factors long", "title key past the key bytes", "title key for a missing item", "metadata with NaN",
         "fold-in penalties short", "a fold-in penalty of zero", "genres short", "an empty genre", "a genre holding the separator",
+        "watch table short", "watch tables of different widths", "a group's watch table missing", "a watch table no group uses",
+        "watch target out of range", "watch weight not finite",
     ])
     func rejectsAnInconsistentArtifact(_ defect: String) {
         var artifact = ModelFileFixtures.artifact(seed: 13)
@@ -35,6 +37,14 @@ struct ModelFileWriterValidationTests {
         case "genres short": artifact.genres!.removeLast()
         case "an empty genre": artifact.genres![2].append("")
         case "a genre holding the separator": artifact.genres![0] = ["Drama|Musical"]
+        case "watch table short": artifact.ranking!.watchWeights.tables[1].items.removeLast()
+        case "watch tables of different widths":
+            artifact.ranking!.watchWeights.tables[1] = NeighbourTable(
+                neighboursPerItem: 1, items: [Int32](repeating: -1, count: 7), similarities: [Float](repeating: 0, count: 7))
+        case "a group's watch table missing": artifact.ranking!.watchWeights.tableOfGroup[2] = 2
+        case "a watch table no group uses": artifact.ranking!.watchWeights.tableOfGroup = [0, 0, 0]
+        case "watch target out of range": artifact.ranking!.watchWeights.tables[1].items[3] = 7
+        case "watch weight not finite": artifact.ranking!.watchWeights.tables[1].similarities[0] = .infinity
         default: Issue.record("unknown defect \(defect)")
         }
         let error = #expect(throws: ModelFileError.self) { try ModelFileWriter.encode(artifact) }

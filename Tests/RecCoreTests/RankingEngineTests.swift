@@ -15,6 +15,11 @@ struct RankingEngineTests {
         #expect(summary.fittedOnValidation)
         #expect(summary.blends == ranking.blends)
         #expect(summary.newPersonValidationRecall?.keys.sorted() == ["1", "20", "5"])
+        #expect(summary.newPersonDropouts.count == RankingBlends.newPersonGroupCount)
+        #expect(summary.newPersonDropouts.allSatisfy(RankingSettings().newPersonDropouts.contains))
+        #expect(ranking.watchTables.count == Set(summary.newPersonDropouts).count, "one table per distinct dropout")
+        let tableOfDropout = Dictionary(zip(summary.newPersonDropouts, ranking.watchTableOfGroup)) { first, _ in first }
+        #expect(summary.newPersonDropouts.map { tableOfDropout[$0]! } == ranking.watchTableOfGroup)
     }
 
     /// The new-person list by brute force: every movie's blend score, best first.
@@ -22,11 +27,12 @@ struct RankingEngineTests {
         let ranking = try #require(engine.model.ranking)
         let person = FoldIn.solve(items: given.map(\.item), ratings: given.map(\.rating), model: engine.items)
         let blend = ranking.blends.newPersonBlend(givenCount: given.count)
+        let table = ranking.watchTable(givenCount: given.count)
         var watch = [Float](repeating: 0, count: engine.model.itemCount)
         for (item, _) in given {
             for slot in (item * ranking.watchWeightsPerItem)..<((item + 1) * ranking.watchWeightsPerItem)
-            where ranking.watchWeightItems[slot] >= 0 {
-                watch[Int(ranking.watchWeightItems[slot])] += ranking.watchWeights[slot]
+            where table.items[slot] >= 0 {
+                watch[Int(table.items[slot])] += table.weights[slot]
             }
         }
         let popularity = RankingPopularity.shares(of: engine.model.itemRatingCounts)

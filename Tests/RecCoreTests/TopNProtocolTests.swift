@@ -73,6 +73,7 @@ struct TopNProtocolTests {
         #expect(values.withUnsafeBufferPointer { RankingBlends(sectionValues: $0) } == blends)
         #expect([1, 2, 3, 9, 10, 500].map(RankingBlends.newPersonGroup) == [0, 0, 1, 1, 2, 2])
         #expect(RankingSettings().newPersonGivenCounts.map(RankingBlends.newPersonGroup) == [0, 1, 2])
+        #expect(!RankingSettings().newPersonDropouts.contains(0.99), "one given movie keeps pointing at its sequels")
         #expect(RankingSettings().rankedItemsPerUser == RecommendationEngine.recommendationCountRange.upperBound)
     }
 }

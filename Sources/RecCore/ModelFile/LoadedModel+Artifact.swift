@@ -33,9 +33,12 @@ extension LoadedModel {
                 RankingArtifact(
                     ratedItems: RatedItemSets(itemCount: itemCount, starts: Array(view.ratedItemStarts), items: Array(view.ratedItems)),
                     rankedItemsPerUser: view.rankedItemsPerUser, userRankedItems: Array(view.userRankedItems),
-                    watchWeights: NeighbourTable(
-                        neighboursPerItem: view.watchWeightsPerItem, items: Array(view.watchWeightItems),
-                        similarities: Array(view.watchWeights)),
+                    watchWeights: NewPersonWatchWeights(
+                        tables: view.watchTables.map { table in
+                            NeighbourTable(
+                                neighboursPerItem: view.watchWeightsPerItem, items: Array(table.items), similarities: Array(table.weights))
+                        },
+                        tableOfGroup: view.watchTableOfGroup),
                     blends: view.blends)
             },
             genres: genres.isStored ? (0..<itemCount).map { genres.genres(ofItem: $0) } : nil)

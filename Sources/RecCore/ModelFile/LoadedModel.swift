@@ -175,7 +175,7 @@ public final class LoadedModel: @unchecked Sendable {
             ("user biases", userBiases, bound), ("user factors", userFactors, bound),
         ]
         if let itemImplicitFactors { floatSections.append(("implicit item factors", itemImplicitFactors, bound)) }
-        if let ranking { floatSections.append(("watch weights", ranking.watchWeights, .infinity)) }
+        for table in ranking?.watchTables ?? [] { floatSections.append(("watch weights", table.weights, .infinity)) }
         do throws(ModelFileInvariants.Violation) {
             guard globalMean.isFinite, abs(globalMean) <= bound else {
                 throw ModelFileInvariants.Violation(reason: "the global mean is not a finite rating (\(globalMean))")

@@ -60,6 +60,14 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     case genreOffsets = 26
     /// `UInt8`: each movie's genres as UTF-8, separated by `|` (`Action|Adventure|Sci-Fi`).
     case genreBytes = 27
+    /// `Int32`, `(t − 1) × itemCount × T`: the target items of the new-person watch-weight
+    /// tables after the first (which is kind 23), back to back; optional, together with kinds
+    /// 29 and 30, in a file with the ranking model.
+    case moreWatchWeightItems = 28
+    /// `Float32`, `(t − 1) × itemCount × T`: the weights of those tables.
+    case moreWatchWeights = 29
+    /// `UInt32`, 3: the table each new-person group uses, 0 for the first (kinds 23 and 24).
+    case newPersonWatchTables = 30
 
     /// The size in bytes of one element of this kind of section.
     public var elementSize: Int {
@@ -77,6 +85,10 @@ public enum ModelFileSectionKind: UInt32, CaseIterable, Sendable {
     public static let rankingModel: [ModelFileSectionKind] = [
         .userRatedItemStarts, .userRatedItems, .userRankedItems, .watchWeightItems, .watchWeights, .rankingBlends,
     ]
+
+    /// The sections of the new-person watch-weight tables after the first: a file with the
+    /// ranking model has all or none of them (with none, every group uses the first table).
+    public static let moreWatchTables: [ModelFileSectionKind] = [.moreWatchWeightItems, .moreWatchWeights, .newPersonWatchTables]
 
     /// The sections of the movies' genres: a file has both or neither (files written before
     /// genres were stored have neither).

@@ -90,11 +90,24 @@ public enum ModelFileWriter {
             throw invalidArtifact("ranking.rankedItemsPerUser is \(ranking.rankedItemsPerUser), not from 0 to the \(itemCount) items")
         }
         try expectCount(ranking.userRankedItems.count, userCount * ranking.rankedItemsPerUser, "ranking.userRankedItems")
-        let weightsPerItem = ranking.watchWeights.neighboursPerItem
+        let watch = ranking.watchWeights, weightsPerItem = watch.weightsPerItem
         guard userCount > 0 || ranking.rankedItemsPerUser == 0, itemCount > 0 || weightsPerItem == 0 else {
             throw invalidArtifact("a ranking model without users or items must have empty rows (the file stores no row lengths)")
         }
-        try expectCount(ranking.watchWeights.items.count, itemCount * weightsPerItem, "ranking.watchWeights.items")
+        for (index, table) in watch.tables.enumerated() {
+            guard table.neighboursPerItem == weightsPerItem else {
+                throw invalidArtifact(
+                    "watch-weight table \(index) has \(table.neighboursPerItem) slots per movie, the first \(weightsPerItem)")
+            }
+            try expectCount(table.items.count, itemCount * weightsPerItem, "ranking.watchWeights.tables[\(index)].items")
+        }
+        try expectCount(watch.tableOfGroup.count, RankingBlends.newPersonGroupCount, "ranking.watchWeights.tableOfGroup")
+        guard watch.tables.indices.allSatisfy(watch.tableOfGroup.contains),
+            watch.tableOfGroup.allSatisfy(watch.tables.indices.contains)
+        else { throw invalidArtifact("every watch-weight table must be some group's, and every group's table must exist") }
+        guard watch.tables.count == 1 || itemCount * weightsPerItem > 0 else {
+            throw invalidArtifact("several watch-weight tables need at least one slot (the file stores no table lengths)")
+        }
         guard ranking.blends.isFinite else { throw invalidArtifact("the ranking blends must be finite") }
     }
 
@@ -132,11 +145,13 @@ public enum ModelFileWriter {
         try ranking.userRankedItems.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
             try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
         }
-        try ranking.watchWeights.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
-            try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
-        }
-        try ranking.watchWeights.similarities.withUnsafeBufferPointer { weights throws(ModelFileInvariants.Violation) in
-            try ModelFileInvariants.checkFinite(weights, name: "watch weights")
+        for table in ranking.watchWeights.tables {
+            try table.items.withUnsafeBufferPointer { items throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkNeighbourItems(items, itemCount: itemCount)
+            }
+            try table.similarities.withUnsafeBufferPointer { weights throws(ModelFileInvariants.Violation) in
+                try ModelFileInvariants.checkFinite(weights, name: "watch weights")
+            }
         }
     }
 
@@ -210,10 +225,18 @@ public enum ModelFileWriter {
                 .array(.userRatedItemStarts, ranking.ratedItems.starts),
                 .array(.userRatedItems, ranking.ratedItems.items),
                 .array(.userRankedItems, ranking.userRankedItems),
-                .array(.watchWeightItems, ranking.watchWeights.items),
-                .array(.watchWeights, ranking.watchWeights.similarities),
+                .array(.watchWeightItems, ranking.watchWeights.tables[0].items),
+                .array(.watchWeights, ranking.watchWeights.tables[0].similarities),
                 .array(.rankingBlends, ranking.blends.sectionValues),
             ]
+            let moreTables = ranking.watchWeights.tables.dropFirst()
+            if !moreTables.isEmpty {
+                sections += [
+                    .array(.moreWatchWeightItems, Array(moreTables.map(\.items).joined())),
+                    .array(.moreWatchWeights, Array(moreTables.map(\.similarities).joined())),
+                    .array(.newPersonWatchTables, ranking.watchWeights.tableOfGroup.map { UInt32($0) }),
+                ]
+            }
         }
         if let genres = artifact.genres {
             let table = MovieGenresView.table(storing: genres)

@@ -1,7 +1,7 @@
 import RecModels
 
 /// A loaded generation's ranking model: zero-copy views of the model file's sections 20 to
-/// 25, valid while the `LoadedModel` that made them is alive.
+/// 25 and 28 to 30, valid while the `LoadedModel` that made them is alive.
 ///
 /// Opening checks their sizes against the header's counts, that the rated-item offsets run
 /// from 0 to the rated items in order and that the blends are finite: work that grows with the
@@ -20,12 +20,13 @@ public struct RankingModelView: @unchecked Sendable {
     public let rankedItemsPerUser: Int
     /// `userCount × rankedItemsPerUser` item indices, best first, `-1` after a list's end.
     public let userRankedItems: UnsafeBufferPointer<Int32>
-    /// The watch-weight slots per movie.
+    /// The watch-weight slots per movie, in every table.
     public let watchWeightsPerItem: Int
-    /// `itemCount × watchWeightsPerItem` target items, `-1` for an empty slot.
-    public let watchWeightItems: UnsafeBufferPointer<Int32>
-    /// The weight of each slot.
-    public let watchWeights: UnsafeBufferPointer<Float>
+    /// The new-person watch-weight tables: sections 23 and 24, then those of 28 and 29.
+    public let watchTables: [WatchTable]
+    /// The index in `watchTables` of each new-person group's table: section 30, or all 0
+    /// when the file has one table.
+    public let watchTableOfGroup: [Int]
     /// The blends.
     public let blends: RankingBlends
     /// The number of items, which every valid entry is below.
@@ -38,7 +39,12 @@ public struct RankingModelView: @unchecked Sendable {
     init?(sections: ModelFileSectionTable, itemCount: Int, userCount: Int, path: String) throws(ModelFileError) {
         func corrupt(_ reason: String) -> ModelFileError { ModelFileError(.corruptSection, path: path, reason: reason) }
         let present = ModelFileSectionKind.rankingModel.filter { sections.contains($0) }
-        guard !present.isEmpty else { return nil }
+        guard !present.isEmpty else {
+            guard !ModelFileSectionKind.moreWatchTables.contains(where: sections.contains) else {
+                throw corrupt("the file has extra watch-weight tables but no ranking model")
+            }
+            return nil
+        }
         guard present.count == ModelFileSectionKind.rankingModel.count else {
             let missing = ModelFileSectionKind.rankingModel.filter { !sections.contains($0) }.map { "\($0)" }.joined(separator: ", ")
             throw corrupt("the ranking model is incomplete: \(missing) missing")
@@ -46,11 +52,11 @@ public struct RankingModelView: @unchecked Sendable {
         ratedItemStarts = try sections.requiredElements(.userRatedItemStarts, as: UInt32.self, count: userCount + 1)
         ratedItems = try sections.requiredElements(.userRatedItems, as: Int32.self)
         userRankedItems = try sections.requiredElements(.userRankedItems, as: Int32.self)
-        watchWeightItems = try sections.requiredElements(.watchWeightItems, as: Int32.self)
-        watchWeights = try sections.requiredElements(.watchWeights, as: Float.self, count: watchWeightItems.count)
+        let firstTable = try WatchTable(sections: sections, items: .watchWeightItems, weights: .watchWeights)
         let blendValues = try sections.requiredElements(.rankingBlends, as: Float.self, count: RankingBlends.sectionCount)
         rankedItemsPerUser = try Self.rowLength(of: userRankedItems.count, rows: userCount, name: "userRankedItems", corrupt: corrupt)
-        watchWeightsPerItem = try Self.rowLength(of: watchWeightItems.count, rows: itemCount, name: "watchWeightItems", corrupt: corrupt)
+        watchWeightsPerItem = try Self.rowLength(of: firstTable.items.count, rows: itemCount, name: "watchWeightItems", corrupt: corrupt)
+        (watchTables, watchTableOfGroup) = try Self.watchTables(first: firstTable, sections: sections, corrupt: corrupt)
         blends = RankingBlends(sectionValues: blendValues)
         self.itemCount = itemCount
         do throws(ModelFileInvariants.Violation) {
@@ -76,6 +82,41 @@ public struct RankingModelView: @unchecked Sendable {
         return UnsafeBufferPointer(rebasing: row[..<(row.firstIndex { $0 < 0 || Int($0) >= itemCount } ?? row.count)])
     }
 
+    /// The table for a new person who gave `givenCount` ratings.
+    public func watchTable(givenCount: Int) -> WatchTable {
+        watchTables[watchTableOfGroup[RankingBlends.newPersonGroup(givenCount: givenCount)]]
+    }
+
+    /// `first` and the tables of sections 28 and 29, with each group's index from section 30;
+    /// `first` alone for every group when the file has none of them.
+    private static func watchTables(
+        first: WatchTable, sections: ModelFileSectionTable, corrupt: (String) -> ModelFileError
+    ) throws(ModelFileError) -> ([WatchTable], [Int]) {
+        let kinds = ModelFileSectionKind.moreWatchTables
+        let present = kinds.filter { sections.contains($0) }
+        guard !present.isEmpty else { return ([first], Array(repeating: 0, count: RankingBlends.newPersonGroupCount)) }
+        guard present.count == kinds.count else {
+            let missing = kinds.filter { !sections.contains($0) }.map { "\($0)" }.joined(separator: ", ")
+            throw corrupt("the extra watch-weight tables are incomplete: \(missing) missing")
+        }
+        let more = try WatchTable(sections: sections, items: .moreWatchWeightItems, weights: .moreWatchWeights)
+        let tableSize = first.items.count
+        guard tableSize > 0, !more.items.isEmpty, more.items.count % tableSize == 0 else {
+            throw corrupt(
+                "the moreWatchWeightItems section holds \(more.items.count) values, not whole tables of \(tableSize)")
+        }
+        let tables =
+            [first]
+            + stride(from: 0, to: more.items.count, by: tableSize).map { start in
+                WatchTable(
+                    items: UnsafeBufferPointer(rebasing: more.items[start..<(start + tableSize)]),
+                    weights: UnsafeBufferPointer(rebasing: more.weights[start..<(start + tableSize)]))
+            }
+        let indices = try sections.requiredElements(.newPersonWatchTables, as: UInt32.self, count: RankingBlends.newPersonGroupCount)
+        guard let outside = indices.first(where: { Int($0) >= tables.count }) else { return (tables, indices.map { Int($0) }) }
+        throw corrupt("a new-person group uses watch-weight table \(outside), but the file has \(tables.count)")
+    }
+
     /// The length of rows when `count` values hold `rows` equal rows.
     private static func rowLength(
         of count: Int, rows: Int, name: String,
@@ -87,5 +128,27 @@ public struct RankingModelView: @unchecked Sendable {
         }
         guard count % rows == 0 else { throw corrupt("the \(name) section holds \(count) values, not whole rows of \(rows)") }
         return count / rows
+    }
+}
+
+extension RankingModelView {
+    /// One table of new-person watch weights (`WatchWeights`): `itemCount × watchWeightsPerItem`
+    /// target items, `-1` for an empty slot, and the weight of each slot.
+    public struct WatchTable: @unchecked Sendable {
+        /// The target item of each slot.
+        public let items: UnsafeBufferPointer<Int32>
+        /// The weight of each slot.
+        public let weights: UnsafeBufferPointer<Float>
+
+        init(items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>) {
+            self.items = items
+            self.weights = weights
+        }
+
+        /// The table in sections `items` and `weights`, which must have equal lengths.
+        init(sections: ModelFileSectionTable, items: ModelFileSectionKind, weights: ModelFileSectionKind) throws(ModelFileError) {
+            let itemValues = try sections.requiredElements(items, as: Int32.self)
+            self.init(items: itemValues, weights: try sections.requiredElements(weights, as: Float.self, count: itemValues.count))
+        }
     }
 }

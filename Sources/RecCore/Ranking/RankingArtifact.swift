@@ -1,5 +1,6 @@
 /// The ranking model of a generation, as owned arrays: what `RankingModelTrainer` builds and
-/// the model file stores in its optional sections 20 to 25 (`docs/model-file-format.md`).
+/// the model file stores in its optional sections 20 to 25 and 28 to 30
+/// (`docs/model-file-format.md`).
 public struct RankingArtifact: Sendable, Equatable {
     /// Each training user's distinct rated movies (sections 20 and 21).
     public var ratedItems: RatedItemSets
@@ -8,14 +9,15 @@ public struct RankingArtifact: Sendable, Equatable {
     /// `userCount × rankedItemsPerUser` item indices, each user's list best first, `-1` after
     /// the last movie they can be recommended (section 22).
     public var userRankedItems: [Int32]
-    /// The denoising weights that score a new person (sections 23 and 24).
-    public var watchWeights: NeighbourTable
+    /// The denoising weights that score a new person: the first table in sections 23 and 24,
+    /// any others in 28 and 29, and each group's table in 30.
+    public var watchWeights: NewPersonWatchWeights
     /// The two blends (section 25).
     public var blends: RankingBlends
 
     /// Creates an artifact from its parts.
     public init(
-        ratedItems: RatedItemSets, rankedItemsPerUser: Int, userRankedItems: [Int32], watchWeights: NeighbourTable,
+        ratedItems: RatedItemSets, rankedItemsPerUser: Int, userRankedItems: [Int32], watchWeights: NewPersonWatchWeights,
         blends: RankingBlends
     ) {
         self.ratedItems = ratedItems
@@ -30,8 +32,8 @@ public struct RankingArtifact: Sendable, Equatable {
 public struct RankingSummary: Codable, Sendable, Equatable {
     /// The EASE model for known users.
     public var knownUserModel: KnownUserModel
-    /// The dropout probability of the new-person model.
-    public var newPersonDropout: Float
+    /// The dropout probability of each new-person group's model (`RankingBlends.givenGroupLimits`).
+    public var newPersonDropouts: [Float]
     /// The ridge penalty added to the new-person model's.
     public var denoisingRegularization: Float
     /// The weights kept per movie of the new-person model.
@@ -51,7 +53,7 @@ public struct RankingSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case knownUserModel = "known_user_model"
-        case newPersonDropout = "new_person_dropout"
+        case newPersonDropouts = "new_person_dropouts"
         case denoisingRegularization = "denoising_regularization"
         case watchWeightsPerItem = "watch_weights_per_item"
         case rankedItemsPerUser = "ranked_items_per_user"
@@ -60,5 +62,35 @@ public struct RankingSummary: Codable, Sendable, Equatable {
         case knownUserValidationRecall = "known_user_validation_recall"
         case newPersonValidationRecall = "new_person_validation_recall"
         case seconds
+    }
+}
+
+extension RankingSummary {
+    /// Decodes a summary; metadata written before each group had its own dropout has one
+    /// `new_person_dropout`, which every group used.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let dropouts: [Float]
+        if let perGroup = try container.decodeIfPresent([Float].self, forKey: .newPersonDropouts) {
+            dropouts = perGroup
+        } else {
+            let shared = try decoder.container(keyedBy: LegacyKeys.self).decode(Float.self, forKey: .newPersonDropout)
+            dropouts = Array(repeating: shared, count: RankingBlends.newPersonGroupCount)
+        }
+        self.init(
+            knownUserModel: try container.decode(KnownUserModel.self, forKey: .knownUserModel), newPersonDropouts: dropouts,
+            denoisingRegularization: try container.decode(Float.self, forKey: .denoisingRegularization),
+            watchWeightsPerItem: try container.decode(Int.self, forKey: .watchWeightsPerItem),
+            rankedItemsPerUser: try container.decode(Int.self, forKey: .rankedItemsPerUser),
+            blends: try container.decode(RankingBlends.self, forKey: .blends),
+            fittedOnValidation: try container.decode(Bool.self, forKey: .fittedOnValidation),
+            knownUserValidationRecall: try container.decodeIfPresent(Double.self, forKey: .knownUserValidationRecall),
+            newPersonValidationRecall: try container.decodeIfPresent([String: Double].self, forKey: .newPersonValidationRecall),
+            seconds: try container.decode(Double.self, forKey: .seconds))
+    }
+
+    /// The key of the one dropout older metadata has.
+    private enum LegacyKeys: String, CodingKey {
+        case newPersonDropout = "new_person_dropout"
     }
 }

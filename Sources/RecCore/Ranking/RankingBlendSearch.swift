@@ -10,9 +10,10 @@ import RecSupport
 ///   blend of the grid in `RankingSettings` is scored with it, and the model and blend with the
 ///   best mean recall@20 win. The liked-movies EASE is then added to the winner at each of
 ///   `knownUserLikedWeights`, and kept at the weight whose best blend beats that recall.
-/// - For new people, each candidate dropout is fitted, and for each of `newPersonGivenCounts`
-///   given ratings the best blend of the grid is found; the dropout with the best mean of those
-///   recalls wins, with its blends, one per group of `RankingBlends.givenGroupLimits`.
+/// - For new people, each candidate dropout is fitted once, and each group of
+///   `RankingBlends.givenGroupLimits` finds its best blend of the grid with it at its given
+///   count of `newPersonGivenCounts`; every group keeps the dropout and blend with its best
+///   recall, so the model stores one table of watch weights per distinct chosen dropout.
 ///
 /// To make a grid of a hundred blends cheap, each person is first reduced to a pool of the
 /// movies that can plausibly reach their top 20 under any blend: the 150 with the highest
@@ -28,8 +29,8 @@ enum RankingBlendSearch {
     struct Choice: Sendable, Equatable {
         /// The EASE model for known users.
         var knownUserModel: KnownUserModel
-        /// The denoising dropout for new people.
-        var newPersonDropout: Float
+        /// The denoising dropout of each new-person group.
+        var newPersonDropouts: [Float]
         /// The fitted blends.
         var blends: RankingBlends
         /// The chosen known-user blend's recall@20 on the validation split, within pools.
@@ -52,7 +53,8 @@ enum RankingBlendSearch {
             let context = PoolContext(items: items, popularity: popularity, popularOrder: popularOrder, threadCount: threadCount)
 
             var choice = Choice(
-                knownUserModel: settings.knownUserModels[0], newPersonDropout: settings.newPersonDropouts[0],
+                knownUserModel: settings.knownUserModels[0],
+                newPersonDropouts: Array(repeating: settings.newPersonDropouts[0], count: RankingBlends.newPersonGroupCount),
                 blends: settings.defaultBlends, knownUserRecall: 0, newPersonRecall: [:])
 
             let knownCases = TopNCaseSet(.knownUser, training: fitPart, evaluation: validation, seed: seed).cases
@@ -68,7 +70,7 @@ enum RankingBlendSearch {
             let newCaseSets = settings.newPersonGivenCounts.map {
                 TopNCaseSet(.newPerson(given: $0), training: fitPart, evaluation: validation, seed: seed).cases
             }
-            chooseNewPersonDropout(into: &choice, caseSets: newCaseSets, cooccurrence: cooccurrence, context: context, settings: settings)
+            chooseNewPersonDropouts(into: &choice, caseSets: newCaseSets, cooccurrence: cooccurrence, context: context, settings: settings)
             return choice
         }
     }
@@ -130,34 +132,31 @@ enum RankingBlendSearch {
     }
 
     /// Tries each denoising dropout of the settings on the new-person `caseSets` (one per given
-    /// count) and keeps, in `choice`, the one with the best mean recall, with its blends.
-    private static func chooseNewPersonDropout(
+    /// count, so one per group) and keeps, in `choice`, each group's best dropout, with its
+    /// blend. A group without cases keeps its defaults; the first of equals wins.
+    private static func chooseNewPersonDropouts(
         into choice: inout Choice, caseSets: [[TopNCase]], cooccurrence: SquareMatrix, context: PoolContext,
         settings: RankingSettings
     ) {
         let threadCount = context.threadCount
-        var bestRecall = -1.0
-        for dropout in settings.newPersonDropouts where caseSets.contains(where: { !$0.isEmpty }) {
+        let groups = settings.newPersonGivenCounts.map(RankingBlends.newPersonGroup(givenCount:))
+        var bestRecall = [Double](repeating: -1, count: caseSets.count)
+        let withCases = caseSets.indices.filter { !caseSets[$0].isEmpty }
+        for dropout in settings.newPersonDropouts where !withCases.isEmpty {
             guard
                 let weights = ItemAutoencoder.denoising(
                     cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
                     threadCount: threadCount)
             else { continue }
             let table = WatchWeights.table(from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
-            let fits = zip(settings.newPersonGivenCounts, caseSets).map { given, cases in
-                (
-                    given: given,
-                    fit: bestBlend(over: context.newPersonPools(cases, table: table), settings: settings, threadCount: threadCount)
-                )
-            }
-            let recall = meanOfMeans(fits.map(\.fit.1))
-            if recall > bestRecall {
-                bestRecall = recall
-                choice.newPersonDropout = dropout
-                for (given, fit) in fits {
-                    choice.blends.newPerson[RankingBlends.newPersonGroup(givenCount: given)] = fit.0
-                    choice.newPersonRecall[given] = fit.1
-                }
+            for index in withCases {
+                let (blend, recall) = bestBlend(
+                    over: context.newPersonPools(caseSets[index], table: table), settings: settings, threadCount: threadCount)
+                guard recall > bestRecall[index] else { continue }
+                bestRecall[index] = recall
+                choice.newPersonDropouts[groups[index]] = dropout
+                choice.blends.newPerson[groups[index]] = blend
+                choice.newPersonRecall[settings.newPersonGivenCounts[index]] = recall
             }
         }
     }
@@ -183,11 +182,6 @@ enum RankingBlendSearch {
             }
         }
         return (best.blend, best.recall)
-    }
-
-    /// The mean of several means, each counting equally.
-    private static func meanOfMeans(_ values: [Double]) -> Double {
-        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
     }
 
     /// The means over `pools` of the recalls `recalls` returns for each pool (one per

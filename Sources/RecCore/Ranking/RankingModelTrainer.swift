@@ -4,12 +4,12 @@ import RecSupport
 /// Builds a generation's ranking model from who rated what and the trained rating model:
 /// the known users' ranked lists, the new-person weights and the blends.
 ///
-/// 1. With a validation split, `RankingBlendSearch` chooses the EASE model, the dropout and
-///    both blends on it; without one the defaults of `RankingSettings` are used.
+/// 1. With a validation split, `RankingBlendSearch` chooses the EASE model, each new-person
+///    group's dropout and every blend on it; without one the defaults of `RankingSettings` are used.
 /// 2. EASE is refitted on every training rating, and every training user's list is ranked
 ///    once, over the whole catalogue, and stored: `/api/recommend` then only reads a prefix.
-/// 3. The denoising model is refitted on every rating and its largest weights are kept for
-///    new people (`WatchWeights`).
+/// 3. The denoising model is refitted on every rating for each chosen dropout, and its largest
+///    weights are kept for new people (`WatchWeights`, `NewPersonWatchWeights`).
 ///
 /// On MovieLens-1M the whole model takes a few seconds on two cores: each fit is one inverse
 /// of a 3,706 × 3,706 matrix (`SymmetricInverse`).
@@ -63,13 +63,14 @@ package enum RankingModelTrainer {
         let start = ContinuousClock.now
         let choice = validationFit.map { chooseBlends(on: $0, settings: settings, seed: seed, threadCount: threadCount, logger: logger) }
         let knownModel = choice?.knownUserModel ?? settings.knownUserModels[0]
-        let dropout = choice?.newPersonDropout ?? settings.newPersonDropouts[0]
+        let dropouts =
+            choice?.newPersonDropouts ?? Array(repeating: settings.newPersonDropouts[0], count: RankingBlends.newPersonGroupCount)
         let blends = choice?.blends ?? settings.defaultBlends
         let sets = RatedItemSets(ratings)
         let likedSets = RatedItemSets(ratings, minimumRating: settings.likedRating)
         guard
             let (knownWatch, newWeights) = autoencoderWeights(
-                sets: sets, likedSets: likedSets, knownModel: knownModel, dropout: dropout, settings: settings,
+                sets: sets, likedSets: likedSets, knownModel: knownModel, dropouts: dropouts, settings: settings,
                 threadCount: threadCount)
         else {
             logger.warning("the ranking model's matrix is not positive definite; lists follow the rating order")
@@ -79,21 +80,21 @@ package enum RankingModelTrainer {
         let rankedItems = rankKnownUsers(
             sets: sets, likedSets: likedSets, watch: knownWatch, ratingModel: ratingModel, blend: blends.knownUser,
             itemRatingCounts: ratings.itemRatingCounts, listLength: listLength, threadCount: threadCount)
-        let watchWeights = WatchWeights.table(from: newWeights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
         let seconds = (ContinuousClock.now - start).inSeconds
         logger.info(
             "built the ranking model",
             metadata: [
-                "users": "\(sets.userCount)", "ranked_per_user": "\(listLength)", "weights_per_movie": "\(watchWeights.neighboursPerItem)",
+                "users": "\(sets.userCount)", "ranked_per_user": "\(listLength)", "weights_per_movie": "\(newWeights.weightsPerItem)",
+                "new_person_tables": "\(newWeights.tables.count)",
                 "seconds": "\(seconds.fourDecimals)",
             ])
         let artifact = RankingArtifact(
             ratedItems: sets, rankedItemsPerUser: listLength, userRankedItems: rankedItems,
-            watchWeights: watchWeights, blends: blends)
+            watchWeights: newWeights, blends: blends)
         let summary = RankingSummary(
-            knownUserModel: knownModel, newPersonDropout: dropout,
+            knownUserModel: knownModel, newPersonDropouts: dropouts,
             denoisingRegularization: settings.denoisingRegularization,
-            watchWeightsPerItem: watchWeights.neighboursPerItem, rankedItemsPerUser: listLength,
+            watchWeightsPerItem: newWeights.weightsPerItem, rankedItemsPerUser: listLength,
             blends: blends, fittedOnValidation: validationFit != nil, knownUserValidationRecall: choice?.knownUserRecall,
             newPersonValidationRecall: choice.map {
                 Dictionary(uniqueKeysWithValues: $0.newPersonRecall.map { (String($0.key), $0.value) })
@@ -116,7 +117,7 @@ package enum RankingModelTrainer {
                 "known_user_regularization": "\(choice.knownUserModel.regularization)",
                 "known_user_weight_exponent": "\(choice.knownUserModel.userWeightExponent)",
                 "known_user_liked_weight": "\(choice.knownUserModel.likedWeight)",
-                "new_person_dropout": "\(choice.newPersonDropout)",
+                "new_person_dropouts": "\(choice.newPersonDropouts.map { "\($0)" }.joined(separator: ";"))",
                 "known_user_blend": "\(describe(choice.blends.knownUser))",
                 "new_person_blends": "\(choice.blends.newPerson.map(describe).joined(separator: ";"))",
                 "known_user_validation_recall": "\(choice.knownUserRecall.fourDecimals)",
@@ -126,12 +127,13 @@ package enum RankingModelTrainer {
     }
 
     /// The watch model for known users (with the liked-movies EASE over `likedSets` when the
-    /// model weighs it) and the denoising weights for new people over `sets`, or nil when a
-    /// system is not positive definite.
+    /// model weighs it) and the denoising weights for new people over `sets`, one table per
+    /// distinct dropout of `dropouts` (one per group), or nil when a system is not positive
+    /// definite.
     private static func autoencoderWeights(
-        sets: RatedItemSets, likedSets: RatedItemSets, knownModel: KnownUserModel, dropout: Float,
+        sets: RatedItemSets, likedSets: RatedItemSets, knownModel: KnownUserModel, dropouts: [Float],
         settings: RankingSettings, threadCount: Int
-    ) -> (known: KnownUserWatch, new: SquareMatrix)? {
+    ) -> (known: KnownUserWatch, new: NewPersonWatchWeights)? {
         let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
         let knownCooccurrence =
             knownModel.userWeightExponent == 0
@@ -139,13 +141,29 @@ package enum RankingModelTrainer {
         guard
             let known = ItemAutoencoder.ease(
                 cooccurrence: knownCooccurrence, regularization: knownModel.regularization, threadCount: threadCount),
-            let new = ItemAutoencoder.denoising(
-                cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
-                threadCount: threadCount)
+            let new = newPersonWeights(cooccurrence: cooccurrence, dropouts: dropouts, settings: settings, threadCount: threadCount)
         else { return nil }
         guard knownModel.likedWeight != 0 else { return (KnownUserWatch(rated: known, liked: nil, likedWeight: 0), new) }
         guard let liked = likedMoviesWeights(likedSets, settings: settings, threadCount: threadCount) else { return nil }
         return (KnownUserWatch(rated: known, liked: liked, likedWeight: knownModel.likedWeight), new)
+    }
+
+    /// The denoising weights for each group's dropout of `dropouts`, each dropout fitted once,
+    /// or nil when a system is not positive definite.
+    private static func newPersonWeights(
+        cooccurrence: SquareMatrix, dropouts: [Float], settings: RankingSettings, threadCount: Int
+    ) -> NewPersonWatchWeights? {
+        var tableByDropout: [Float: NeighbourTable] = [:]
+        for dropout in dropouts where tableByDropout[dropout] == nil {
+            guard
+                let weights = ItemAutoencoder.denoising(
+                    cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
+                    threadCount: threadCount)
+            else { return nil }
+            tableByDropout[dropout] = WatchWeights.table(
+                from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
+        }
+        return NewPersonWatchWeights(groupTables: dropouts.map { tableByDropout[$0]! })
     }
 
     /// The liked-movies EASE of `settings.likedMoviesModel` over `likedSets`, or nil when its

@@ -8,8 +8,9 @@ import RecModels
 /// The blend's score is the watch term times a logistic in (0, 1), so the watch term bounds
 /// it from above:
 ///
-/// 1. The watch scores are the sums of the given movies' stored weights (`WatchWeights`), a
-///    few hundred additions per given movie, and every movie's watch term follows in one pass.
+/// 1. The watch scores are the sums of the given movies' stored weights in the table of the
+///    person's group (`WatchWeights`, `NewPersonWatchWeights`), a few hundred additions per
+///    given movie, and every movie's watch term follows in one pass.
 /// 2. The movies with the highest watch terms (four times the list, at least 64) are scored
 ///    exactly; the `count`-th best of those scores, `τ`, is a lower bound of the final list's.
 /// 3. Every other movie whose watch term exceeds `τ` is scored exactly too; the rest score
@@ -23,13 +24,14 @@ enum RelevanceRanker {
         person: FoldedInPerson, givenItems: [Int], items: ItemParameterView, ranking: RankingModelView,
         popularity: [Float], count: Int
     ) -> [ScoredItem] {
-        let itemCount = items.itemCount, blend = ranking.blends.newPersonBlend(givenCount: Set(givenItems).count)
+        let givenCount = Set(givenItems).count, itemCount = items.itemCount
+        let blend = ranking.blends.newPersonBlend(givenCount: givenCount), table = ranking.watchTable(givenCount: givenCount)
         let stride = items.stride, base = items.globalMean + person.bias
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: itemCount) { watchBuffer in
             let watch = watchBuffer.baseAddress!
             watch.initialize(repeating: 0, count: itemCount)
             WatchWeights.accumulate(
-                rows: givenItems, items: ranking.watchWeightItems, weights: ranking.watchWeights,
+                rows: givenItems, items: table.items, weights: table.weights,
                 perItem: ranking.watchWeightsPerItem, into: watch, itemCount: itemCount)
             // Turn the watch scores into bounds; −∞ marks movies that cannot be recommended.
             for item in 0..<itemCount {
