@@ -2,10 +2,10 @@
 /// `WatchWeights` table per distinct dropout that the groups of given ratings chose
 /// (`RankingBlends.givenGroupLimits`), and the table each group uses.
 ///
-/// A person who gave one or two movies is served best by a model that still trusts each movie
-/// to point at its sequels (dropout 0.98); a person who gave a handful is served best by one
-/// trained to guess a whole history from a small part of it (0.99). `RankingBlendSearch`
-/// chooses each group's dropout on the validation split, so a model has one to three tables.
+/// How far a model should trust each given movie depends on how many a person gave: on the
+/// design split, people who gave one to nine are served best with dropout 0.98, people who
+/// gave twenty with 0.95 (`docs/accuracy.md`). `RankingBlendSearch` chooses each group's
+/// dropout on the validation split, so a model has as many tables as distinct choices.
 public struct NewPersonWatchWeights: Sendable, Equatable {
     /// The distinct tables, each with the same number of slots per movie. The first is the one
     /// sections 23 and 24 store, which a reader without the other tables uses for every group.

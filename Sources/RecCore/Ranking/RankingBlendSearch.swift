@@ -144,11 +144,9 @@ enum RankingBlendSearch {
         let withCases = caseSets.indices.filter { !caseSets[$0].isEmpty }
         for dropout in settings.newPersonDropouts where !withCases.isEmpty {
             guard
-                let weights = ItemAutoencoder.denoising(
-                    cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
-                    threadCount: threadCount)
+                let table = RankingModelTrainer.newPersonTable(
+                    cooccurrence: cooccurrence, dropout: dropout, settings: settings, threadCount: threadCount)
             else { continue }
-            let table = WatchWeights.table(from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
             for index in withCases {
                 let (blend, recall) = bestBlend(
                     over: context.newPersonPools(caseSets[index], table: table), settings: settings, threadCount: threadCount)

@@ -155,15 +155,25 @@ package enum RankingModelTrainer {
     ) -> NewPersonWatchWeights? {
         var tableByDropout: [Float: NeighbourTable] = [:]
         for dropout in dropouts where tableByDropout[dropout] == nil {
-            guard
-                let weights = ItemAutoencoder.denoising(
-                    cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
-                    threadCount: threadCount)
+            guard let table = newPersonTable(cooccurrence: cooccurrence, dropout: dropout, settings: settings, threadCount: threadCount)
             else { return nil }
-            tableByDropout[dropout] = WatchWeights.table(
-                from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
+            tableByDropout[dropout] = table
         }
         return NewPersonWatchWeights(groupTables: dropouts.map { tableByDropout[$0]! })
+    }
+
+    /// The denoising model for `dropout` over `cooccurrence`, reduced to the largest weights of
+    /// each movie that a new person's scores add up (`WatchWeights`), or nil when its system is
+    /// not positive definite.
+    static func newPersonTable(
+        cooccurrence: SquareMatrix, dropout: Float, settings: RankingSettings, threadCount: Int
+    ) -> NeighbourTable? {
+        guard
+            let weights = ItemAutoencoder.denoising(
+                cooccurrence: cooccurrence, dropout: dropout, regularization: settings.denoisingRegularization,
+                threadCount: threadCount)
+        else { return nil }
+        return WatchWeights.table(from: weights, weightsPerItem: settings.watchWeightsPerItem, threadCount: threadCount)
     }
 
     /// The liked-movies EASE of `settings.likedMoviesModel` over `likedSets`, or nil when its
