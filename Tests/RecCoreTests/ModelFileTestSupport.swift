@@ -135,6 +135,28 @@ final class TemporaryDirectory: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
+    /// A folder for a fixture the whole test run shares: a `static let` is never
+    /// deinitialised, so the folder is removed when the test process exits instead.
+    static func forTestRun() -> TemporaryDirectory {
+        let directory = TemporaryDirectory()
+        _ = exitHook
+        registryLock.lock()
+        keptForTestRun.append(directory)
+        registryLock.unlock()
+        return directory
+    }
+
+    private nonisolated(unsafe) static var keptForTestRun: [TemporaryDirectory] = []
+    private static let registryLock = NSLock()
+    private static let exitHook: Void = {
+        atexit {
+            TemporaryDirectory.registryLock.lock()
+            let directories = TemporaryDirectory.keptForTestRun
+            TemporaryDirectory.registryLock.unlock()
+            for directory in directories { try? FileManager.default.removeItem(atPath: directory.path) }
+        }
+    }()
+
     /// The path of `name` inside the folder.
     func file(_ name: String) -> String { path + "/" + name }
 

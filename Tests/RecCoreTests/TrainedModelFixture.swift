@@ -21,7 +21,7 @@ struct TrainedModelFixture: @unchecked Sendable {
     static func load() throws -> TrainedModelFixture { try shared.get() }
 
     private static let shared = Result { () throws -> TrainedModelFixture in
-        let directory = TemporaryDirectory()
+        let directory = TemporaryDirectory.forTestRun()
         let dataDirectory = DataDirectory(root: directory.path)
         let result = try TrainingPipeline.train(options(), logger: quietLogger)
         let generation = try ModelStore(dataDirectory: dataDirectory).publish(result.artifact).generation

@@ -29,6 +29,7 @@ final class ServingStack: @unchecked Sendable {
     /// test run, so the SPEC's title examples resolve, and returns the folder holding them.
     static let trainedModels = Result<String, any Error>(catching: { () throws -> String in
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recserve-serving-models-\(UUID().uuidString)").path
+        removeAtExit(folder)
         for seed in [1, 2] {
             let outcome = try run(
                 binaryDirectory + "/rec-cli",
@@ -80,9 +81,12 @@ final class ServingStack: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 
-    /// Stacks still running, stopped when the test process exits: a suite's shared stack is
-    /// never deinitialised, and a stack must not outlive the tests.
+    /// Stacks still running, stopped and their data folders removed when the test process
+    /// exits: a suite's shared stack is never deinitialised, and neither a stack nor its
+    /// folder may outlive the tests.
     private nonisolated(unsafe) static var running: [ObjectIdentifier: ServingStack] = [:]
+    /// Folders shared by the whole run (the trained models), removed when the process exits.
+    private nonisolated(unsafe) static var foldersToRemove: [String] = []
     private static let registryLock = NSLock()
     private static let exitHook: Void = {
         atexit {
@@ -90,6 +94,10 @@ final class ServingStack: @unchecked Sendable {
             let stacks = Array(ServingStack.running.values)
             ServingStack.registryLock.unlock()
             for stack in stacks { _ = stack.stop() }
+            ServingStack.registryLock.lock()
+            let folders = ServingStack.foldersToRemove + stacks.map(\.dataDirectory)
+            ServingStack.registryLock.unlock()
+            for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
         }
     }()
 
@@ -97,6 +105,13 @@ final class ServingStack: @unchecked Sendable {
         _ = exitHook
         registryLock.lock()
         running[ObjectIdentifier(stack)] = stack
+        registryLock.unlock()
+    }
+
+    private static func removeAtExit(_ folder: String) {
+        _ = exitHook
+        registryLock.lock()
+        foldersToRemove.append(folder)
         registryLock.unlock()
     }
 
