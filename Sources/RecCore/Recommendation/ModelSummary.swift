@@ -1,3 +1,4 @@
+import Foundation
 import RecModelFile
 import RecModels
 
@@ -5,8 +6,9 @@ import RecModels
 /// `model` object of `/api/info` and `/api/reload`.
 public enum ModelSummary {
     /// `{"generation", "algorithm", "trained_at", "training_seconds", "dataset", "ratings",
-    /// "hyperparameters", "metrics": {"validation_rmse", "test_rmse", "evaluated_at"}, ...}`.
-    /// The test figures come from `evaluation` only when it was measured on this generation.
+    /// "hyperparameters", "metrics": {"validation_rmse", "test_rmse", "evaluated_at"},
+    /// "ranking", ...}`. The test figures come from `evaluation` only when it was measured on
+    /// this generation.
     public static func json(of model: LoadedModel, evaluation: EvaluationMetrics?) throws(ModelFileError) -> JSONValue {
         let metadata = try model.metadata()
         let matchingEvaluation = evaluation.flatMap { $0.generation == model.generation ? $0 : nil }
@@ -33,8 +35,23 @@ public enum ModelSummary {
             ("validation_fraction", .number(metadata.validationFraction)),
             ("hyperparameters", .object(hyperparameters)),
             ("metrics", .object(metrics)),
+            ("ranking", try ranking(metadata.ranking, path: model.path)),
             ("file", .object([("path", .string(model.path)), ("bytes", .number(Double(model.fileSize)))])),
         ])
+    }
+
+    /// How the lists' ranking model was made and chosen (`RankingSummary`, the metadata's
+    /// `ranking` object in its current form, so a generation written before a key was renamed
+    /// shows the new key), or `null` for a generation without a ranking model.
+    private static func ranking(_ summary: RankingSummary?, path: String) throws(ModelFileError) -> JSONValue {
+        guard let summary else { return .null }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return try JSONParser.parse(try encoder.encode(summary))
+        } catch {
+            throw ModelFileError(.corruptSection, path: path, reason: "the ranking metadata cannot be re-encoded as JSON (\(error))")
+        }
     }
 
     private static func rounded(_ value: Double, places: Double = 4) -> Double {
