@@ -38,10 +38,18 @@ struct WorkerPoolProcessTests {
             try waitUntil("the socket exists") { self.workers().count == 2 && FileManager.default.fileExists(atPath: self.socketPath) }
         }
 
+        /// Kills the master and its workers, and waits for the workers too: a worker that
+        /// outlived its master would log that the master is gone into a folder already removed,
+        /// creating it again.
         deinit {
+            let orphans = workers()
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
+            }
+            for worker in orphans { kill(worker, SIGKILL) }
+            try? WorkerPoolProcessTests.waitUntil("the workers are gone", seconds: 5) {
+                orphans.allSatisfy(WorkerPoolProcessTests.hasExited)
             }
         }
 
