@@ -27,9 +27,11 @@ enum RelevanceRanker {
         let givenCount = Set(givenItems).count, itemCount = items.itemCount
         let blend = ranking.blends.newPersonBlend(givenCount: givenCount), table = ranking.watchTable(givenCount: givenCount)
         let stride = items.stride, base = items.globalMean + person.bias
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: itemCount) { watchBuffer in
-            let watch = watchBuffer.baseAddress!
+        // One buffer: the watch bounds, then the rating estimates computed so far (NaN: not yet).
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * itemCount) { buffer in
+            let watch = buffer.baseAddress!, estimates = watch + itemCount
             watch.initialize(repeating: 0, count: itemCount)
+            estimates.initialize(repeating: .nan, count: itemCount)
             WatchWeights.accumulate(
                 rows: givenItems, items: table.items, weights: table.weights,
                 perItem: ranking.watchWeightsPerItem, into: watch, itemCount: itemCount)
@@ -41,28 +43,22 @@ enum RelevanceRanker {
             for item in givenItems where item >= 0 && item < itemCount { watch[item] = -.infinity }
 
             return person.factors.withUnsafeBufferPointer { factors in
-                func estimate(_ item: Int) -> Float {
+                /// Offers `item` to `best` with its exact score, computing its rating estimate once.
+                func offer(_ item: Int, to best: inout BoundedTopItems) {
                     var rating = base + items.itemBiases[item]
                     if stride > 0 {
                         rating += VectorKernels.dot(items.itemFactors.baseAddress! + item * stride, factors.baseAddress!, length: stride)
                     }
-                    return rating
-                }
-                var best = BoundedTopItems(capacity: count)
-                var estimates: [Int: Float] = [:]
-                let seeds = TopItems.select(count: max(4 * count, 64), from: itemCount) { watch[$0] > -.infinity ? watch[$0] : nil }
-                for seed in seeds {
-                    let rating = estimate(seed.item)
-                    estimates[seed.item] = rating
-                    best.offer(ScoredItem(item: seed.item, score: seed.score * blend.likingFactor(rating: rating)))
-                }
-                let threshold = best.count == count ? best.worstScore : -.infinity
-                for item in 0..<itemCount where watch[item] > threshold && watch[item] > -.infinity && estimates[item] == nil {
-                    let rating = estimate(item)
                     estimates[item] = rating
                     best.offer(ScoredItem(item: item, score: watch[item] * blend.likingFactor(rating: rating)))
                 }
-                return best.bestFirst().map { ScoredItem(item: $0.item, score: estimates[$0.item]!) }
+                var best = BoundedTopItems(capacity: count)
+                let seeds = TopItems.select(count: max(4 * count, 64), from: itemCount) { watch[$0] > -.infinity ? watch[$0] : nil }
+                for seed in seeds { offer(seed.item, to: &best) }
+                // −∞ never exceeds the threshold, so movies that cannot be recommended stay out.
+                let threshold = best.count == count ? best.worstScore : -.infinity
+                for item in 0..<itemCount where watch[item] > threshold && estimates[item].isNaN { offer(item, to: &best) }
+                return best.bestFirst().map { ScoredItem(item: $0.item, score: estimates[$0.item]) }
             }
         }
     }
