@@ -121,6 +121,21 @@ struct ModelFileSectionTable {
     /// Whether the file has a section of `kind`.
     func contains(_ kind: ModelFileSectionKind) -> Bool { sectionsByKind[kind] != nil }
 
+    /// Whether the file has the sections `kinds`, which go together: `true` with all of them,
+    /// `false` with none.
+    ///
+    /// - Throws: `corruptSection` when only some are present, naming the missing ones; `what`
+    ///   begins the reason, as in "the genres are".
+    func containsAll(_ kinds: [ModelFileSectionKind], what: String) throws(ModelFileError) -> Bool {
+        let missing = kinds.filter { !contains($0) }
+        guard missing.count != kinds.count else { return false }
+        guard missing.isEmpty else {
+            throw ModelFileError(
+                .corruptSection, path: path, reason: "\(what) incomplete: \(missing.map { "\($0)" }.joined(separator: ", ")) missing")
+        }
+        return true
+    }
+
     /// The bytes of the required section `kind`.
     func requiredBytes(_ kind: ModelFileSectionKind) -> UnsafeRawBufferPointer {
         let section = sectionsByKind[kind]!

@@ -28,14 +28,9 @@ public struct MovieGenresView: @unchecked Sendable {
     /// - Throws: `corruptSection` when only one of the two sections is present, or the offsets
     ///   are not `itemCount + 1` values ascending from 0 to the byte count.
     init(sections: ModelFileSectionTable, itemCount: Int, path: String) throws(ModelFileError) {
-        let present = ModelFileSectionKind.genres.filter { sections.contains($0) }
-        guard !present.isEmpty else {
+        guard try sections.containsAll(ModelFileSectionKind.genres, what: "the genres are") else {
             self = .none
             return
-        }
-        guard present.count == ModelFileSectionKind.genres.count else {
-            throw ModelFileError(
-                .corruptSection, path: path, reason: "the genres are incomplete: only the \(present[0]) section is present")
         }
         let offsets = try sections.requiredElements(.genreOffsets, as: UInt32.self, count: itemCount + 1)
         let table = StringTableView(offsets: offsets, bytes: sections.requiredBytes(.genreBytes))

@@ -38,16 +38,11 @@ public struct RankingModelView: @unchecked Sendable {
     ///   the rules above.
     init?(sections: ModelFileSectionTable, itemCount: Int, userCount: Int, path: String) throws(ModelFileError) {
         func corrupt(_ reason: String) -> ModelFileError { ModelFileError(.corruptSection, path: path, reason: reason) }
-        let present = ModelFileSectionKind.rankingModel.filter { sections.contains($0) }
-        guard !present.isEmpty else {
+        guard try sections.containsAll(ModelFileSectionKind.rankingModel, what: "the ranking model is") else {
             guard !ModelFileSectionKind.moreWatchTables.contains(where: sections.contains) else {
                 throw corrupt("the file has extra watch-weight tables but no ranking model")
             }
             return nil
-        }
-        guard present.count == ModelFileSectionKind.rankingModel.count else {
-            let missing = ModelFileSectionKind.rankingModel.filter { !sections.contains($0) }.map { "\($0)" }.joined(separator: ", ")
-            throw corrupt("the ranking model is incomplete: \(missing) missing")
         }
         ratedItemStarts = try sections.requiredElements(.userRatedItemStarts, as: UInt32.self, count: userCount + 1)
         ratedItems = try sections.requiredElements(.userRatedItems, as: Int32.self)
@@ -92,12 +87,8 @@ public struct RankingModelView: @unchecked Sendable {
     private static func watchTables(
         first: WatchTable, sections: ModelFileSectionTable, corrupt: (String) -> ModelFileError
     ) throws(ModelFileError) -> ([WatchTable], [Int]) {
-        let kinds = ModelFileSectionKind.moreWatchTables
-        let present = kinds.filter { sections.contains($0) }
-        guard !present.isEmpty else { return ([first], Array(repeating: 0, count: RankingBlends.newPersonGroupCount)) }
-        guard present.count == kinds.count else {
-            let missing = kinds.filter { !sections.contains($0) }.map { "\($0)" }.joined(separator: ", ")
-            throw corrupt("the extra watch-weight tables are incomplete: \(missing) missing")
+        guard try sections.containsAll(ModelFileSectionKind.moreWatchTables, what: "the extra watch-weight tables are") else {
+            return ([first], Array(repeating: 0, count: RankingBlends.newPersonGroupCount))
         }
         let more = try WatchTable(sections: sections, items: .moreWatchWeightItems, weights: .moreWatchWeights)
         let tableSize = first.items.count
