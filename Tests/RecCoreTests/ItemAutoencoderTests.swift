@@ -60,6 +60,19 @@ struct ItemAutoencoderTests {
         #expect(try JSONDecoder().decode(KnownUserModel.self, from: encoded) == model)
     }
 
+    @Test func weightedCooccurrencesMatchADirectCountForEachWeighting() {
+        let sets = RatedItemSets(
+            IndexedRatings(userCount: 3, itemCount: 3, users: [0, 0, 0, 1, 1, 2], items: [0, 1, 2, 0, 2, 1], ratings: [5, 4, 3, 2, 5, 4]))
+        var shared = WeightedCooccurrences(sets: sets, threadCount: 2)
+        for exponent: Float in [0, 0.5, 0] {
+            let direct = ItemCooccurrence.counts(of: sets, userWeightExponent: exponent, threadCount: 1)
+            #expect(shared.matrix(userWeightExponent: exponent) == direct)
+        }
+        let weighted = shared.matrix(userWeightExponent: 0.5)
+        #expect(abs(weighted[0, 2] - (1 / Float(3).squareRoot() + 1 / Float(2).squareRoot())) < 1e-6)
+        #expect(shared.matrix(userWeightExponent: 0)[0, 2] == 2)
+    }
+
     @Test func newPersonWeightsStoreEachDistinctTableOnce() {
         let first = NeighbourTable(neighboursPerItem: 1, items: [1, 0], similarities: [0.5, 0.25])
         let second = NeighbourTable(neighboursPerItem: 1, items: [1, 0], similarities: [0.75, 0.125])
@@ -70,7 +83,7 @@ struct ItemAutoencoderTests {
         #expect(shared.weightsPerItem == 1)
     }
 
-    @Test func summariesWrittenBeforeEachGroupHadItsDropoutDecodeTheSharedOne() throws {
+    @Test func summariesWrittenBeforeEachGroupHadItsDropoutDecodeTheSharedOneAndNoUserWeighting() throws {
         let blend = #"{"popularity_weight":0,"rating_offset":-3,"rating_slope":1}"#
         let fields =
             #""known_user_model":{"user_weight_exponent":0,"regularization":500},"denoising_regularization":10,"#
@@ -78,11 +91,14 @@ struct ItemAutoencoderTests {
             + #""blends":{"known_user":\#(blend),"new_person":[\#(blend),\#(blend),\#(blend)]}"#
         let old = try JSONDecoder().decode(RankingSummary.self, from: Data(#"{"new_person_dropout":0.98,\#(fields)}"#.utf8))
         #expect(old.newPersonDropouts == [0.98, 0.98, 0.98])
+        #expect(old.denoisingUserWeightExponent == 0)
         #expect(old.knownUserValidationRecall == nil)
         var current = old
         current.newPersonDropouts = [0.98, 0.99, 0.95]
+        current.denoisingUserWeightExponent = 0.5
         let encoded = try JSONEncoder().encode(current)
-        #expect(String(decoding: encoded, as: UTF8.self).contains(#""new_person_dropouts":[0.98"#))
+        let text = String(decoding: encoded, as: UTF8.self)
+        #expect(text.contains(#""new_person_dropouts":[0.98"#) && text.contains(#""denoising_user_weight_exponent":0.5"#))
         #expect(try JSONDecoder().decode(RankingSummary.self, from: encoded) == current)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(RankingSummary.self, from: Data("{\(fields)}".utf8)) }
     }

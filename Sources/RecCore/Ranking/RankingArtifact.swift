@@ -34,6 +34,9 @@ public struct RankingSummary: Codable, Sendable, Equatable {
     public var knownUserModel: KnownUserModel
     /// The dropout probability of each new-person group's model (`RankingBlends.givenGroupLimits`).
     public var newPersonDropouts: [Float]
+    /// How much each training user's co-occurrences count in the new-person model
+    /// (`KnownUserModel.userWeightExponent`); metadata written before it existed used 0.
+    public var denoisingUserWeightExponent: Float
     /// The ridge penalty added to the new-person model's.
     public var denoisingRegularization: Float
     /// The weights kept per movie of the new-person model.
@@ -54,6 +57,7 @@ public struct RankingSummary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case knownUserModel = "known_user_model"
         case newPersonDropouts = "new_person_dropouts"
+        case denoisingUserWeightExponent = "denoising_user_weight_exponent"
         case denoisingRegularization = "denoising_regularization"
         case watchWeightsPerItem = "watch_weights_per_item"
         case rankedItemsPerUser = "ranked_items_per_user"
@@ -67,7 +71,8 @@ public struct RankingSummary: Codable, Sendable, Equatable {
 
 extension RankingSummary {
     /// Decodes a summary; metadata written before each group had its own dropout has one
-    /// `new_person_dropout`, which every group used.
+    /// `new_person_dropout`, which every group used, and metadata written before the
+    /// new-person model weighed users has no `denoising_user_weight_exponent`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let dropouts: [Float]
@@ -79,6 +84,7 @@ extension RankingSummary {
         }
         self.init(
             knownUserModel: try container.decode(KnownUserModel.self, forKey: .knownUserModel), newPersonDropouts: dropouts,
+            denoisingUserWeightExponent: try container.decodeIfPresent(Float.self, forKey: .denoisingUserWeightExponent) ?? 0,
             denoisingRegularization: try container.decode(Float.self, forKey: .denoisingRegularization),
             watchWeightsPerItem: try container.decode(Int.self, forKey: .watchWeightsPerItem),
             rankedItemsPerUser: try container.decode(Int.self, forKey: .rankedItemsPerUser),

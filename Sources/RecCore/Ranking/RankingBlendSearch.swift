@@ -10,7 +10,8 @@ import RecSupport
 ///   blend of the grid in `RankingSettings` is scored with it, and the model and blend with the
 ///   best mean recall@20 win. The liked-movies EASE is then added to the winner at each of
 ///   `knownUserLikedWeights`, and kept at the weight whose best blend beats that recall.
-/// - For new people, each candidate dropout is fitted once, and each group of
+/// - For new people, each candidate dropout is fitted once, on co-occurrences weighted by
+///   `RankingSettings.denoisingUserWeightExponent`, and each group of
 ///   `RankingBlends.givenGroupLimits` finds its best blend of the grid with it at its given
 ///   count of `newPersonGivenCounts`; every group keeps the dropout and blend with its best
 ///   recall, so the model stores one table of watch weights per distinct chosen dropout.
@@ -45,7 +46,7 @@ enum RankingBlendSearch {
         settings: RankingSettings, seed: UInt64, threadCount: Int
     ) -> Choice {
         let sets = RatedItemSets(fitPart)
-        let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
+        var cooccurrences = WeightedCooccurrences(sets: sets, threadCount: threadCount)
         let counts = fitPart.itemRatingCounts
         let popularity = RankingPopularity.shares(of: counts)
         let popularOrder = RankingPopularity.order(of: counts)
@@ -59,7 +60,7 @@ enum RankingBlendSearch {
 
             let knownCases = TopNCaseSet(.knownUser, training: fitPart, evaluation: validation, seed: seed).cases
             let chosenWeights = chooseKnownUserModel(
-                into: &choice, cases: knownCases, sets: sets, cooccurrence: cooccurrence, ratingModel: ratingModel,
+                into: &choice, cases: knownCases, cooccurrences: &cooccurrences, ratingModel: ratingModel,
                 context: context, settings: settings)
             if let chosenWeights {
                 chooseLikedWeight(
@@ -70,7 +71,10 @@ enum RankingBlendSearch {
             let newCaseSets = settings.newPersonGivenCounts.map {
                 TopNCaseSet(.newPerson(given: $0), training: fitPart, evaluation: validation, seed: seed).cases
             }
-            chooseNewPersonDropouts(into: &choice, caseSets: newCaseSets, cooccurrence: cooccurrence, context: context, settings: settings)
+            chooseNewPersonDropouts(
+                into: &choice, caseSets: newCaseSets,
+                cooccurrence: cooccurrences.matrix(userWeightExponent: settings.denoisingUserWeightExponent), context: context,
+                settings: settings)
             return choice
         }
     }
@@ -79,23 +83,17 @@ enum RankingBlendSearch {
     /// one whose best blend has the highest recall, with that blend; returns its weights, or nil
     /// when no model could be tried.
     private static func chooseKnownUserModel(
-        into choice: inout Choice, cases: [TopNCase], sets: RatedItemSets, cooccurrence: SquareMatrix,
+        into choice: inout Choice, cases: [TopNCase], cooccurrences: inout WeightedCooccurrences,
         ratingModel: FactorParameters, context: PoolContext, settings: RankingSettings
     ) -> SquareMatrix? {
         let threadCount = context.threadCount
         var bestRecall = -1.0
-        var weightedCooccurrence: (exponent: Float, matrix: SquareMatrix) = (0, cooccurrence)
         var chosenWeights: SquareMatrix?
         for candidate in settings.knownUserModels where !cases.isEmpty {
-            if candidate.userWeightExponent != weightedCooccurrence.exponent {
-                weightedCooccurrence = (
-                    candidate.userWeightExponent,
-                    ItemCooccurrence.counts(of: sets, userWeightExponent: candidate.userWeightExponent, threadCount: threadCount)
-                )
-            }
             guard
                 let weights = ItemAutoencoder.ease(
-                    cooccurrence: weightedCooccurrence.matrix, regularization: candidate.regularization, threadCount: threadCount)
+                    cooccurrence: cooccurrences.matrix(userWeightExponent: candidate.userWeightExponent),
+                    regularization: candidate.regularization, threadCount: threadCount)
             else { continue }
             let watch = KnownUserWatch(rated: weights, liked: nil, likedWeight: 0)
             let pools = context.knownUserPools(cases, watch: watch, likedRating: settings.likedRating, ratingModel: ratingModel)

@@ -93,6 +93,7 @@ package enum RankingModelTrainer {
             watchWeights: newWeights, blends: blends)
         let summary = RankingSummary(
             knownUserModel: knownModel, newPersonDropouts: dropouts,
+            denoisingUserWeightExponent: settings.denoisingUserWeightExponent,
             denoisingRegularization: settings.denoisingRegularization,
             watchWeightsPerItem: newWeights.weightsPerItem, rankedItemsPerUser: listLength,
             blends: blends, fittedOnValidation: validationFit != nil, knownUserValidationRecall: choice?.knownUserRecall,
@@ -134,14 +135,14 @@ package enum RankingModelTrainer {
         sets: RatedItemSets, likedSets: RatedItemSets, knownModel: KnownUserModel, dropouts: [Float],
         settings: RankingSettings, threadCount: Int
     ) -> (known: KnownUserWatch, new: NewPersonWatchWeights)? {
-        let cooccurrence = ItemCooccurrence.counts(of: sets, threadCount: threadCount)
-        let knownCooccurrence =
-            knownModel.userWeightExponent == 0
-            ? cooccurrence : ItemCooccurrence.counts(of: sets, userWeightExponent: knownModel.userWeightExponent, threadCount: threadCount)
+        var cooccurrences = WeightedCooccurrences(sets: sets, threadCount: threadCount)
         guard
             let known = ItemAutoencoder.ease(
-                cooccurrence: knownCooccurrence, regularization: knownModel.regularization, threadCount: threadCount),
-            let new = newPersonWeights(cooccurrence: cooccurrence, dropouts: dropouts, settings: settings, threadCount: threadCount)
+                cooccurrence: cooccurrences.matrix(userWeightExponent: knownModel.userWeightExponent),
+                regularization: knownModel.regularization, threadCount: threadCount),
+            let new = newPersonWeights(
+                cooccurrence: cooccurrences.matrix(userWeightExponent: settings.denoisingUserWeightExponent), dropouts: dropouts,
+                settings: settings, threadCount: threadCount)
         else { return nil }
         guard knownModel.likedWeight != 0 else { return (KnownUserWatch(rated: known, liked: nil, likedWeight: 0), new) }
         guard let liked = likedMoviesWeights(likedSets, settings: settings, threadCount: threadCount) else { return nil }
