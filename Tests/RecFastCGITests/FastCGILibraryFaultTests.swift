@@ -22,16 +22,22 @@ struct FastCGILibraryFaultTests {
         }
     }
 
+    /// The connection's closing is seen from its peer, which reads end-of-file at once, and not
+    /// from the descriptor's number: tests running in parallel may reuse that number as soon
+    /// as it is closed.
     @Test func aFailedReceiveClosesTheConnection() {
         var ends: [Int32] = [-1, -1]
-        #expect(pipe(&ends) == 0)
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
         defer { close(ends[1]) }
+        #expect(fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK) == 0)
         let request = FastCGILibrary.makeRequest()
         defer { request.deallocate() }
         SystemCallFaults.$active.withValue(["FCGX_Accept_r": EPROTO]) {
             #expect(throws: FastCGIError.self) { try FastCGILibrary.receiveRequest(on: request, connection: ends[0]) }
         }
-        #expect(fcntl(ends[0], F_GETFD) == -1)
+        var byte: UInt8 = 0
+        let readCount = read(ends[1], &byte, 1)
+        #expect(readCount == 0, "the peer should read end-of-file; read gave \(readCount), errno \(errno)")
     }
 
     @Test func acceptFaultsAreThrownAndAnEmptyQueueIsNil() throws {
