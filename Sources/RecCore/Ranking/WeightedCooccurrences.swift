@@ -17,7 +17,7 @@ struct WeightedCooccurrences {
         self.threadCount = threadCount
     }
 
-    /// The co-occurrences with each user's weighted `n^-userWeightExponent`, counted on first use.
+    /// The co-occurrences with each user weighted `n^-userWeightExponent`, counted on first use.
     mutating func matrix(userWeightExponent: Float) -> SquareMatrix {
         if let counted = byExponent[userWeightExponent] { return counted }
         let counted = ItemCooccurrence.counts(of: sets, userWeightExponent: userWeightExponent, threadCount: threadCount)
