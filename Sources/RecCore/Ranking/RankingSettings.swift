@@ -29,12 +29,14 @@ public struct RankingSettings: Sendable, Equatable {
     /// popular movies crowd out the ones a single movie points to (Toy Story 2 for Toy Story).
     public var newPersonDropouts: [Float] = [0.98, 0.95]
     /// How much each training user's co-occurrences count in the denoising model, as
-    /// `KnownUserModel.userWeightExponent`: 0.5, with `denoisingRegularization` 3, raised
-    /// recall@20 on the design split at 5 and 20 given ratings on two draws of the given movies
-    /// (0.1096 → 0.1110 and 0.1068 → 0.1080 at 5; 0.1316 → 0.1335 and 0.1321 → 0.1347 at 20)
-    /// against 0 with 10. The evaluated people are training users, and a heavy rater's own
-    /// co-occurrences, which the model would otherwise learn back, weigh less.
-    public var denoisingUserWeightExponent: Float = 0.5
+    /// `KnownUserModel.userWeightExponent`. The evaluated people are training users, and a
+    /// heavy rater's own co-occurrences, which the model would otherwise learn back, weigh
+    /// less. 0.5 with `denoisingRegularization` 3 raised recall@20 on the design split at 5 and
+    /// 20 given ratings on two draws of the given movies against 0 with 10 (0.1096 → 0.1110 and
+    /// 0.1068 → 0.1080 at 5; 0.1316 → 0.1335 and 0.1321 → 0.1347 at 20); 1 raised it again at
+    /// 20 (0.1335 → 0.1367 and 0.1347 → 0.1363) and left 1 and 5 within the noise (0.0866 →
+    /// 0.0867; 0.1110 → 0.1110 and 0.1080 → 0.1084).
+    public var denoisingUserWeightExponent: Float = 1
     /// The ridge penalty added to the denoising model's dropout penalty, in the weighted
     /// counts' units.
     public var denoisingRegularization: Float = 3

@@ -1,9 +1,9 @@
 import RecSupport
 
 /// The co-occurrence matrices of one set of rated movies (`ItemCooccurrence`), each user
-/// weighting counted once however often it is asked for: the known-user candidates and the
-/// new-person model share weightings, and each count adds up every pair of movies a user
-/// rated.
+/// weighting counted once however often it is asked for: the known-user candidates share
+/// weightings (and the new-person model shares one when its exponent is the same), and each
+/// count adds up every pair of movies a user rated.
 struct WeightedCooccurrences {
     /// The rated movies counted.
     let sets: RatedItemSets
