@@ -131,28 +131,31 @@ enum RankingBlendSearch {
 
     /// Tries each denoising dropout of the settings on the new-person `caseSets` (one per given
     /// count, so one per group) and keeps, in `choice`, each group's best dropout, with its
-    /// blend. A group without cases keeps its defaults; the first of equals wins.
+    /// blend. A group without cases keeps its defaults; the first of equals wins. Each case's
+    /// rating estimates are computed once and shared by every dropout.
     private static func chooseNewPersonDropouts(
         into choice: inout Choice, caseSets: [[TopNCase]], cooccurrence: SquareMatrix, context: PoolContext,
         settings: RankingSettings
     ) {
         let threadCount = context.threadCount
-        let groups = settings.newPersonGivenCounts.map(RankingBlends.newPersonGroup(givenCount:))
-        var bestRecall = [Double](repeating: -1, count: caseSets.count)
         let withCases = caseSets.indices.filter { !caseSets[$0].isEmpty }
-        for dropout in settings.newPersonDropouts where !withCases.isEmpty {
-            guard
-                let table = RankingModelTrainer.newPersonTable(
-                    cooccurrence: cooccurrence, dropout: dropout, settings: settings, threadCount: threadCount)
-            else { continue }
-            for index in withCases {
-                let (blend, recall) = bestBlend(
-                    over: context.newPersonPools(caseSets[index], table: table), settings: settings, threadCount: threadCount)
-                guard recall > bestRecall[index] else { continue }
-                bestRecall[index] = recall
-                choice.newPersonDropouts[groups[index]] = dropout
-                choice.blends.newPerson[groups[index]] = blend
-                choice.newPersonRecall[settings.newPersonGivenCounts[index]] = recall
+        guard !withCases.isEmpty else { return }
+        let tables = settings.newPersonDropouts.compactMap { dropout in
+            RankingModelTrainer.newPersonTable(cooccurrence: cooccurrence, dropout: dropout, settings: settings, threadCount: threadCount)
+                .map { (dropout: dropout, table: $0) }
+        }
+        for index in withCases {
+            let cases = caseSets[index], givenCount = settings.newPersonGivenCounts[index]
+            let group = RankingBlends.newPersonGroup(givenCount: givenCount), estimates = context.newPersonEstimates(cases)
+            var bestRecall = -1.0
+            for (dropout, table) in tables {
+                let pools = context.newPersonPools(cases, estimates: estimates, table: table)
+                let (blend, recall) = bestBlend(over: pools, settings: settings, threadCount: threadCount)
+                guard recall > bestRecall else { continue }
+                bestRecall = recall
+                choice.newPersonDropouts[group] = dropout
+                choice.blends.newPerson[group] = blend
+                choice.newPersonRecall[givenCount] = recall
             }
         }
     }
@@ -254,7 +257,7 @@ private struct PoolContext: Sendable {
     func knownUserPools(
         _ cases: [TopNCase], watch watchModel: KnownUserWatch, likedRating: Float, ratingModel: FactorParameters
     ) -> [CandidatePool] {
-        pools(for: cases) { topNCase, watch in
+        pools(for: cases) { _, topNCase, watch in
             let liked = zip(topNCase.givenItems, topNCase.givenRatings).lazy.filter { $0.1 >= likedRating }.map(\.0)
             watchModel.add(ratedItems: topNCase.givenItems, likedItems: liked, into: watch)
             let person = ratingModel.person(ofUser: topNCase.user)
@@ -262,31 +265,49 @@ private struct PoolContext: Sendable {
         }
     }
 
+    /// Each case's rating estimate of every item, for a person folded in from its given
+    /// ratings: computed once per case and shared by the pools of every candidate table.
+    func newPersonEstimates(_ cases: [TopNCase]) -> [[Float]] {
+        let threads = max(1, min(threadCount, cases.count))
+        let results = ParallelResults<[[Float]]>(count: threads)
+        let items = self.items
+        ParallelLoop.run(threadCount: threads) { thread in
+            results.set(
+                thread,
+                ParallelLoop.chunk(thread, of: threads, total: cases.count).map { index in
+                    let topNCase = cases[index]
+                    let person = FoldIn.solve(items: topNCase.givenItems.map { Int($0) }, ratings: topNCase.givenRatings, model: items)
+                    return Recommender.scores(for: person, model: items)
+                })
+        }
+        return results.values.flatMap { $0 }
+    }
+
     /// Pools for people folded in from their given ratings, whose watch scores sum the
-    /// denoising weights of `table` over the movies they gave.
-    func newPersonPools(_ cases: [TopNCase], table: NeighbourTable) -> [CandidatePool] {
+    /// denoising weights of `table` over the movies they gave; `estimates` are
+    /// `newPersonEstimates(cases)`.
+    func newPersonPools(_ cases: [TopNCase], estimates: [[Float]], table: NeighbourTable) -> [CandidatePool] {
         table.items.withUnsafeBufferPointer { tableItems in
             table.similarities.withUnsafeBufferPointer { tableWeights in
                 let sharedItems = SharedPointer(base: tableItems.baseAddress!),
                     sharedWeights = SharedPointer(base: tableWeights.baseAddress!)
                 let slots = tableItems.count, perItem = table.neighboursPerItem, itemCount = items.itemCount
-                return pools(for: cases) { topNCase, watch in
+                return pools(for: cases) { index, topNCase, watch in
                     WatchWeights.accumulate(
                         rows: topNCase.givenItems.lazy.map { Int($0) },
                         items: UnsafeBufferPointer(start: sharedItems.base, count: slots),
                         weights: UnsafeBufferPointer(start: sharedWeights.base, count: slots),
                         perItem: perItem, into: watch, itemCount: itemCount)
-                    let person = FoldIn.solve(items: topNCase.givenItems.map { Int($0) }, ratings: topNCase.givenRatings, model: items)
-                    return Recommender.scores(for: person, model: items)
+                    return estimates[index]
                 }
             }
         }
     }
 
-    /// A pool per case; `scores` adds the case's watch scores into its zeroed buffer and
-    /// returns the rating estimate of every item.
+    /// A pool per case; `scores` adds the watch scores of the case (given with its index in
+    /// `cases`) into its zeroed buffer and returns the rating estimate of every item.
     private func pools(
-        for cases: [TopNCase], scores: @escaping @Sendable (TopNCase, UnsafeMutablePointer<Float>) -> [Float]
+        for cases: [TopNCase], scores: @escaping @Sendable (Int, TopNCase, UnsafeMutablePointer<Float>) -> [Float]
     ) -> [CandidatePool] {
         let threads = max(1, min(threadCount, cases.count))
         let results = ParallelResults<[CandidatePool]>(count: threads)
@@ -299,7 +320,7 @@ private struct PoolContext: Sendable {
             for index in ParallelLoop.chunk(thread, of: threads, total: cases.count) {
                 let topNCase = cases[index]
                 for position in watch.indices { watch[position] = 0 }
-                let ratings = watch.withUnsafeMutableBufferPointer { scores(topNCase, $0.baseAddress!) }
+                let ratings = watch.withUnsafeMutableBufferPointer { scores(index, topNCase, $0.baseAddress!) }
                 for item in topNCase.givenItems { excluded[Int(item)] = true }
                 let counts = context.items.itemRatingCounts
                 let byWatch = TopItems.select(count: RankingBlendSearch.poolByWatch, from: itemCount) { item in
